@@ -1,0 +1,207 @@
+//! Text normalisation for search: display form, folding, and character classes.
+//!
+//! Two steps, so that match positions can be shown in the original text:
+//!
+//! * [`display`] is applied once when the index is built (and to every query): it
+//!   composes half-width katakana into full-width (`ｶﾞ` → `ガ`, also kana followed by
+//!   a combining voiced mark), turns control characters into spaces, collapses runs
+//!   of whitespace into one space and trims. The index stores text in this form and
+//!   snippets show it.
+//! * [`fold`] maps each UTF-16 code unit to exactly one UTF-16 code unit: full-width
+//!   ASCII to ASCII, hiragana to katakana, upper case to lower case (Latin, Greek,
+//!   Cyrillic). Because it never changes the length, a match found in the folded text
+//!   sits at the same offsets in the display text.
+//!
+//! [`normalize`] is both. `themes/default/static/search.js` implements the same
+//! functions, unit for unit; all offsets are in UTF-16 code units, as in JavaScript.
+
+/// Full NFKC-like normalisation: `fold(display(s))`.
+///
+/// `ＵＳＢ` → `usb`, `ｶﾅ` → `カナ`, `ﾊﾟ` → `パ`, `ひらがな` → `ヒラガナ`,
+/// `  a \u{3000} b ` → `a b`.
+pub fn normalize(s: &str) -> String {
+    fold(&display(s))
+}
+
+/// The display form: half-width katakana composed into full-width, whitespace and
+/// control characters collapsed to single spaces, trimmed.
+pub fn display(s: &str) -> String {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    String::from_utf16_lossy(&display_units(&units))
+}
+
+/// [`display`] on UTF-16 code units.
+pub fn display_units(s: &[u16]) -> Vec<u16> {
+    let mut out: Vec<u16> = Vec::with_capacity(s.len());
+    let mut pending_space = false;
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        if is_space(c) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(0x20);
+            pending_space = false;
+        }
+        let base = if (0xFF61..=0xFF9F).contains(&c) {
+            HALFWIDTH_KANA[(c - 0xFF61) as usize]
+        } else {
+            c
+        };
+        // A voiced or semi-voiced mark after a kana: compose when a composed form exists.
+        if let Some(&next) = s.get(i) {
+            let composed = match next {
+                0xFF9E | 0x3099 => voiced(base),
+                0xFF9F | 0x309A => semi_voiced(base),
+                _ => None,
+            };
+            if let Some(k) = composed {
+                out.push(k);
+                i += 1;
+                continue;
+            }
+        }
+        out.push(base);
+    }
+    out
+}
+
+/// Fold a string unit by unit with [`fold_unit`] (the length in UTF-16 units is kept).
+pub fn fold(s: &str) -> String {
+    let units: Vec<u16> = s.encode_utf16().map(fold_unit).collect();
+    String::from_utf16_lossy(&units)
+}
+
+/// [`fold`] on UTF-16 code units.
+pub fn fold_units(s: &[u16]) -> Vec<u16> {
+    s.iter().map(|&c| fold_unit(c)).collect()
+}
+
+/// Fold one UTF-16 code unit: full-width ASCII → ASCII, hiragana → katakana,
+/// upper → lower case. Surrogates and everything else are returned unchanged.
+pub fn fold_unit(c: u16) -> u16 {
+    match c {
+        0x41..=0x5A => c + 0x20,
+        0x00..=0x7F => c,
+        // Full-width ASCII, then lower-cased.
+        0xFF01..=0xFF5E => {
+            let a = c - 0xFEE0;
+            if (0x41..=0x5A).contains(&a) {
+                a + 0x20
+            } else {
+                a
+            }
+        }
+        // Hiragana (and the hiragana iteration marks) → katakana.
+        0x3041..=0x3096 | 0x309D | 0x309E => c + 0x60,
+        0xC0..=0x52F | 0x1E00..=0x1EFF => lower_unit(c),
+        _ => c,
+    }
+}
+
+/// Lower case of a Latin, Greek or Cyrillic letter, when it is one BMP character.
+fn lower_unit(c: u16) -> u16 {
+    let Some(ch) = char::from_u32(u32::from(c)) else {
+        return c;
+    };
+    let mut it = ch.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) if (l as u32) <= 0xFFFF => l as u32 as u16,
+        _ => c,
+    }
+}
+
+/// Whitespace for search purposes: ASCII controls and space, C1 controls, and the
+/// Unicode spaces (including the ideographic space U+3000). The same set as `isSpace`
+/// in search.js.
+pub fn is_space(c: u16) -> bool {
+    matches!(
+        c,
+        0x00..=0x20
+            | 0x7F..=0xA0
+            | 0x1680
+            | 0x2000..=0x200B
+            | 0x2028
+            | 0x2029
+            | 0x202F
+            | 0x205F
+            | 0x3000
+            | 0xFEFF
+    )
+}
+
+/// A unit that can be part of a word of an alphabetic script (after folding):
+/// ASCII letters and digits, Latin-1 and Latin Extended letters, Greek, Cyrillic.
+/// Word terms of a query match only at the start of such a run.
+pub fn is_word_unit(c: u16) -> bool {
+    matches!(
+        c,
+        0x30..=0x39
+            | 0x41..=0x5A
+            | 0x61..=0x7A
+            | 0xC0..=0xD6
+            | 0xD8..=0xF6
+            | 0xF8..=0x24F
+            | 0x370..=0x3FF
+            | 0x400..=0x52F
+            | 0x1E00..=0x1EFF
+    )
+}
+
+/// A unit that separates query terms besides whitespace: CJK and general punctuation
+/// (`、。「」・…“”` and the like). ASCII punctuation does not separate terms (it can be
+/// part of `1-4` or `wi-fi`); it is only trimmed from the ends of a term.
+pub fn is_break_unit(c: u16) -> bool {
+    match c {
+        0x3005..=0x3007 | 0x3031..=0x3035 | 0x303B | 0x303C => false,
+        0x3000..=0x303F | 0x2010..=0x205E | 0x30FB | 0xFE30..=0xFE4F | 0xFF5F..=0xFF65 => true,
+        _ => is_space(c),
+    }
+}
+
+/// Half-width katakana U+FF61..=U+FF9F → full-width.
+const HALFWIDTH_KANA: [u16; 63] = [
+    // ｡｢｣､･ｦｧｨ
+    0x3002, 0x300C, 0x300D, 0x3001, 0x30FB, 0x30F2, 0x30A1, 0x30A3,
+    // ｩｪｫｬｭｮｯｰ
+    0x30A5, 0x30A7, 0x30A9, 0x30E3, 0x30E5, 0x30E7, 0x30C3, 0x30FC,
+    // ｱｲｳｴｵｶｷｸ
+    0x30A2, 0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF,
+    // ｹｺｻｼｽｾｿﾀ
+    0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF,
+    // ﾁﾂﾃﾄﾅﾆﾇﾈ
+    0x30C1, 0x30C4, 0x30C6, 0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD,
+    // ﾉﾊﾋﾌﾍﾎﾏﾐ
+    0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DE, 0x30DF,
+    // ﾑﾒﾓﾔﾕﾖﾗﾘ
+    0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9, 0x30EA,
+    // ﾙﾚﾛﾜﾝﾞﾟ
+    0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3, 0x309B, 0x309C,
+];
+
+/// The kana with a voiced mark (dakuten) composed, if there is one.
+fn voiced(c: u16) -> Option<u16> {
+    match c {
+        // か..ぢ, つ..ど (hiragana) and カ..ヂ, ツ..ド (katakana): voiced = next code point.
+        0x304B..=0x3062 | 0x30AB..=0x30C2 if (c - 0x304B).is_multiple_of(2) => Some(c + 1),
+        0x3064 | 0x3066 | 0x3068 | 0x30C4 | 0x30C6 | 0x30C8 => Some(c + 1),
+        // は..ほ, ハ..ホ: voiced = next, semi-voiced = next but one.
+        0x306F..=0x307D | 0x30CF..=0x30DD if (c - 0x306F).is_multiple_of(3) => Some(c + 1),
+        0x3046 => Some(0x3094),         // う → ゔ
+        0x30A6 => Some(0x30F4),         // ウ → ヴ
+        0x309D | 0x30FD => Some(c + 1), // ゝ → ゞ, ヽ → ヾ
+        0x30EF..=0x30F2 => Some(c + 8), // ワヰヱヲ → ヷヸヹヺ
+        _ => None,
+    }
+}
+
+/// The kana with a semi-voiced mark (handakuten) composed, if there is one.
+fn semi_voiced(c: u16) -> Option<u16> {
+    match c {
+        0x306F..=0x307D | 0x30CF..=0x30DD if (c - 0x306F).is_multiple_of(3) => Some(c + 2),
+        _ => None,
+    }
+}
