@@ -40,6 +40,10 @@ const LIVE_CSS: &str = include_str!("live.css");
 
 /// Bind `addr:port`, or the next free port up to `port + 100` when it is taken.
 /// Port 0 lets the system pick any free port.
+///
+/// # Errors
+/// The last bind error when no port in the range is free, or the first error
+/// that is not about the port being taken (such as an address not on this machine).
 pub fn bind(addr: IpAddr, port: u16) -> io::Result<TcpListener> {
     if port == 0 {
         return TcpListener::bind((addr, 0));
@@ -54,7 +58,7 @@ pub fn bind(addr: IpAddr, port: u16) -> io::Result<TcpListener> {
                     io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied
                 ) =>
             {
-                last_error = Some(e)
+                last_error = Some(e);
             }
             Err(e) => return Err(e),
         }
@@ -64,6 +68,10 @@ pub fn bind(addr: IpAddr, port: u16) -> io::Result<TcpListener> {
 
 /// Serve `state`'s root on `listener` until `stop` is set (checked every 25 ms).
 /// Connections already open finish on their own; event streams end within 200 ms.
+///
+/// # Errors
+/// Only when the listener cannot be made non-blocking: failures to accept or to
+/// answer one connection never stop the server.
 pub fn run(listener: TcpListener, state: Arc<LiveState>, stop: Arc<AtomicBool>) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     let active = Arc::new(AtomicUsize::new(0));
@@ -116,11 +124,13 @@ fn refuse(mut stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
     let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
     let _ = read_head(&mut stream);
-    let _ = write_text(
-        &mut stream,
+    let mut answer = Answer {
+        stream: &mut stream,
+        head_only: false,
+    };
+    let _ = answer.text(
         503,
         "Too many connections; try again.\n",
-        false,
         &[("Retry-After", "1")],
     );
     let _ = stream.shutdown(Shutdown::Write);
@@ -137,65 +147,51 @@ fn handle(mut stream: TcpStream, state: &LiveState, stop: &AtomicBool) {
 }
 
 fn respond(stream: &mut TcpStream, state: &LiveState, stop: &AtomicBool) -> io::Result<()> {
-    let head = match read_head(stream)? {
-        Some(head) => head,
-        None => return Ok(()),
+    let Some(head) = read_head(stream)? else {
+        return Ok(());
     };
-    let (method, target) = match parse_request_line(&head) {
-        Some(parts) => parts,
-        None => return write_text(stream, 400, "Bad request.\n", false, &[]),
+    let request = parse_request_line(&head);
+    let head_only = matches!(request, Some(("HEAD", _)));
+    let mut answer = Answer { stream, head_only };
+    let Some((method, target)) = request else {
+        return answer.text(400, "Bad request.\n", &[]);
     };
-    let head_only = method == "HEAD";
     if method != "GET" && !head_only {
-        return write_text(
-            stream,
-            405,
-            "Only GET and HEAD.\n",
-            false,
-            &[("Allow", "GET, HEAD")],
-        );
+        return answer.text(405, "Only GET and HEAD.\n", &[("Allow", "GET, HEAD")]);
     }
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (target, None),
     };
     match path {
-        "/__kyozai/events" => sse::serve_events(state, stream, head_only, stop),
-        "/__kyozai/live.js" => write_response(
-            stream,
+        "/__kyozai/events" => sse::serve_events(state, answer.stream, head_only, stop),
+        "/__kyozai/live.js" => answer.send(
             200,
             "text/javascript; charset=utf-8",
             LIVE_JS.as_bytes(),
-            head_only,
             &[],
         ),
-        "/__kyozai/live.css" => write_response(
-            stream,
-            200,
-            "text/css; charset=utf-8",
-            LIVE_CSS.as_bytes(),
-            head_only,
-            &[],
-        ),
-        _ => serve_path(stream, state, path, query, head_only),
+        "/__kyozai/live.css" => {
+            answer.send(200, "text/css; charset=utf-8", LIVE_CSS.as_bytes(), &[])
+        }
+        _ => serve_path(&mut answer, state, path, query),
     }
 }
 
-/// Read up to the blank line that ends the request head. `None` when the client
-/// closed without sending anything.
+/// Read up to the blank line that ends the request head (or [`MAX_HEAD`] bytes).
+/// `None` when the client closed without sending anything.
 fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 2048];
     loop {
         let n = stream.read(&mut chunk)?;
         if n == 0 {
-            return Ok(if head.is_empty() { None } else { Some(head) });
+            return Ok(Some(head).filter(|head| !head.is_empty()));
         }
         head.extend_from_slice(&chunk[..n]);
-        if head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n") {
-            return Ok(Some(head));
-        }
-        if head.len() > MAX_HEAD {
+        let complete =
+            head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n");
+        if complete || head.len() > MAX_HEAD {
             return Ok(Some(head));
         }
     }
@@ -267,8 +263,7 @@ fn is_plain_name(name: &str) -> bool {
         .as_bytes()
         .windows(3)
         .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit());
-    let windows_special =
-        cfg!(windows) && (name.contains(':') || name.ends_with('.') || name.ends_with(' '));
+    let windows_special = cfg!(windows) && (name.contains(':') || name.ends_with(['.', ' ']));
     let mut components = Path::new(name).components();
     !still_encoded
         && !windows_special
@@ -290,9 +285,8 @@ enum Entry {
 /// Look `relative` up inside `root` (canonical), following symlinks only as far
 /// as the root: anything that resolves outside it is [`Entry::Outside`].
 fn lookup(root: &Path, relative: &Path) -> Entry {
-    let real = match root.join(relative).canonicalize() {
-        Ok(real) => real,
-        Err(_) => return Entry::Missing,
+    let Ok(real) = root.join(relative).canonicalize() else {
+        return Entry::Missing;
     };
     if !real.starts_with(root) {
         return Entry::Outside;
@@ -305,33 +299,20 @@ fn lookup(root: &Path, relative: &Path) -> Entry {
 }
 
 fn serve_path(
-    stream: &mut TcpStream,
+    answer: &mut Answer,
     state: &LiveState,
     path: &str,
     query: Option<&str>,
-    head_only: bool,
 ) -> io::Result<()> {
-    let segments = match decode_path(path) {
-        Some(segments) => segments,
-        None => return write_text(stream, 403, "Forbidden.\n", head_only, &[]),
+    let Some(segments) = decode_path(path) else {
+        return answer.text(403, "Forbidden.\n", &[]);
     };
-    let root = match state.root().canonicalize() {
-        Ok(root) => root,
-        Err(_) => {
-            return write_text(
-                stream,
-                404,
-                "Not found: the site is not built yet.\n",
-                head_only,
-                &[],
-            )
-        }
+    let Ok(root) = state.root().canonicalize() else {
+        return answer.text(404, "Not found: the site is not built yet.\n", &[]);
     };
     let relative: PathBuf = segments.iter().collect();
     match lookup(&root, &relative) {
-        Entry::File(file) if !path.ends_with('/') => {
-            send_file(stream, state, &file, 200, head_only)
-        }
+        Entry::File(file) if !path.ends_with('/') => send_file(answer, state, &file, 200),
         Entry::Folder if !path.ends_with('/') => {
             let mut location = String::from("/");
             for segment in &segments {
@@ -342,59 +323,49 @@ fn serve_path(
                 location.push('?');
                 location.push_str(query);
             }
-            let body = format!("Moved to {location}\n");
-            write_text(stream, 301, &body, head_only, &[("Location", &location)])
+            answer.text(
+                301,
+                &format!("Moved to {location}\n"),
+                &[("Location", &location)],
+            )
         }
         Entry::Folder => match lookup(&root, &relative.join("index.html")) {
-            Entry::File(index) => send_file(stream, state, &index, 200, head_only),
-            _ => not_found(stream, state, &root, head_only),
+            Entry::File(index) => send_file(answer, state, &index, 200),
+            _ => not_found(answer, state, &root),
         },
-        Entry::Outside => write_text(stream, 403, "Forbidden.\n", head_only, &[]),
-        Entry::File(_) | Entry::Missing => not_found(stream, state, &root, head_only),
+        Entry::Outside => answer.text(403, "Forbidden.\n", &[]),
+        Entry::File(_) | Entry::Missing => not_found(answer, state, &root),
     }
 }
 
-fn not_found(
-    stream: &mut TcpStream,
-    state: &LiveState,
-    root: &Path,
-    head_only: bool,
-) -> io::Result<()> {
+/// The root's `404.html` with status 404, or a line of text when it has none.
+fn not_found(answer: &mut Answer, state: &LiveState, root: &Path) -> io::Result<()> {
     match lookup(root, Path::new("404.html")) {
-        Entry::File(page) => send_file(stream, state, &page, 404, head_only),
-        _ => write_text(stream, 404, "Not found.\n", head_only, &[]),
+        Entry::File(page) => send_file(answer, state, &page, 404),
+        _ => answer.text(404, "Not found.\n", &[]),
     }
 }
 
-fn send_file(
-    stream: &mut TcpStream,
-    state: &LiveState,
-    file: &Path,
-    status: u16,
-    head_only: bool,
-) -> io::Result<()> {
+/// Send `file`; HTML gets the live-reload client (and the error overlay) added.
+fn send_file(answer: &mut Answer, state: &LiveState, file: &Path, status: u16) -> io::Result<()> {
     let content_type = content_type(file);
-    let mut handle = match File::open(file) {
-        Ok(handle) => handle,
-        Err(_) => return write_text(stream, 404, "Not found.\n", head_only, &[]),
+    let Ok(mut handle) = File::open(file) else {
+        return answer.text(404, "Not found.\n", &[]);
     };
     let len = handle.metadata()?.len();
+    if len > READ_WHOLE && !content_type.starts_with("text/html") {
+        answer.head(status, content_type, len, &[])?;
+        if !answer.head_only {
+            io::copy(&mut handle.take(len), answer.stream)?;
+        }
+        return Ok(());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    handle.read_to_end(&mut bytes)?;
     if content_type.starts_with("text/html") {
-        let mut html = Vec::with_capacity(len as usize);
-        handle.read_to_end(&mut html)?;
-        let html = sse::inject(&html, state.error().as_ref());
-        return write_response(stream, status, content_type, &html, head_only, &[]);
+        bytes = sse::inject(&bytes, state.error().as_ref());
     }
-    if len <= READ_WHOLE {
-        let mut bytes = Vec::with_capacity(len as usize);
-        handle.read_to_end(&mut bytes)?;
-        return write_response(stream, status, content_type, &bytes, head_only, &[]);
-    }
-    write_head(stream, status, content_type, len, &[])?;
-    if !head_only {
-        io::copy(&mut handle.take(len), stream)?;
-    }
-    Ok(())
+    answer.send(status, content_type, &bytes, &[])
 }
 
 /// The Content-Type for a file, from its extension.
@@ -439,7 +410,7 @@ fn percent_encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
+            out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
@@ -447,68 +418,58 @@ fn percent_encode(segment: &str) -> String {
     out
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        503 => "Service Unavailable",
-        _ => "Unknown",
-    }
-}
-
-fn write_head(
-    stream: &mut TcpStream,
-    status: u16,
-    content_type: &str,
-    len: u64,
-    extra: &[(&str, &str)],
-) -> io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\n\
-         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        reason(status)
-    );
-    for (name, value) in extra {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())
-}
-
-fn write_response(
-    stream: &mut TcpStream,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
+/// Where one request's answer goes, and whether it is to a HEAD request
+/// (headers only). Every answer closes the connection.
+struct Answer<'a> {
+    stream: &'a mut TcpStream,
     head_only: bool,
-    extra: &[(&str, &str)],
-) -> io::Result<()> {
-    write_head(stream, status, content_type, body.len() as u64, extra)?;
-    if !head_only {
-        stream.write_all(body)?;
-    }
-    Ok(())
 }
 
-fn write_text(
-    stream: &mut TcpStream,
-    status: u16,
-    text: &str,
-    head_only: bool,
-    extra: &[(&str, &str)],
-) -> io::Result<()> {
-    write_response(
-        stream,
-        status,
-        "text/plain; charset=utf-8",
-        text.as_bytes(),
-        head_only,
-        extra,
-    )
+impl Answer<'_> {
+    fn head(
+        &mut self,
+        status: u16,
+        content_type: &str,
+        len: u64,
+        extra: &[(&str, &str)],
+    ) -> io::Result<()> {
+        let reason = match status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            400 => "Bad Request",
+            403 => "Forbidden",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            _ => "Service Unavailable",
+        };
+        let mut head = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\n\
+             Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n"
+        );
+        for (name, value) in extra {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        self.stream.write_all(head.as_bytes())
+    }
+
+    fn send(
+        &mut self,
+        status: u16,
+        content_type: &str,
+        body: &[u8],
+        extra: &[(&str, &str)],
+    ) -> io::Result<()> {
+        self.head(status, content_type, body.len() as u64, extra)?;
+        if !self.head_only {
+            self.stream.write_all(body)?;
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, status: u16, text: &str, extra: &[(&str, &str)]) -> io::Result<()> {
+        self.send(status, "text/plain; charset=utf-8", text.as_bytes(), extra)
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,10 @@
   var STYLESHEET = '/__kyozai/live.css';
   var OVERLAY_ID = 'kyozai-overlay';
   var SCROLL_KEY = 'kyozai-scroll:' + location.pathname;
-  var dismissed = null; // JSON of the error the reader closed, not shown again
+  // JSON of the error the reader closed, not shown again; FIRST when they closed
+  // the overlay the server wrote into the page, which the first event repeats.
+  var FIRST = {};
+  var dismissed = null;
   var focusBefore = null;
 
   // Scroll position across reloads.
@@ -207,6 +210,9 @@
 
   function showError(report) {
     var json = JSON.stringify(report);
+    if (dismissed === FIRST) {
+      dismissed = json;
+    }
     if (json === dismissed) {
       return;
     }
@@ -223,7 +229,7 @@
   var existing = document.getElementById(OVERLAY_ID);
   if (existing) {
     ensureStylesheet();
-    wire(existing, null);
+    wire(existing, FIRST);
   }
 
   // The event stream. EventSource reconnects by itself after a dropped

@@ -78,6 +78,7 @@ struct Inner {
 
 impl LiveState {
     /// State serving `root`, the output folder of the build, with no error set.
+    #[must_use]
     pub fn new(root: PathBuf) -> Arc<LiveState> {
         Arc::new(LiveState {
             inner: Mutex::new(Inner {
@@ -200,7 +201,7 @@ fn pump(
         match rx.recv_timeout(POLL) {
             Ok(message) => stream.write_all(message.as_bytes())?,
             Err(RecvTimeoutError::Timeout) if last_write.elapsed() >= HEARTBEAT => {
-                stream.write_all(b": heartbeat\n\n")?
+                stream.write_all(b": heartbeat\n\n")?;
             }
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
@@ -216,7 +217,7 @@ fn pump(
 pub(crate) fn inject(html: &[u8], error: Option<&ErrorReport>) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + 4096);
     let body = body_content_start(html);
-    let (tags_at, overlay_at) = match find_tag(html, b"</head", 0) {
+    let (tags_at, overlay_at) = match find_tag(html, b"</head") {
         Some(head_end) => (head_end, body.unwrap_or(html.len()).max(head_end)),
         None => {
             let at = body.unwrap_or(html.len());
@@ -235,7 +236,7 @@ pub(crate) fn inject(html: &[u8], error: Option<&ErrorReport>) -> Vec<u8> {
 
 /// Index just after the `<body …>` start tag, if there is one.
 fn body_content_start(html: &[u8]) -> Option<usize> {
-    let start = find_tag(html, b"<body", 0)?;
+    let start = find_tag(html, b"<body")?;
     let mut quote = None;
     for (i, &b) in html.iter().enumerate().skip(start + 5) {
         match (quote, b) {
@@ -248,10 +249,10 @@ fn body_content_start(html: &[u8]) -> Option<usize> {
     None
 }
 
-/// First `name` (ASCII, lowercase) at or after `from`, matched without case and
+/// First `name` (ASCII, lowercase) in `html`, matched without case and
 /// followed by the end of the tag name.
-fn find_tag(html: &[u8], name: &[u8], from: usize) -> Option<usize> {
-    (from..html.len().saturating_sub(name.len() - 1)).find(|&i| {
+fn find_tag(html: &[u8], name: &[u8]) -> Option<usize> {
+    (0..html.len().saturating_sub(name.len() - 1)).find(|&i| {
         html[i..i + name.len()].eq_ignore_ascii_case(name)
             && html
                 .get(i + name.len())
@@ -363,7 +364,10 @@ fn json_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::http::tests::Site;
     use super::*;
+    use std::io::Read;
+    use std::thread;
 
     fn report() -> ErrorReport {
         ErrorReport {
@@ -453,5 +457,125 @@ mod tests {
         assert_eq!(state.clients(), 0);
         state.set_root(PathBuf::from("/other"));
         assert_eq!(state.root(), PathBuf::from("/other"));
+    }
+
+    /// An open `/__kyozai/events` stream of a test server.
+    struct Events {
+        stream: TcpStream,
+        buffer: Vec<u8>,
+    }
+
+    impl Events {
+        fn open(site: &Site) -> Events {
+            let mut events = Events {
+                stream: site.connect("GET", "/__kyozai/events"),
+                buffer: Vec::new(),
+            };
+            let head = events.until(b"\r\n\r\n");
+            assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+            assert!(
+                head.contains("Content-Type: text/event-stream\r\n"),
+                "{head}"
+            );
+            events
+        }
+
+        fn until(&mut self, end: &[u8]) -> String {
+            loop {
+                if let Some(at) = self.buffer.windows(end.len()).position(|w| w == end) {
+                    let taken: Vec<u8> = self.buffer.drain(..at + end.len()).collect();
+                    return String::from_utf8(taken).unwrap();
+                }
+                let mut chunk = [0u8; 4096];
+                let n = self.stream.read(&mut chunk).unwrap();
+                assert!(n > 0, "stream closed");
+                self.buffer.extend_from_slice(&chunk[..n]);
+            }
+        }
+
+        /// The next named event as (event, data), skipping `retry:` and comments.
+        fn next(&mut self) -> (String, String) {
+            loop {
+                let message = self.until(b"\n\n");
+                let field = |name: &str| {
+                    message
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(str::to_owned)
+                };
+                if let (Some(event), Some(data)) = (field("event: "), field("data: ")) {
+                    return (event, data);
+                }
+            }
+        }
+    }
+
+    fn named(event: &str, data: &str) -> (String, String) {
+        (event.to_owned(), data.to_owned())
+    }
+
+    #[test]
+    fn browsers_hear_reloads_errors_and_recovery() {
+        let site = Site::new(&[
+            (
+                "index.html",
+                "<html><head></head><body><p>page</p></body></html>",
+            ),
+            ("a.css", "p{}"),
+        ]);
+        let mut events = Events::open(&site);
+        assert_eq!(events.next(), named("ok", "{}"));
+        assert_eq!(site.state.clients(), 1);
+        site.state.reload(false);
+        assert_eq!(events.next(), named("reload", "{\"css_only\":false}"));
+        site.state.reload(true);
+        assert_eq!(events.next(), named("reload", "{\"css_only\":true}"));
+
+        let mut report = report();
+        report.message = "bad <script>alert(1)</script> & \"quotes\"".into();
+        site.state.set_error(Some(report.clone()));
+        assert_eq!(events.next(), named("error", &report.to_json()));
+        // A browser connecting now hears the error first.
+        let mut late = Events::open(&site);
+        assert_eq!(late.next(), named("error", &report.to_json()));
+        let page = site.get("/").text();
+        let overlay = page
+            .find("<div id=\"kyozai-overlay\" role=\"alertdialog\"")
+            .expect("overlay");
+        assert!(page[..overlay].ends_with("<body>"), "{page}");
+        assert!(page.contains("bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+        assert!(
+            page.contains("content/01-a&lt;b&gt;.md:3:2")
+                && page.contains("did you mean `:::note`?")
+        );
+        assert!(!page.contains("<script>alert"));
+        assert_eq!(site.get("/a.css").text(), "p{}");
+
+        site.state.set_error(None);
+        assert_eq!(events.next(), named("ok", "{}"));
+        assert_eq!(late.next(), named("ok", "{}"));
+        let page = site.get("/").text();
+        assert!(!page.contains("kyozai-overlay") && page.contains("/__kyozai/live.js"));
+        drop(late);
+        // A closed stream is dropped when a write to it fails (the first may not).
+        let dropped = (0..100).any(|_| {
+            site.state.reload(true);
+            thread::sleep(Duration::from_millis(20));
+            site.state.clients() == 1
+        });
+        assert!(dropped);
+        assert_eq!(events.next().0, "reload");
+    }
+
+    #[test]
+    fn head_of_the_event_stream_is_only_headers() {
+        let site = Site::new(&[]);
+        let reply = site.request("HEAD", "/__kyozai/events");
+        assert_eq!(
+            (reply.status, reply.header("Content-Type")),
+            (200, Some("text/event-stream"))
+        );
+        assert!(reply.body.is_empty());
+        assert_eq!(site.state.clients(), 0);
     }
 }
