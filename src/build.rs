@@ -1,0 +1,48 @@
+//! One build from course folder to files: the stages chained, with timing, so `build`, `serve`
+//! and `check` share exactly the same path.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::error::Result;
+use crate::render::theme::Theme;
+use crate::render::Output;
+use crate::site::Site;
+
+/// Options of a build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Keep pages marked `draft = true`.
+    pub drafts: bool,
+    /// Overrides `base_path` from `kyozai.toml`.
+    pub base_path: Option<String>,
+}
+
+/// A finished render, not yet written.
+pub struct Built {
+    pub site: Site,
+    pub theme: Theme,
+    pub output: Output,
+    pub millis: u128,
+}
+
+/// Loads, checks and renders the course in `root`.
+pub fn build(root: &Path, opts: &Options) -> Result<Built> {
+    let start = Instant::now();
+    let mut loaded = crate::load::load(root)?;
+    if let Some(b) = &opts.base_path {
+        loaded.config.base_path = b.clone();
+        if !b.starts_with('/') {
+            return Err(crate::error::Error::Usage(format!("--base-path `{b}` must start with /, e.g. /training/")));
+        }
+    }
+    let site = Site::new(loaded, opts.drafts)?;
+    let theme = Theme::load(root, &site.config.theme)?;
+    let output = crate::render::render(&site, &theme)?;
+    Ok(Built { site, theme, output, millis: start.elapsed().as_millis() })
+}
+
+/// The default output folder of a course.
+pub fn default_out(root: &Path) -> PathBuf {
+    root.join("public")
+}

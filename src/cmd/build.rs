@@ -1,0 +1,38 @@
+//! `kyozai build`: load, check, render and atomically write the site, then print one summary line.
+
+use std::path::PathBuf;
+
+use super::{dir_or_cwd, print_warnings, Verbosity};
+use crate::build::{build, default_out, Options};
+
+/// Options of `kyozai build`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The course folder (holding kyozai.toml).
+    pub dir: Option<PathBuf>,
+    /// Output folder [default: DIR/public].
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The sub-path the site is hosted under (only used in sitemap.xml and the 404 page).
+    #[arg(long)]
+    pub base_path: Option<String>,
+    /// Include pages marked draft.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Runs the build.
+pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
+    let root = dir_or_cwd(a.dir);
+    let out = a.output.unwrap_or_else(|| default_out(&root));
+    let target = crate::write::check_target(&root, &out)?;
+    let start = std::time::Instant::now();
+    let built = build(&root, &Options { drafts: a.drafts, base_path: a.base_path })?;
+    let n = crate::write::write(&target, &built.output.files)?;
+    print_warnings(&built.site.warnings, v);
+    if v != Verbosity::Quiet {
+        let pages: Vec<String> = built.output.pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
+        println!("built {} pages ({}), {n} files into {} in {} ms", built.output.pages.values().sum::<usize>(), pages.join(", "), out.display(), start.elapsed().as_millis());
+    }
+    Ok(())
+}

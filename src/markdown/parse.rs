@@ -1,0 +1,341 @@
+//! Parsing a page's Markdown once, at load time: pulldown-cmark events with heading ids assigned,
+//! directives (fenced blocks whose info string is `{name}`) recognised, and every link, image and
+//! glossary reference recorded with its position for checking.
+
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::error::{line_col, Diagnostic};
+use crate::text::github_slug;
+
+/// A position in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A heading of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link or image destination as written, for rewriting and checking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRef {
+    pub dest: String,
+    pub pos: Pos,
+    pub image: bool,
+    /// Alternative text, for images.
+    pub alt: String,
+}
+
+/// The callout kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callout {
+    Point,
+    Note,
+    Warning,
+    KeyMessage,
+}
+
+impl Callout {
+    /// The directive name, also the CSS class suffix.
+    pub fn name(self) -> &'static str {
+        match self {
+            Callout::Point => "point",
+            Callout::Note => "note",
+            Callout::Warning => "warning",
+            Callout::KeyMessage => "key-message",
+        }
+    }
+}
+
+/// Options of `{cases}`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CasesArgs {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct IdArgs {
+    id: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ChecklistRef {
+    checklist: String,
+}
+
+/// A directive found in the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Directive {
+    Callout { kind: Callout, title: Option<String>, body: Doc },
+    Cases(CasesArgs),
+    Checklist(String),
+    Matrix(String),
+    Groups(String),
+    List(String),
+    Flow(String),
+}
+
+/// Every directive name, for error messages.
+pub const DIRECTIVES: &[&str] = &["point", "note", "warning", "key-message", "cases", "checklist", "matrix", "groups", "list", "flow"];
+
+/// A piece of a parsed page: a Markdown event, or a directive to expand when rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Event(Event<'static>),
+    Directive(Directive, Pos),
+}
+
+/// A parsed Markdown document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    pub pieces: Vec<Piece>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+}
+
+impl Doc {
+    /// Every directive of the document, callout bodies included.
+    pub fn directives(&self) -> Vec<(&Directive, Pos)> {
+        let mut out = Vec::new();
+        for p in &self.pieces {
+            if let Piece::Directive(d, pos) = p {
+                out.push((d, *pos));
+                if let Directive::Callout { body, .. } = d {
+                    out.extend(body.directives());
+                }
+            }
+        }
+        out
+    }
+
+    /// Every link and image of the document, callout bodies included.
+    pub fn all_links(&self) -> Vec<&LinkRef> {
+        let mut out: Vec<&LinkRef> = self.links.iter().collect();
+        for (d, _) in self.directives() {
+            if let Directive::Callout { body, .. } = d {
+                out.extend(body.links.iter());
+            }
+        }
+        out
+    }
+}
+
+/// The Markdown extensions kyozai enables.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses `body`, which starts at byte `base` of `full` (the whole file at `rel`).
+pub fn parse(rel: &Path, full: &str, base: usize, body: &str) -> Result<Doc, Diagnostic> {
+    let mut ids = Vec::new();
+    parse_inner(rel, full, base, body, &mut ids, 0)
+}
+
+fn parse_inner(rel: &Path, full: &str, base: usize, body: &str, ids: &mut Vec<String>, depth: usize) -> Result<Doc, Diagnostic> {
+    let pos_of = |off: usize| {
+        let (line, column) = line_col(full, base + off);
+        Pos { line, column }
+    };
+    let mut doc = Doc::default();
+    let mut iter = Parser::new_ext(body, options()).into_offset_iter().peekable();
+    let mut heading: Option<(usize, HeadingLevel)> = None; // index of its Start event in pieces
+    let mut heading_text = String::new();
+    let mut image: Option<usize> = None; // index into links of the open image
+    while let Some((ev, range)) = iter.next() {
+        match &ev {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(info) => {
+                let info = info.to_string();
+                let mut text = String::new();
+                let mut body_start = None;
+                for (e, r) in iter.by_ref() {
+                    match e {
+                        Event::Text(t) => {
+                            body_start.get_or_insert(r.start);
+                            text.push_str(&t);
+                        }
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                let pos = pos_of(range.start);
+                let body_base = base + body_start.unwrap_or(range.start);
+                let d = directive(rel, full, body_base, &info, &text, pos, ids, depth)?;
+                doc.pieces.push(Piece::Directive(d, pos));
+                continue;
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((doc.pieces.len(), *level));
+                heading_text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if heading.is_some() => heading_text.push_str(t),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((start, level)) = heading.take() {
+                    if let Some(Piece::Event(Event::Start(Tag::Heading { id, classes, attrs, .. }))) = doc.pieces.get(start).cloned() {
+                        let wanted = id.map(|s| s.to_string()).unwrap_or_else(|| github_slug(&heading_text));
+                        let unique = unique_id(ids, if wanted.is_empty() { "section".into() } else { wanted });
+                        doc.pieces[start] = Piece::Event(Event::Start(Tag::Heading { level, id: Some(CowStr::from(unique.clone())), classes, attrs }));
+                        doc.headings.push(Heading { level: level as u8, id: unique, text: heading_text.trim().to_string() });
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                doc.links.push(LinkRef { dest: dest_url.to_string(), pos: pos_of(range.start), image: false, alt: String::new() });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some(doc.links.len());
+                doc.links.push(LinkRef { dest: dest_url.to_string(), pos: pos_of(range.start), image: true, alt: String::new() });
+            }
+            Event::Text(t) | Event::Code(t) if image.is_some() => {
+                if let Some(l) = image.and_then(|i| doc.links.get_mut(i)) {
+                    l.alt.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Image) => image = None,
+            _ => {}
+        }
+        doc.pieces.push(Piece::Event(ev.into_static()));
+    }
+    Ok(doc)
+}
+
+fn unique_id(ids: &mut Vec<String>, wanted: String) -> String {
+    let mut id = wanted.clone();
+    let mut n = 1;
+    while ids.contains(&id) {
+        id = format!("{wanted}-{n}");
+        n += 1;
+    }
+    ids.push(id.clone());
+    id
+}
+
+fn is_directive(info: &str) -> bool {
+    info.starts_with('{') && info.contains('}')
+}
+
+#[allow(clippy::too_many_arguments)]
+fn directive(rel: &Path, full: &str, body_base: usize, info: &str, body: &str, pos: Pos, ids: &mut Vec<String>, depth: usize) -> Result<Directive, Diagnostic> {
+    let close = info.find('}').unwrap_or(info.len());
+    let name = info[1..close].trim();
+    let rest = info[close + 1..].trim();
+    let at = |msg: String| Diagnostic::at_line(rel, full, pos.line, pos.column, msg);
+    let callout = match name {
+        "point" => Some(Callout::Point),
+        "note" => Some(Callout::Note),
+        "warning" => Some(Callout::Warning),
+        "key-message" => Some(Callout::KeyMessage),
+        _ => None,
+    };
+    if let Some(kind) = callout {
+        if depth > 8 {
+            return Err(at("callouts are nested more than 8 deep".into()).help("flatten the nesting"));
+        }
+        let inner = parse_inner(rel, full, body_base, body, ids, depth + 1)?;
+        let title = (!rest.is_empty()).then(|| rest.to_string());
+        return Ok(Directive::Callout { kind, title, body: inner });
+    }
+    if !DIRECTIVES.contains(&name) {
+        let help = match crate::error::suggest(name, DIRECTIVES.iter().copied()) {
+            Some(s) => format!("did you mean `{{{s}}}`? known directives: {}", DIRECTIVES.join(", ")),
+            None => format!("known directives: {}", DIRECTIVES.join(", ")),
+        };
+        return Err(at(format!("unknown directive `{{{name}}}`")).help(help));
+    }
+    if !rest.is_empty() {
+        return Err(at(format!("`{{{name}}}` takes its options in the block, not after the name")).help(format!("write the options on lines inside the block, e.g. {}", example(name))));
+    }
+    fn args<T: serde::de::DeserializeOwned>(rel: &Path, full: &str, base: usize, body: &str, name: &str) -> Result<T, Diagnostic> {
+        crate::text::toml_from_str(rel, full, base, body, &[]).map_err(|d| {
+            let h = d.help.clone().unwrap_or_default();
+            d.help(format!("{h} (options of {{{name}}}: {})", example(name)).trim().to_string())
+        })
+    }
+    Ok(match name {
+        "cases" => Directive::Cases(args(rel, full, body_base, body, name)?),
+        "checklist" => Directive::Checklist(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+        "list" => Directive::List(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+        "flow" => Directive::Flow(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+        "matrix" => Directive::Matrix(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist),
+        _ => Directive::Groups(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist),
+    })
+}
+
+fn example(name: &str) -> &'static str {
+    match name {
+        "cases" => "ids = [\"case-id\"] or category = \"…\" or country = \"JP\"",
+        "matrix" | "groups" => "checklist = \"checklist-id\"",
+        _ => "id = \"…\"",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(src: &str) -> Result<Doc, Diagnostic> {
+        parse(Path::new("a.ja.md"), src, 0, src)
+    }
+
+    #[test]
+    fn heading_ids_unique_and_japanese() {
+        let d = p("## 明示の例\n\n## 明示の例\n\n## Hello World\n").unwrap();
+        let ids: Vec<_> = d.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["明示の例", "明示の例-1", "hello-world"]);
+    }
+
+    #[test]
+    fn directives_recognised() {
+        let d = p("```{point} ポイント\n**強調**\n```\n\n```{cases}\nids = [\"a\"]\n```\n\n```rust\nfn x(){}\n```\n").unwrap();
+        let ds = d.directives();
+        assert_eq!(ds.len(), 2);
+        assert!(matches!(ds[0].0, Directive::Callout { kind: Callout::Point, title: Some(t), .. } if t == "ポイント"));
+        assert!(matches!(ds[1].0, Directive::Cases(a) if a.ids == ["a"]));
+        assert_eq!(ds[1].1.line, 5);
+    }
+
+    #[test]
+    fn unknown_directive_lists_known() {
+        let e = p("text\n\n```{pointt}\nx\n```\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("unknown directive `{pointt}`"));
+        assert!(e.help.unwrap().contains("did you mean `{point}`"));
+    }
+
+    #[test]
+    fn directive_option_errors_point_into_block() {
+        let e = p("x\n\n```{list}\nidd = \"a\"\n```\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+    }
+
+    #[test]
+    fn links_recorded_with_positions() {
+        let d = p("a\n\nsee [x](../b.ja.md#y) and ![alt text](f.svg)\n").unwrap();
+        assert_eq!(d.links.len(), 2);
+        assert_eq!(d.links[0].dest, "../b.ja.md#y");
+        assert_eq!(d.links[0].pos, Pos { line: 3, column: 5 });
+        assert_eq!(d.links[1].alt, "alt text");
+    }
+}

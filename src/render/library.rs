@@ -1,0 +1,317 @@
+//! Generated pages that do not come from a Markdown file: the case library and one page per case,
+//! the glossary, a self-assessment page per checklist, and the site-wide files (language chooser,
+//! 404 page, sitemap).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::nav::{self, Alternate, Link, NavCache};
+use super::theme::{Strings, Theme};
+use super::{render_template, LangState, OutputFile, Searchable};
+use crate::error::{Error, Result};
+use crate::markdown::directives::{checklist_form, inline_md, plain};
+use crate::markdown::html::{Chunk, Ctx};
+use crate::markdown::parse::Directive;
+use crate::search::DocKind;
+use crate::site::data::countries;
+use crate::site::links::numbered_title;
+use crate::site::Site;
+use crate::text::format_number;
+
+/// Files and search entries of one language's generated pages.
+pub struct Library {
+    pub files: Vec<OutputFile>,
+    pub search: Vec<Searchable>,
+}
+
+#[derive(Serialize)]
+struct Frame<'a> {
+    lang: &'a str,
+    root: &'a str,
+    site_title: &'a str,
+    title: String,
+    nav: String,
+    breadcrumbs: Vec<Link>,
+    alternates: Vec<Alternate>,
+    t: &'a Strings,
+    scripts: Vec<String>,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct CaseView {
+    id: String,
+    url: String,
+    title: String,
+    organisation: String,
+    summary: String,
+    impact: Option<String>,
+    category: String,
+    category_id: String,
+    country: String,
+    country_code: String,
+    date: Option<String>,
+    records: Option<String>,
+    causes: Vec<(String, String, String)>,
+    cause_types: String,
+    lessons: Vec<String>,
+    sources: Vec<(String, Option<String>)>,
+    cited_by: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Opt {
+    value: String,
+    label: String,
+}
+
+/// Pages (by index) that cite each case, from the `{cases}` directives of their source version.
+pub fn citations(site: &Site) -> BTreeMap<String, Vec<usize>> {
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let v = &p.variants[site.source_lang()];
+        for (d, _) in v.doc.directives() {
+            if let Directive::Cases(a) = d {
+                for c in site.data.select_cases(a) {
+                    let e = map.entry(c.value.id.clone()).or_default();
+                    if !e.contains(&i) {
+                        e.push(i);
+                    }
+                }
+            }
+        }
+    }
+    map
+}
+
+fn frame<'a>(site: &'a Site, nav: &NavCache, ls: &'a LangState, rest: &str, root: &'a str, title: String) -> Frame<'a> {
+    let lang = ls.lang;
+    let depth = root.matches("../").count();
+    Frame {
+        lang,
+        root,
+        site_title: site.config.title.or(lang, site.source_lang()),
+        title,
+        nav: nav.sidebar(site, lang, None, depth, None, &ls.strings),
+        breadcrumbs: vec![Link { title: ls.strings.get("home").into(), url: format!("{root}{lang}/index.html") }],
+        alternates: nav::alternates(site, lang, rest, root, &ls.strings),
+        t: &ls.strings,
+        scripts: vec![],
+        description: site.config.description.or(lang, site.source_lang()),
+    }
+}
+
+fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
+    tera::Context::from_serialize(v).map_err(|e| Error::Usage(format!("internal: view: {e}")))
+}
+
+/// Renders the generated pages of one language.
+pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Result<Library> {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let s = &ls.strings;
+    let mut files = Vec::new();
+    let mut search = Vec::new();
+    let cites = citations(site);
+    let l = |t: &crate::text::Localized| inline_md(t.or(lang, src));
+
+    // Case pages and the library.
+    if !site.data.cases.is_empty() {
+        let case_view = |c: &crate::load::data::CaseData, root: &str| CaseView {
+            id: c.id.clone(),
+            url: format!("{root}{lang}/cases/{}/index.html", c.id),
+            title: l(&c.title),
+            organisation: l(&c.organisation),
+            summary: l(&c.summary),
+            impact: c.impact.as_ref().map(l),
+            category: site.data.category(&c.category).map(|k| k.text().or(lang, src).to_string()).unwrap_or_default(),
+            category_id: c.category.clone(),
+            country: countries::name(&c.country, lang).unwrap_or(&c.country).to_string(),
+            country_code: c.country.clone(),
+            date: c.date.as_ref().map(|d| d.0.clone()),
+            records: c.records.map(|r| format_number(r, lang)),
+            causes: c.causes.iter().map(|x| (x.kind.id().to_string(), s.get(&format!("cause_{}", x.kind.id())).to_string(), l(&x.text))).collect(),
+            cause_types: {
+                let mut v: Vec<&str> = c.causes.iter().map(|x| x.kind.id()).collect();
+                v.sort();
+                v.dedup();
+                v.join(" ")
+            },
+            lessons: c.lessons.iter().map(l).collect(),
+            sources: c.sources.iter().map(|x| (plain(x.title.or(lang, src)), x.url.clone())).collect(),
+            cited_by: cites.get(&c.id).map(|v| v.iter().map(|&i| Link { title: numbered_title(site, &site.pages[i], lang), url: format!("{root}{}", nav::page_path(site, i, lang)) }).collect()).unwrap_or_default(),
+        };
+        let root = "../../../";
+        for c in &site.data.cases {
+            let c = &c.value;
+            let rest = format!("cases/{}/index.html", c.id);
+            let mut f = frame(site, nav, ls, &rest, root, plain(c.title.or(lang, src)));
+            f.breadcrumbs.push(Link { title: s.get("cases_library").into(), url: format!("{root}{lang}/cases/index.html") });
+            let mut ctx = to_ctx(&f)?;
+            ctx.insert("case", &case_view(c, root));
+            files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "case.html", &ctx)?.into_bytes() });
+            let text = [c.organisation.or(lang, src), c.summary.or(lang, src), c.impact.as_ref().map(|x| x.or(lang, src)).unwrap_or("")]
+                .iter()
+                .map(|x| plain(x))
+                .chain(c.causes.iter().map(|x| plain(x.text.or(lang, src))))
+                .chain(c.lessons.iter().map(|x| plain(x.or(lang, src))))
+                .collect::<Vec<_>>()
+                .join(" ");
+            search.push(Searchable { lang: lang.into(), url: format!("{lang}/{rest}"), title: plain(c.title.or(lang, src)), kind: DocKind::Case, chunks: vec![Chunk { anchor: None, heading: None, text }] });
+        }
+        let root = "../../";
+        let rest = "cases/index.html";
+        let f = frame(site, nav, ls, rest, root, s.get("cases_library").into());
+        let mut f = f;
+        f.scripts.push(format!("{root}static/cases.js"));
+        let mut ctx = to_ctx(&f)?;
+        let views: Vec<CaseView> = site.data.cases.iter().map(|c| case_view(&c.value, root)).collect();
+        ctx.insert("cases", &views);
+        let cats: Vec<Opt> = site.data.categories.iter().map(|k| Opt { value: k.id.clone(), label: k.text().or(lang, src).into() }).collect();
+        let mut countries_used: Vec<Opt> = Vec::new();
+        for c in &site.data.cases {
+            if !countries_used.iter().any(|o| o.value == c.value.country) {
+                countries_used.push(Opt { value: c.value.country.clone(), label: countries::name(&c.value.country, lang).unwrap_or(&c.value.country).into() });
+            }
+        }
+        let causes: Vec<Opt> = crate::load::data::CauseType::ALL.iter().map(|t| Opt { value: t.id().into(), label: s.get(&format!("cause_{}", t.id())).into() }).collect();
+        ctx.insert("categories", &cats);
+        ctx.insert("countries", &countries_used);
+        ctx.insert("cause_types", &causes);
+        files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "cases.html", &ctx)?.into_bytes() });
+    }
+
+    // Glossary.
+    if !site.data.glossary.is_empty() {
+        let root = "../../";
+        let rest = "glossary/index.html";
+        let f = frame(site, nav, ls, rest, root, s.get("glossary").into());
+        let mut ctx = to_ctx(&f)?;
+        let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
+        terms.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        for (id, term, def) in &terms {
+            search.push(Searchable { lang: lang.into(), url: format!("{lang}/{rest}#term-{id}"), title: term.clone(), kind: DocKind::Glossary, chunks: vec![Chunk { anchor: None, heading: None, text: def.clone() }] });
+        }
+        ctx.insert("terms", &terms);
+        files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "glossary.html", &ctx)?.into_bytes() });
+    }
+
+    // Checklist pages and their data scripts.
+    for c in &site.data.checklists {
+        let d = &c.data;
+        let root = "../../../";
+        let rest = format!("checklists/{}/index.html", d.id);
+        let mut f = frame(site, nav, ls, &rest, root, d.title.or(lang, src).into());
+        f.scripts.push(format!("{root}{lang}/checklists/{}/data.js", d.id));
+        let mut ctx = to_ctx(&f)?;
+        let pctx = Ctx { site, page: 0, lang, root, strings: s };
+        ctx.insert("description", &inline_md(d.description.or(lang, src)));
+        ctx.insert("form", &checklist_form(&pctx, c));
+        files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "checklist.html", &ctx)?.into_bytes() });
+        files.push(OutputFile { path: format!("{lang}/checklists/{}/data.js", d.id), bytes: checklist_data_js(site, c, lang).into_bytes() });
+        for it in &d.items {
+            search.push(Searchable {
+                lang: lang.into(),
+                url: format!("{lang}/{rest}"),
+                title: plain(d.title.or(lang, src)),
+                kind: DocKind::ChecklistItem,
+                chunks: vec![Chunk { anchor: None, heading: Some(plain(it.question.or(lang, src))), text: plain(it.countermeasure.or(lang, src)) }],
+            });
+        }
+    }
+    Ok(Library { files, search })
+}
+
+/// The checklist's data for the browser script, in one language.
+pub fn checklist_data_js(site: &Site, c: &crate::site::data::Checklist, lang: &str) -> String {
+    let src = site.source_lang();
+    let d = &c.data;
+    let lab = |x: &crate::load::data::Labelled| serde_json::json!({ "id": x.id, "label": x.text().or(lang, src) });
+    let mut domains = Vec::new();
+    for s in &d.subjects {
+        for k in &d.controls {
+            let n = c.domain(&s.id, &k.id).unwrap_or(0);
+            domains.push(serde_json::json!({
+                "number": n, "subject": s.id, "control": k.id,
+                "note": d.domains.iter().find(|x| x.number == n).map(|x| plain(x.text.or(lang, src))),
+            }));
+        }
+    }
+    let v = serde_json::json!({
+        "id": d.id,
+        "version": d.version,
+        "lang": lang,
+        "title": d.title.or(lang, src),
+        "subjects": d.subjects.iter().map(lab).collect::<Vec<_>>(),
+        "controls": d.controls.iter().map(lab).collect::<Vec<_>>(),
+        "statuses": d.statuses.iter().map(|x| serde_json::json!({ "id": x.id, "label": x.text().or(lang, src), "score": x.score, "na": x.na })).collect::<Vec<_>>(),
+        "groups": d.groups.iter().map(|x| serde_json::json!({ "id": x.id, "label": x.text().or(lang, src), "domains": x.domains })).collect::<Vec<_>>(),
+        "domains": domains,
+        "items": d.items.iter().map(|it| serde_json::json!({
+            "id": it.id, "subject": it.subject, "control": it.control,
+            "domain": c.domain(&it.subject, &it.control),
+            "question": plain(it.question.or(lang, src)),
+            "countermeasure": plain(it.countermeasure.or(lang, src)),
+        })).collect::<Vec<_>>(),
+    });
+    let json = serde_json::to_string(&v).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
+    format!("window.kyozaiChecklists = window.kyozaiChecklists || {{}};\nwindow.kyozaiChecklists[{}] = {json};\n", serde_json::to_string(&d.id).unwrap_or_default())
+}
+
+/// The language chooser, the 404 page and the sitemap.
+pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    let src = site.source_lang();
+    #[derive(Serialize)]
+    struct Choice<'a> {
+        lang: &'a str,
+        name: String,
+        title: &'a str,
+        description: &'a str,
+        url: String,
+        enter: &'a str,
+    }
+    let choices: Vec<Choice> = langs
+        .iter()
+        .map(|ls| Choice {
+            lang: ls.lang,
+            name: nav::language_name(ls.lang, &ls.strings),
+            title: site.config.title.or(ls.lang, src),
+            description: site.config.description.or(ls.lang, src),
+            url: format!("{}/index.html", ls.lang),
+            enter: ls.strings.get("enter_course"),
+        })
+        .collect();
+    let src_strings = langs.iter().find(|l| l.lang == src).map(|l| &l.strings).unwrap_or(&langs[0].strings);
+    let mut ctx = tera::Context::new();
+    ctx.insert("choices", &choices);
+    ctx.insert("lang", src);
+    ctx.insert("root", "");
+    ctx.insert("site_title", site.config.title.or(src, src));
+    ctx.insert("t", src_strings);
+    files.push(OutputFile { path: "index.html".into(), bytes: render_template(theme, "root.html", &ctx)?.into_bytes() });
+    // The 404 page is served from any folder, so it links through the base path.
+    let mut ctx = tera::Context::new();
+    ctx.insert("choices", &choices);
+    ctx.insert("lang", src);
+    ctx.insert("root", &site.config.base());
+    ctx.insert("site_title", site.config.title.or(src, src));
+    ctx.insert("t", src_strings);
+    files.push(OutputFile { path: "404.html".into(), bytes: render_template(theme, "404.html", &ctx)?.into_bytes() });
+    // Sitemap.
+    let base = site.config.base();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    for i in 0..site.pages.len() {
+        for ls in langs {
+            xml.push_str(&format!("<url><loc>{base}{}</loc>", nav::page_path(site, i, ls.lang)));
+            for other in langs {
+                xml.push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>", other.lang, nav::page_path(site, i, other.lang)));
+            }
+            xml.push_str("</url>\n");
+        }
+    }
+    xml.push_str("</urlset>\n");
+    files.push(OutputFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() });
+    Ok(files)
+}

@@ -1,0 +1,216 @@
+//! The `render` stage: turns a checked [`Site`] into the files of the static site — every page in
+//! every language, the library pages, assets and indexes — as paths and bytes, without touching
+//! the disk. Pages render in parallel.
+
+pub mod library;
+pub mod nav;
+pub mod searchindex;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::glossary::{Marker, Terms};
+use crate::markdown::html::{self, Chunk, Ctx};
+use crate::site::links::numbered_title;
+use crate::site::{PageKind, Site};
+use nav::{Alternate, Link, NavCache};
+use theme::{Strings, Theme};
+
+/// One file of the output.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Path inside the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A page's searchable parts, for the search index.
+#[derive(Debug, Clone)]
+pub struct Searchable {
+    pub lang: String,
+    pub url: String,
+    pub title: String,
+    pub kind: crate::search::DocKind,
+    pub chunks: Vec<Chunk>,
+}
+
+/// Everything a build writes.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: Vec<OutputFile>,
+    /// Pages per language (content and generated pages).
+    pub pages: BTreeMap<String, usize>,
+}
+
+/// What every page template receives.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub lang: &'a str,
+    pub root: &'a str,
+    pub site_title: &'a str,
+    pub title: String,
+    pub plain_title: String,
+    pub number: Option<&'a str>,
+    pub kind: &'static str,
+    pub summary: Option<&'a str>,
+    pub key_points: &'a [String],
+    pub content: String,
+    pub untranslated: bool,
+    pub source_lang_name: String,
+    pub nav: String,
+    pub breadcrumbs: Vec<Link>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub alternates: Vec<Alternate>,
+    pub t: &'a Strings,
+    pub scripts: Vec<String>,
+    pub sections: Vec<SectionCard>,
+    pub handout_url: Option<String>,
+    pub description: &'a str,
+}
+
+/// A section listed on a chapter page or the home.
+#[derive(Serialize, Clone)]
+pub struct SectionCard {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub sections: Vec<SectionCard>,
+}
+
+/// Per-language rendering state shared by that language's pages.
+pub struct LangState<'a> {
+    pub lang: &'a str,
+    pub strings: Strings,
+    pub terms: Terms,
+}
+
+/// Renders the whole site.
+pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
+    let langs: Vec<LangState> = site.languages().into_iter().map(|l| LangState { lang: l, strings: theme.strings(l), terms: Terms::new(site, l) }).collect();
+    let nav = NavCache::default();
+    let jobs: Vec<(usize, &LangState)> = langs.iter().flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls))).collect();
+    let rendered: Vec<Result<(OutputFile, Searchable)>> = jobs.par_iter().map(|(i, ls)| render_page(site, theme, &nav, *i, ls)).collect();
+    let mut out = Output::default();
+    let mut search: Vec<Searchable> = Vec::new();
+    for r in rendered {
+        let (f, s) = r?;
+        *out.pages.entry(s.lang.clone()).or_default() += 1;
+        out.files.push(f);
+        search.push(s);
+    }
+    for ls in &langs {
+        let lib = library::render(site, theme, &nav, ls)?;
+        *out.pages.entry(ls.lang.to_string()).or_default() += lib.files.len();
+        out.files.extend(lib.files);
+        search.extend(lib.search);
+    }
+    out.files.extend(library::site_files(site, theme, &langs)?);
+    out.files.extend(searchindex::render_indexes(&search));
+    for (p, b) in &theme.statics {
+        out.files.push(OutputFile { path: format!("static/{p}"), bytes: b.clone() });
+    }
+    for a in &site.assets {
+        let bytes = std::fs::read(&a.abs).map_err(|e| Error::io("read", &a.abs, e))?;
+        out.files.push(OutputFile { path: format!("media/{}", a.rel.to_string_lossy().replace('\\', "/")), bytes });
+    }
+    Ok(out)
+}
+
+/// Renders a template, turning Tera's error into a diagnostic on the template file.
+pub fn render_template(theme: &Theme, name: &str, ctx: &tera::Context) -> Result<String> {
+    theme.tera.render(name, ctx).map_err(|e| {
+        let path = theme.overrides.iter().find(|p| p.ends_with(name)).cloned().unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{name}")));
+        Error::from(Diagnostic::file(path, format!("template error while rendering `{name}`: {}", theme::chain(&e))).help("check the variables and filters the template uses (see the README's theme section)"))
+    })
+}
+
+fn kind_name(k: PageKind) -> &'static str {
+    match k {
+        PageKind::Home => "home",
+        PageKind::Page => "page",
+        PageKind::Chapter => "chapter",
+        PageKind::Section => "section",
+    }
+}
+
+/// Renders page `i` in one language.
+pub fn render_page(site: &Site, theme: &Theme, nav: &NavCache, i: usize, ls: &LangState) -> Result<(OutputFile, Searchable)> {
+    let p = &site.pages[i];
+    let lang = ls.lang;
+    let rest = if p.slug_path.is_empty() { "index.html".to_string() } else { format!("{}/index.html", p.slug_path) };
+    let path = format!("{lang}/{rest}");
+    let depth = path.matches('/').count();
+    let root = "../".repeat(depth);
+    let (v, untranslated) = site.variant(p, lang);
+    let ctx = Ctx { site, page: i, lang, root: &root, strings: &ls.strings };
+    let mut marker = Marker::new(&ls.terms);
+    let body = html::render(&ctx, &v.doc, &mut marker);
+    let chapter = if p.kind == PageKind::Chapter { Some(i) } else { p.chapter };
+    let (prev, next) = nav::prev_next(site, i, lang, &root);
+    let card = |j: usize| {
+        let q = &site.pages[j];
+        let (qv, _) = site.variant(q, lang);
+        SectionCard { title: numbered_title(site, q, lang), url: format!("{root}{}", nav::page_path(site, j, lang)), summary: qv.front.summary.clone(), sections: vec![] }
+    };
+    let sections: Vec<SectionCard> = match p.kind {
+        PageKind::Chapter => p.sections.iter().map(|&s| card(s)).collect(),
+        PageKind::Home => site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| matches!(q.kind, PageKind::Chapter | PageKind::Page))
+            .map(|(j, q)| {
+                let mut c = card(j);
+                c.sections = q.sections.iter().map(|&s| card(s)).collect();
+                c
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let mut scripts = Vec::new();
+    for (d, _) in v.doc.directives() {
+        if let crate::markdown::parse::Directive::Checklist(id) = d {
+            scripts.push(format!("{root}{lang}/checklists/{id}/data.js"));
+        }
+    }
+    let handout_url = match (p.kind, chapter) {
+        (PageKind::Chapter | PageKind::Section, Some(c)) => Some(format!("{root}{lang}/handouts/{}/index.html", site.pages[c].slug_path)),
+        _ => None,
+    };
+    let view = PageView {
+        lang,
+        root: &root,
+        site_title: site.config.title.or(lang, site.source_lang()),
+        title: numbered_title(site, p, lang),
+        plain_title: v.front.title.clone(),
+        number: p.number.as_deref(),
+        kind: kind_name(p.kind),
+        summary: v.front.summary.as_deref(),
+        key_points: &v.front.key_points,
+        content: body.html,
+        untranslated,
+        source_lang_name: nav::language_name(site.source_lang(), &ls.strings),
+        nav: nav.sidebar(site, lang, chapter, depth, Some(i), &ls.strings),
+        breadcrumbs: nav::breadcrumbs(site, i, lang, &root, &ls.strings),
+        prev,
+        next,
+        alternates: nav::alternates(site, lang, &rest, &root, &ls.strings),
+        t: &ls.strings,
+        scripts,
+        sections,
+        handout_url,
+        description: site.config.description.or(lang, site.source_lang()),
+    };
+    let tctx = tera::Context::from_serialize(&view).map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
+    let template = if p.kind == PageKind::Home { "home.html" } else { "page.html" };
+    let html = render_template(theme, template, &tctx)?;
+    let url_base = format!("{lang}/{rest}");
+    let searchable = Searchable { lang: lang.to_string(), url: url_base, title: view.title.clone(), kind: crate::search::DocKind::Page, chunks: body.chunks };
+    Ok((OutputFile { path, bytes: html.into_bytes() }, searchable))
+}

@@ -1,0 +1,124 @@
+//! The theme: Tera templates, static files and UI strings per language. The default theme is
+//! compiled into the binary; a course's own `themes/NAME/` replaces its files one by one.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+
+use crate::error::{Diagnostic, Error, Result};
+
+include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
+
+/// UI strings of one language (`i18n/LANG.toml`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Strings(pub BTreeMap<String, String>);
+
+impl Strings {
+    /// The string for `key`, or the key itself when the theme lacks it.
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.0.get(key).map(String::as_str).unwrap_or(key)
+    }
+}
+
+/// A loaded theme.
+pub struct Theme {
+    pub tera: Tera,
+    /// Static files (`static/…`), path → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Language → UI strings.
+    pub strings: BTreeMap<String, Strings>,
+    /// The files a course overrides (for dependency tracking), relative to the course.
+    pub overrides: Vec<std::path::PathBuf>,
+}
+
+/// The files of the default theme, for `kyozai new` and tests.
+pub fn default_files() -> &'static [(&'static str, &'static [u8])] {
+    DEFAULT_THEME
+}
+
+impl Theme {
+    /// Loads theme `name`: the built-in files, then the course's `themes/NAME/` over them.
+    pub fn load(root: &Path, name: &str) -> Result<Theme> {
+        let mut files: BTreeMap<String, (Vec<u8>, Option<std::path::PathBuf>)> = DEFAULT_THEME.iter().map(|(p, b)| (p.to_string(), (b.to_vec(), None))).collect();
+        let dir = root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(Diagnostic::file("kyozai.toml", format!("theme `{name}` not found: there is no themes/{name}/ folder")).help("create the folder or set theme = \"default\"").into());
+        }
+        let mut overrides = Vec::new();
+        if dir.is_dir() {
+            for e in walkdir::WalkDir::new(&dir).follow_links(false) {
+                let e = e.map_err(|e| Error::Usage(format!("cannot read the theme: {e}")))?;
+                if !e.file_type().is_file() || crate::load::is_ignored(&e.file_name().to_string_lossy()) {
+                    continue;
+                }
+                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                let bytes = std::fs::read(e.path()).map_err(|err| Error::io("read", e.path(), err))?;
+                let course_rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+                overrides.push(course_rel.clone());
+                files.insert(rel, (bytes, Some(course_rel)));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut templates = Vec::new();
+        let mut statics = BTreeMap::new();
+        let mut strings = BTreeMap::new();
+        for (rel, (bytes, origin)) in &files {
+            let shown = origin.clone().unwrap_or_else(|| Path::new("themes").join(name).join(rel));
+            if let Some(t) = rel.strip_prefix("templates/") {
+                let text = crate::text::decode(&shown, bytes)?;
+                templates.push((t.to_string(), text, shown));
+            } else if let Some(s) = rel.strip_prefix("static/") {
+                statics.insert(s.to_string(), bytes.clone());
+            } else if let Some(l) = rel.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".toml")) {
+                let text = crate::text::decode(&shown, bytes)?;
+                let map: BTreeMap<String, String> = crate::text::toml_from_str(&shown, &text, 0, &text, &[])?;
+                strings.insert(l.to_string(), Strings(map));
+            }
+        }
+        for (name, text, shown) in &templates {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                return Err(template_error(shown, text, &e).into());
+            }
+        }
+        if let Err(e) = tera.build_inheritance_chains() {
+            return Err(Diagnostic::file(&overrides.first().cloned().unwrap_or_default(), format!("template error: {}", chain(&e))).help("check the templates' {% extends %} and {% block %} tags").into());
+        }
+        Ok(Theme { tera, statics, strings, overrides })
+    }
+
+    /// UI strings for `lang`, English strings filling gaps, then keys.
+    pub fn strings(&self, lang: &str) -> Strings {
+        let mut s = self.strings.get("en").cloned().unwrap_or_default();
+        if let Some(own) = self.strings.get(lang) {
+            s.0.extend(own.0.clone());
+        }
+        s
+    }
+}
+
+/// Every message of an error chain on one line.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// A template syntax error with the line and column Tera reports.
+fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
+    let full = chain(e);
+    // Tera's parse errors contain " --> LINE:COL".
+    let pos = full.split("--> ").nth(1).and_then(|r| {
+        let mut it = r.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+    });
+    let message = full.lines().filter(|l| !l.trim().is_empty()).map(str::trim).collect::<Vec<_>>().join(" ");
+    let (line, col) = pos.unwrap_or((1, 0));
+    Diagnostic::at_line(path, text, line, col, format!("template error: {message}")).help("fix the template syntax; see the Tera documentation for tags and filters")
+}

@@ -1,0 +1,324 @@
+//! The `Site` stage: the checked course model built from what [`crate::load`] read — languages,
+//! the ordered and numbered pages with their translations, the validated data, and which source
+//! files each page depends on.
+
+pub mod countries;
+pub mod data;
+pub mod links;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::load::frontmatter::FrontMatter;
+use crate::load::{Asset, Loaded, MdFile};
+use crate::markdown::parse::{Directive, Doc};
+use crate::text::strip_order_prefix;
+pub use data::Data;
+
+/// What a page is in the course's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// The course home (`content/_index.LANG.md`).
+    Home,
+    /// A page outside the chapters (opening, closing).
+    Page,
+    /// A chapter (`content/NN-name/_index.LANG.md`).
+    Chapter,
+    /// A section of a chapter.
+    Section,
+}
+
+/// One language version of a page, as written.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub file: PathBuf,
+    pub text: String,
+    pub front: FrontMatter,
+    pub doc: Doc,
+    pub body_offset: usize,
+}
+
+impl Variant {
+    /// The Markdown body as written (after the front matter).
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// A page of the course in every language.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: PageKind,
+    /// Folder relative to `content/` plus stem: identifies the page across languages.
+    pub key: PathBuf,
+    /// URL path below the language folder: `awareness/vendors`, empty for the home.
+    pub slug_path: String,
+    /// `1` for a chapter, `1-4` for a section.
+    pub number: Option<String>,
+    /// Index (in [`Site::pages`]) of the chapter a section belongs to.
+    pub chapter: Option<usize>,
+    /// Index of each section, for chapters.
+    pub sections: Vec<usize>,
+    /// Language → the version written in it.
+    pub variants: BTreeMap<String, Variant>,
+}
+
+/// The checked course.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// In reading order: the home first, then top-level pages and chapters by weight, each
+    /// chapter followed by its sections.
+    pub pages: Vec<Page>,
+    pub data: Data,
+    pub assets: Vec<Asset>,
+    /// Problems that do not stop the build (missing translations, gaps in data).
+    pub warnings: Vec<Diagnostic>,
+    /// Whether drafts were kept.
+    pub drafts: bool,
+}
+
+/// Names reserved for generated pages in each language folder.
+pub const RESERVED: &[&str] = &["cases", "glossary", "checklists", "handouts", "search", "static", "media", "print"];
+
+impl Site {
+    /// Builds and checks the course model.
+    pub fn new(loaded: Loaded, drafts: bool) -> Result<Site> {
+        let Loaded { root, config, pages: files, data: data_files, assets } = loaded;
+        let mut diags = Diagnostics::default();
+        let mut warnings = Vec::new();
+        let src = config.source_language.clone();
+
+        // Group the files by page.
+        let mut groups: BTreeMap<PathBuf, BTreeMap<String, MdFile>> = BTreeMap::new();
+        for f in files {
+            let key = f.dir.join(&f.stem);
+            groups.entry(key).or_default().insert(f.lang.clone(), f);
+        }
+        let mut drafts_left = BTreeSet::new();
+        let mut raw: Vec<Page> = Vec::new();
+        for (key, mut langs) in groups {
+            let Some(source) = langs.get(&src) else {
+                let (lang, f) = langs.iter().next().expect("a group has at least one file");
+                diags.push(Diagnostic::file(&f.rel, format!("this {lang} page has no {src} source")).help(format!("add {}.{src}.md, the source-language version", f.stem)));
+                continue;
+            };
+            if source.front.draft && !drafts {
+                drafts_left.insert(key.clone());
+                continue;
+            }
+            let depth = key.components().count();
+            let stem = source.stem.clone();
+            let kind = match (depth, stem == "_index") {
+                (1, true) => PageKind::Home,
+                (1, false) => PageKind::Page,
+                (2, true) => PageKind::Chapter,
+                (2, false) => PageKind::Section,
+                _ => {
+                    diags.push(Diagnostic::file(&source.rel, "pages may only be one folder deep (content/CHAPTER/SECTION.LANG.md)").help("move this page into a chapter folder"));
+                    continue;
+                }
+            };
+            langs.retain(|_, f| !(f.front.draft && !drafts));
+            let variants = langs
+                .into_iter()
+                .map(|(l, f)| (l, Variant { file: f.rel, text: f.text, front: f.front, doc: f.doc, body_offset: f.body_offset }))
+                .collect();
+            raw.push(Page { kind, key, slug_path: String::new(), number: None, chapter: None, sections: vec![], variants });
+        }
+
+        // Every section needs its chapter.
+        let chapter_dirs: BTreeSet<PathBuf> = raw.iter().filter(|p| p.kind == PageKind::Chapter).map(|p| p.key.parent().unwrap_or(Path::new("")).to_path_buf()).collect();
+        raw.retain(|p| {
+            if p.kind == PageKind::Section {
+                let dir = p.key.parent().unwrap_or(Path::new("")).to_path_buf();
+                if !chapter_dirs.contains(&dir) {
+                    if drafts_left.contains(&dir.join("_index")) {
+                        return false;
+                    }
+                    let v = p.variants.get(&src).expect("source checked");
+                    diags.push(Diagnostic::file(&v.file, format!("this section has no chapter page: {}/_index.{src}.md is missing", dir.display())).help(format!("create content/{}/_index.{src}.md with the chapter's title", dir.display())));
+                    return false;
+                }
+            }
+            true
+        });
+        if !raw.iter().any(|p| p.kind == PageKind::Home) {
+            diags.push(Diagnostic::file(format!("content/_index.{src}.md"), "the course home page is missing").help(format!("create content/_index.{src}.md with the course's introduction")));
+        }
+
+        // Order and number.
+        let pages = order(raw, &src, &mut diags);
+
+        // Missing translations.
+        for p in &pages {
+            for lang in &config.languages {
+                if !p.variants.contains_key(lang) {
+                    let v = &p.variants[&src];
+                    let stem = p.key.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    warnings.push(Diagnostic::file(&v.file, format!("no {lang} translation: the {lang} page shows the {src} text under a notice")).help(format!("add {stem}.{lang}.md beside it")));
+                }
+            }
+        }
+
+        let data = data::Data::new(&config, data_files, &mut diags, &mut warnings);
+        let mut site = Site { root, config, pages, data, assets, warnings, drafts };
+        site.check_slugs(&mut diags);
+        site.check_directives(&mut diags);
+        links::check(&site, &mut diags, &mut site.warnings.clone());
+        let mut w = std::mem::take(&mut site.warnings);
+        links::check_images(&site, &mut w);
+        site.warnings = w;
+        diags.finish()?;
+        Ok(site)
+    }
+
+    /// The site's languages, source first.
+    pub fn languages(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = vec![self.config.source_language.as_str()];
+        v.extend(self.config.languages.iter().map(String::as_str).filter(|l| *l != self.config.source_language));
+        v
+    }
+
+    /// The source language.
+    pub fn source_lang(&self) -> &str {
+        &self.config.source_language
+    }
+
+    /// The version of `page` shown in `lang`, and whether it is the untranslated source.
+    pub fn variant<'a>(&'a self, page: &'a Page, lang: &str) -> (&'a Variant, bool) {
+        match page.variants.get(lang) {
+            Some(v) => (v, false),
+            None => (&page.variants[self.source_lang()], true),
+        }
+    }
+
+    /// Finds the page whose source file (any language) is `rel` (relative to the course).
+    pub fn page_by_file(&self, rel: &Path) -> Option<usize> {
+        self.pages.iter().position(|p| p.variants.values().any(|v| v.file == rel))
+    }
+
+    /// Finds the page with the key (folder/stem relative to `content/`).
+    pub fn page_by_key(&self, key: &Path) -> Option<usize> {
+        self.pages.iter().position(|p| p.key == key)
+    }
+
+    /// The source files and data files the page's output depends on, beyond its own Markdown:
+    /// the data it embeds and the glossary that marks its terms.
+    pub fn dependencies(&self, page: usize) -> BTreeSet<PathBuf> {
+        let p = &self.pages[page];
+        let mut deps: BTreeSet<PathBuf> = p.variants.values().map(|v| v.file.clone()).collect();
+        for v in p.variants.values() {
+            for (d, _) in v.doc.directives() {
+                match d {
+                    Directive::Cases(_) => deps.extend(self.data.files_of_kind(crate::load::data::DataKind::Cases)),
+                    Directive::Checklist(id) | Directive::Matrix(id) | Directive::Groups(id) => deps.extend(self.data.checklist(id).map(|c| c.file.clone())),
+                    Directive::List(id) | Directive::Flow(id) => deps.extend(self.data.lists.get(id).map(|l| l.file.clone())),
+                    Directive::Callout { .. } => {}
+                }
+            }
+        }
+        deps.extend(self.data.files_of_kind(crate::load::data::DataKind::Glossary));
+        deps
+    }
+
+    fn check_slugs(&self, diags: &mut Diagnostics) {
+        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        for p in &self.pages {
+            let v = &p.variants[self.source_lang()];
+            let first = p.slug_path.split('/').next().unwrap_or("");
+            if p.kind != PageKind::Home && (RESERVED.contains(&first) || self.config.languages.iter().any(|l| l == first)) && p.kind != PageKind::Section {
+                diags.push(Diagnostic::file(&v.file, format!("the URL `{first}/` is reserved for kyozai's own pages")).help("give the page another file name or a `slug`"));
+            }
+            if let Some(other) = seen.insert(&p.slug_path, &v.file) {
+                diags.push(Diagnostic::file(&v.file, format!("two pages would be written to the same URL `{}/`: this one and {}", p.slug_path, other.display())).help("rename one of them or give it another `slug`"));
+            }
+        }
+    }
+
+    fn check_directives(&self, diags: &mut Diagnostics) {
+        for p in &self.pages {
+            for v in p.variants.values() {
+                for (d, pos) in v.doc.directives() {
+                    if let Err(msg) = self.data.check_directive(d) {
+                        let (m, h) = msg;
+                        diags.push(Diagnostic::at_line(&v.file, &v.text, pos.line, pos.column, m).help(h));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sorts pages by weight then file name, checks weights, assigns slugs and numbers.
+fn order(raw: Vec<Page>, src: &str, diags: &mut Diagnostics) -> Vec<Page> {
+    let sort_key = |p: &Page| {
+        let v = &p.variants[src];
+        (v.front.weight.unwrap_or(i64::MAX), p.key.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+    };
+    let mut home = None;
+    let mut top: Vec<Page> = Vec::new();
+    let mut sections: BTreeMap<PathBuf, Vec<Page>> = BTreeMap::new();
+    for p in raw {
+        match p.kind {
+            PageKind::Home => home = Some(p),
+            PageKind::Page | PageKind::Chapter => top.push(p),
+            PageKind::Section => sections.entry(p.key.parent().unwrap_or(Path::new("")).to_path_buf()).or_default().push(p),
+        }
+    }
+    let check_weights = |list: &[Page], diags: &mut Diagnostics| {
+        let mut seen: HashMap<i64, &Path> = HashMap::new();
+        for p in list {
+            let v = &p.variants[src];
+            if let Some(w) = v.front.weight {
+                if let Some(other) = seen.insert(w, &v.file) {
+                    let off = v.text.find("weight").unwrap_or(0);
+                    diags.push(Diagnostic::at(&v.file, &v.text, off, format!("weight {w} is also used by {}", other.display())).help("give sibling pages different weights, or leave weight out to order by file name"));
+                }
+            }
+        }
+    };
+    top.sort_by_key(sort_key);
+    check_weights(&top, diags);
+    let mut out = Vec::new();
+    if let Some(mut h) = home {
+        h.slug_path = String::new();
+        out.push(h);
+    }
+    let slug_of = |p: &Page| {
+        let v = &p.variants[src];
+        v.front.slug.clone().unwrap_or_else(|| {
+            let name = if p.kind == PageKind::Chapter { p.key.parent().and_then(Path::file_name) } else { p.key.file_name() };
+            strip_order_prefix(&name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()).to_string()
+        })
+    };
+    let mut chapter_no = 0;
+    for mut p in top {
+        let slug = slug_of(&p);
+        p.slug_path = slug.clone();
+        if p.kind == PageKind::Chapter {
+            chapter_no += 1;
+            p.number = Some(chapter_no.to_string());
+            let dir = p.key.parent().unwrap_or(Path::new("")).to_path_buf();
+            let mut secs = sections.remove(&dir).unwrap_or_default();
+            secs.sort_by_key(sort_key);
+            check_weights(&secs, diags);
+            let chapter_index = out.len();
+            out.push(p);
+            for (i, mut s) in secs.into_iter().enumerate() {
+                s.slug_path = format!("{slug}/{}", slug_of(&s));
+                s.number = Some(format!("{chapter_no}-{}", i + 1));
+                s.chapter = Some(chapter_index);
+                let idx = out.len();
+                out[chapter_index].sections.push(idx);
+                out.push(s);
+            }
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -1,0 +1,271 @@
+//! Text helpers shared by every stage: decoding source bytes, localized strings, strict TOML and
+//! YAML parsing with positions, slugs and HTML escaping.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{suggest, Diagnostic};
+
+/// A text with one version per language: `{ ja = "…", en = "…" }`, or one string for all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Localized(pub BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for Localized {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            All(String),
+            Each(BTreeMap<String, String>),
+        }
+        match Repr::deserialize(d)? {
+            Repr::All(s) => Ok(Localized(BTreeMap::from([("*".to_string(), s)]))),
+            Repr::Each(m) => Ok(Localized(m)),
+        }
+    }
+}
+
+impl Localized {
+    /// The text in `lang`, if written.
+    pub fn get(&self, lang: &str) -> Option<&str> {
+        self.0.get(lang).or_else(|| self.0.get("*")).map(String::as_str).filter(|s| !s.trim().is_empty())
+    }
+    /// The text in `lang`, else in `fallback`, else empty.
+    pub fn or<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
+        self.get(lang).or_else(|| self.get(fallback)).unwrap_or("")
+    }
+    /// Whether no language has text.
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(|v| v.trim().is_empty())
+    }
+    /// Languages named that the site does not have.
+    pub fn unknown_languages<'a>(&'a self, langs: &'a [String]) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.keys().map(String::as_str).filter(move |k| *k != "*" && !langs.iter().any(|l| l == k))
+    }
+}
+
+/// Decodes a source file: UTF-8 only, a leading BOM dropped, CRLF and CR turned into LF.
+pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let (line, column) = crate::error::line_col(good, good.len());
+            return Err(Diagnostic {
+                path: rel.to_path_buf(),
+                line,
+                column,
+                message: format!("the file is not valid UTF-8 (byte {} is not part of a UTF-8 character)", e.valid_up_to()),
+                help: Some("save the file as UTF-8 (in most editors: File › Save with Encoding › UTF-8)".into()),
+                source_line: None,
+            });
+        }
+    };
+    if s.contains('\0') {
+        let off = s.find('\0').unwrap_or(0);
+        return Err(Diagnostic::at(rel, s, off, "the file contains a NUL byte: it looks like a binary file")
+            .help("move binary files out of content/ or give them a non-text extension"));
+    }
+    if s.contains('\r') {
+        Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// Turns a serde error message about an unknown field into a message and a suggestion.
+fn explain(message: &str) -> (String, Option<String>) {
+    let first = message.lines().next().unwrap_or(message).trim();
+    if let Some(rest) = first.strip_prefix("unknown field `") {
+        if let Some((name, tail)) = rest.split_once('`') {
+            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let help = match suggest(name, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if expected.is_empty() => "remove it".to_string(),
+                None => format!("valid fields: {}", expected.join(", ")),
+            };
+            return (format!("unknown field `{name}`"), Some(help));
+        }
+    }
+    if let Some(rest) = first.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return (format!("missing field `{name}`"), Some(format!("add `{name}`")));
+    }
+    if first.starts_with("invalid type") {
+        return (first.to_string(), Some("check the value's type: text needs quotes, lists need [ ]".into()));
+    }
+    (first.to_string(), None)
+}
+
+/// Parses TOML strictly. `body` is the TOML text; it starts at byte `base` of `full` (the whole
+/// file), so positions are reported in the file's own lines.
+pub fn toml_from_str<T: DeserializeOwned>(
+    rel: &Path,
+    full: &str,
+    base: usize,
+    body: &str,
+    _keys: &[&str],
+) -> Result<T, Diagnostic> {
+    toml::from_str(body).map_err(|e| {
+        let off = e.span().map(|s| s.start).unwrap_or(0) + base;
+        let (msg, help) = explain(e.message());
+        let mut d = Diagnostic::at(rel, full, off, msg);
+        d.help = help;
+        d
+    })
+}
+
+/// Parses YAML strictly, positions as for [`toml_from_str`].
+pub fn yaml_from_str<T: DeserializeOwned>(rel: &Path, full: &str, base: usize, body: &str) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(body).map_err(|e| {
+        let first_line = full[..base].matches('\n').count();
+        let (line, column) = match e.location() {
+            Some(l) => (l.line() as usize + first_line, l.column() as usize),
+            None => (first_line + 1, 0),
+        };
+        let text = e.to_string();
+        let raw = text.lines().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("-->")).unwrap_or(&text);
+        let raw = raw.trim_start_matches("error: ").trim();
+        let (msg, help) = explain(raw);
+        let mut d = Diagnostic::at_line(rel, full, line.max(1), column, msg);
+        d.help = help;
+        d
+    })
+}
+
+/// A heading id following GitHub's rules: lower case, spaces to `-`, punctuation dropped,
+/// letters of every script (Japanese included) kept.
+pub fn github_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    push_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` HTML-escaped to `out`.
+pub fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// A file or folder name without its leading ordering number: `01-awareness` → `awareness`.
+pub fn strip_order_prefix(name: &str) -> &str {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && name[digits..].starts_with(['-', '_']) && name.len() > digits + 1 {
+        &name[digits + 1..]
+    } else {
+        name
+    }
+}
+
+/// Formats a whole number for a language: `13,000` in English, `1万3千` in Japanese.
+pub fn format_number(n: u64, lang: &str) -> String {
+    if lang == "ja" && n >= 10_000 {
+        let mut out = String::new();
+        let oku = n / 100_000_000;
+        let man = (n / 10_000) % 10_000;
+        let rest = n % 10_000;
+        if oku > 0 {
+            let _ = write!(out, "{oku}億");
+        }
+        if man > 0 {
+            let _ = write!(out, "{man}万");
+        }
+        if rest > 0 {
+            if rest % 1000 == 0 {
+                let _ = write!(out, "{}千", rest / 1000);
+            } else {
+                let _ = write!(out, "{}", group3(rest));
+            }
+        }
+        out
+    } else {
+        group3(n)
+    }
+}
+
+fn group3(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A stable 64-bit FNV-1a hash, written as 16 hex digits (for translation tracking).
+pub fn stable_hash(s: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(github_slug("Hello, World!"), "hello-world");
+        assert_eq!(github_slug("明示の例"), "明示の例");
+        assert_eq!(github_slug("1-4 外部委託先（例）"), "1-4-外部委託先例");
+        assert_eq!(github_slug("IDS/IPS と FW"), "idsips-と-fw");
+    }
+
+    #[test]
+    fn numbers_per_language() {
+        assert_eq!(format_number(13000, "ja"), "1万3千");
+        assert_eq!(format_number(13000, "en"), "13,000");
+        assert_eq!(format_number(80_000_000, "ja"), "8000万");
+        assert_eq!(format_number(4_030_000, "ja"), "403万");
+        assert_eq!(format_number(3835, "ja"), "3,835");
+        assert_eq!(format_number(19_000, "ja"), "1万9千");
+        assert_eq!(format_number(1220, "en"), "1,220");
+    }
+
+    #[test]
+    fn decode_rejects_bad_utf8_with_position() {
+        let d = decode(Path::new("a.md"), b"ok\nab\xff").unwrap_err();
+        assert_eq!((d.line, d.column), (2, 3));
+        assert_eq!(decode(Path::new("a.md"), b"\xEF\xBB\xBFa\r\nb\rc").unwrap(), "a\nb\nc");
+    }
+
+    #[test]
+    fn order_prefix() {
+        assert_eq!(strip_order_prefix("01-awareness"), "awareness");
+        assert_eq!(strip_order_prefix("2024"), "2024");
+        assert_eq!(strip_order_prefix("intro"), "intro");
+    }
+}

@@ -1,0 +1,151 @@
+//! The `write` stage: puts the rendered files on disk atomically. Everything is written into a
+//! staging folder beside the output; only when all of it is written is it swapped in, so a failed
+//! or killed build leaves the previous output untouched. kyozai only ever replaces a folder that
+//! is its own earlier output.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::render::OutputFile;
+
+/// The file that marks a folder as kyozai's output.
+pub const MARKER: &str = ".kyozai-output";
+
+/// Checks that `out` is a folder kyozai may replace, for a course in `root`.
+pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
+    let root = root.canonicalize().map_err(|e| Error::io("read", root, e))?;
+    let abs = absolute(out)?;
+    let refuse = |why: &str| Err(Error::Usage(format!("refusing to write the site to {}: {why}", out.display())));
+    if abs.parent().is_none() {
+        return refuse("it is the file system's root");
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if abs == home || home.starts_with(&abs) {
+            return refuse("it is (or contains) your home folder");
+        }
+    }
+    if root.starts_with(&abs) {
+        return refuse("it is (or contains) the course folder; use a folder inside it such as public/");
+    }
+    for own in ["content", "themes", "static", ".git", "tests", "src"] {
+        if abs.starts_with(root.join(own)) {
+            return refuse(&format!("it is inside the course's {own}/ folder, which holds source files"));
+        }
+    }
+    if abs.exists() {
+        if !abs.is_dir() {
+            return refuse("it is a file");
+        }
+        let empty = std::fs::read_dir(&abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty && !abs.join(MARKER).exists() {
+            return refuse("the folder is not empty and was not written by kyozai; choose another folder or empty it");
+        }
+    }
+    Ok(abs)
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?.join(p) };
+    // Resolve what exists (symlinks, `..`) and keep the rest.
+    let mut existing = p.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(parent)) => {
+                rest.push(n.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        if n == ".." {
+            out.pop();
+        } else if n != "." {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.kyozai-{tag}-{}", std::process::id()))
+}
+
+fn pid_alive(pid: u32) -> bool {
+    Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Removes staging and old folders left by builds that were killed, restoring the output if a
+/// build died between its two renames.
+pub fn recover(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let prefix = format!(".{}.kyozai-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = n.strip_prefix(&prefix) else { continue };
+        let (tag, pid) = rest.rsplit_once('-').unwrap_or((rest, ""));
+        let pid: u32 = pid.parse().unwrap_or(0);
+        if pid == std::process::id() || (pid != 0 && pid_alive(pid)) {
+            continue;
+        }
+        if tag == "old" && !out.exists() {
+            let _ = std::fs::rename(e.path(), out);
+        } else {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Writes `files` to `out` atomically and returns how many files were written.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
+    recover(out);
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    }
+    let staging = sibling(out, "staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    let result = write_tree(&staging, files).and_then(|n| swap(&staging, out).map(|_| n));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
+    std::fs::create_dir(dir).map_err(|e| Error::io("create the staging folder", dir, e))?;
+    let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p))).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(|e| Error::io("create", d, e))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let p = dir.join(&f.path);
+        std::fs::write(&p, &f.bytes).map_err(|e| Error::io("write", &p, e))
+    })?;
+    let m = dir.join(MARKER);
+    std::fs::write(&m, "This folder is written by kyozai and replaced on every build.\n").map_err(|e| Error::io("write", &m, e))?;
+    Ok(files.len())
+}
+
+fn swap(staging: &Path, out: &Path) -> Result<()> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(out, &old).map_err(|e| Error::io("move the previous output aside", out, e))?;
+        if let Err(e) = std::fs::rename(staging, out) {
+            let _ = std::fs::rename(&old, out);
+            return Err(Error::io("move the new output into place", out, e));
+        }
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io("remove the previous output", &old, e))?;
+    } else {
+        std::fs::rename(staging, out).map_err(|e| Error::io("move the new output into place", out, e))?;
+    }
+    Ok(())
+}
