@@ -1,7 +1,11 @@
 //! The command line: one file per subcommand, each a thin driver over the library's stages.
 
 pub mod build;
+pub mod check;
 pub mod new;
+pub mod pdf;
+pub mod serve;
+pub mod translated;
 
 use std::path::PathBuf;
 
@@ -28,6 +32,14 @@ pub enum Command {
     Build(build::Args),
     /// Create a new two-language course in DIR.
     New(new::Args),
+    /// Build the course, serve it on localhost and rebuild it live while you edit.
+    Serve(serve::Args),
+    /// Report everything wrong with the course without writing the site.
+    Check(check::Args),
+    /// Print the handouts to PDF with headless Chromium.
+    Pdf(pdf::Args),
+    /// Record that a translation is up to date with its source.
+    Translated(translated::Args),
     /// Show help for kyozai or one of its commands.
     Help {
         /// The command to explain.
@@ -55,6 +67,10 @@ pub fn run(cli: Cli) -> crate::Result<()> {
     match cli.command {
         Command::Build(a) => build::run(a, v),
         Command::New(a) => new::run(a, v),
+        Command::Serve(a) => serve::run(a, v),
+        Command::Check(a) => check::run(a, v),
+        Command::Pdf(a) => pdf::run(a, v),
+        Command::Translated(a) => translated::run(a, v),
         Command::Help { command } => {
             use clap::CommandFactory;
             let mut c = Cli::command();

@@ -2,6 +2,7 @@
 //! every language, the library pages, assets and indexes — as paths and bytes, without touching
 //! the disk. Pages render in parallel.
 
+pub mod handouts;
 pub mod library;
 pub mod nav;
 pub mod searchindex;
@@ -111,6 +112,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
         search.extend(lib.search);
     }
     out.files.extend(library::site_files(site, theme, &langs)?);
+    out.files.extend(handouts::render(site, theme, &nav, &langs)?);
     out.files.extend(searchindex::render_indexes(&search));
     for (p, b) in &theme.statics {
         out.files.push(OutputFile { path: format!("static/{p}"), bytes: b.clone() });

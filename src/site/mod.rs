@@ -257,7 +257,8 @@ impl Site {
 fn order(raw: Vec<Page>, src: &str, diags: &mut Diagnostics) -> Vec<Page> {
     let sort_key = |p: &Page| {
         let v = &p.variants[src];
-        (v.front.weight.unwrap_or(i64::MAX), p.key.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+        let name = if p.kind == PageKind::Chapter { p.key.parent().and_then(Path::file_name) } else { p.key.file_name() };
+        (v.front.weight.unwrap_or(i64::MAX), name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
     };
     let mut home = None;
     let mut top: Vec<Page> = Vec::new();

@@ -1,0 +1,17 @@
+//! `kyozai translated` (being written).
+
+use std::path::PathBuf;
+
+use super::Verbosity;
+
+/// Options of `kyozai translated`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The course folder.
+    pub dir: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(_a: Args, _v: Verbosity) -> crate::Result<()> {
+    Err(crate::Error::Usage("`kyozai translated` is not available yet".into()))
+}
