@@ -593,13 +593,11 @@
 
     function hide() {
       list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
     }
 
     function show() {
       if (!list.firstChild) return;
       list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
       place();
     }
 
@@ -683,10 +681,13 @@
       }
     }
 
-    input.setAttribute("aria-expanded", "false");
     list.hidden = true;
 
-    input.addEventListener("input", schedule);
+    // While an input method composes (Japanese kana → kanji), wait for the result.
+    input.addEventListener("input", function (e) {
+      if (!e.isComposing) schedule();
+    });
+    input.addEventListener("compositionend", schedule);
     input.addEventListener("focus", function () {
       ready();
       if (input.value.trim() !== "") {
