@@ -1,0 +1,1 @@
+// Checklist script: filled in with the checklist feature.
