@@ -563,9 +563,12 @@
     var html = document.documentElement;
     var lang = html.getAttribute("data-lang") || html.getAttribute("lang") || "";
     var base = html.getAttribute("data-root") || "";
-    var all = root.kyozaiSearch;
-    var data = all && all[lang];
-    if (!data || data.v !== 1) {
+    // The index is normally loaded by a <script src> in the page. A large site may
+    // instead name it in the form's data-index attribute: it is then loaded on first
+    // use (a script element, so it works from file:// and under default-src 'self').
+    var lazySrc = form.getAttribute("data-index");
+    var data = loaded();
+    if (data === null && !lazySrc) {
       form.hidden = true;
       return;
     }
@@ -573,14 +576,45 @@
     if (placeholder) input.setAttribute("placeholder", placeholder);
 
     var prepared = null;
+    var loading = false;
     var timer = 0;
     var hideTimer = 0;
     var lastQuery = null;
     var protocol = root.location ? root.location.protocol : "";
 
+    function loaded() {
+      var d = root.kyozaiSearch && root.kyozaiSearch[lang];
+      return d && d.v === 1 ? d : null;
+    }
+
+    // The prepared index, or null while it is being loaded (run() follows then).
     function ready() {
-      if (prepared === null) prepared = prepare(data);
-      return prepared;
+      if (prepared !== null) return prepared;
+      if (data === null) data = loaded();
+      if (data !== null) {
+        prepared = prepare(data);
+        return prepared;
+      }
+      if (!loading) {
+        loading = true;
+        var script = document.createElement("script");
+        script.src = lazySrc;
+        script.async = true;
+        script.onload = function () {
+          data = loaded();
+          if (data === null) {
+            form.hidden = true;
+            return;
+          }
+          lastQuery = null;
+          if (input.value.trim() !== "") run();
+        };
+        script.onerror = function () {
+          form.hidden = true;
+        };
+        (document.head || html).appendChild(script);
+      }
+      return null;
     }
 
     function say(text) {
@@ -618,14 +652,17 @@
         show();
         return;
       }
-      lastQuery = query;
-      while (list.firstChild) list.removeChild(list.firstChild);
       if (query.trim() === "") {
+        lastQuery = query;
+        while (list.firstChild) list.removeChild(list.firstChild);
         say("");
         hide();
         return;
       }
       var P = ready();
+      if (P === null) return;
+      lastQuery = query;
+      while (list.firstChild) list.removeChild(list.firstChild);
       var terms = parseQuery(query);
       var hits = searchTerms(P, terms);
       if (!hits.length) {
