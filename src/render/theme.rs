@@ -61,6 +61,8 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaper also escapes `/`, which turns every relative URL into entities.
+        tera.set_escape_fn(crate::text::escape_html);
         let mut templates = Vec::new();
         let mut statics = BTreeMap::new();
         let mut strings = BTreeMap::new();
