@@ -1,12 +1,602 @@
-//! Printable handouts (being written).
+//! Printable handouts, in every language under `LANG/handouts/`:
+//!
+//! * `index.html` lists every handout (a page of the site, with its navigation);
+//! * `CHAPTER-SLUG/index.html`, one per chapter: a cover block, the chapter's key messages (its own
+//!   key points, then each section's summary and key points), the chapter's text, every section in
+//!   full (with the case-study tables its `{cases}` directives cite) and a ruled notes page;
+//! * `handbook/index.html`: the whole course — cover, contents, the top-level pages and every
+//!   chapter in reading order, each starting on a new page, and the glossary;
+//! * `checklist-ID/index.html`, one per checklist: a blank worksheet (a box per status for every
+//!   item, a notes column, fields for hospital, department, name and date) and a one-page summary
+//!   sheet of the subjects × controls matrix with blank score cells;
+//! * `incident-card/index.html`: a one-page card for the wall, drawn from the course's lists: the
+//!   first list with `style = "flow"` (in data-file order) and every list whose id ends in
+//!   `report-to`, followed by blank lines for the hospital's own contacts. Without a flow list
+//!   there is no card.
+//! * `running.css`: the running headers of the printed handouts (course title top left, the
+//!   chapter or part title top right), as named `@page` rules, since Chromium has no `string-set`.
+//!
+//! Every handout page carries its PDF link as `<a class="pdf-link" data-pdf-href="NAME.pdf"
+//! hidden>`: `kyozai pdf` and `kyozai build --pdf` print `NAME/index.html` to `NAME.pdf` beside it
+//! and only then turn those links on (see [`crate::pdf`]), so a site built without PDFs never links
+//! to a missing file.
+//!
+//! Headings and other ids inside the handouts are prefixed with their page's anchor (`s1-2-…`,
+//! `ch1-…`, `p-opening-…`) so they stay unique when several pages share one document, and links
+//! between pages that are in the same handout become links inside it.
 
-use super::nav::NavCache;
-use super::theme::Theme;
-use super::{LangState, OutputFile};
-use crate::error::Result;
-use crate::site::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::nav::{self, Alternate, Link, NavCache};
+use super::theme::{Strings, Theme};
+use super::{render_template, LangState, OutputFile};
+use crate::error::{Diagnostic, Error, Result};
+use crate::load::data::{DataContents, ListData, ListStyle};
+use crate::markdown::directives::{circled, inline_md, plain};
+use crate::markdown::glossary::Marker;
+use crate::markdown::html::{self, Ctx};
+use crate::site::data::Checklist;
+use crate::site::links::numbered_title;
+use crate::site::{PageKind, Site};
+use crate::text::escape_html;
+
+/// Folder name of the whole-course handbook.
+pub const HANDBOOK: &str = "handbook";
+/// Folder name of the incident-response card.
+pub const CARD: &str = "incident-card";
+/// Ruled lines on a chapter handout's notes page.
+const NOTE_LINES: usize = 22;
+
+/// What a handout is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Handbook,
+    /// A chapter, by page index.
+    Chapter(usize),
+    /// A checklist worksheet, by index in `site.data.checklists`.
+    Worksheet(usize),
+    Card,
+}
+
+/// One handout: printed from `LANG/handouts/NAME/index.html` to `LANG/handouts/NAME.pdf`.
+#[derive(Debug, Clone)]
+pub struct Handout {
+    pub name: String,
+    pub kind: Kind,
+}
+
+/// Every handout of the site, in the order of the handouts index.
+pub fn list(site: &Site) -> Vec<Handout> {
+    let mut v = vec![Handout { name: HANDBOOK.into(), kind: Kind::Handbook }];
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.kind == PageKind::Chapter {
+            v.push(Handout { name: p.slug_path.clone(), kind: Kind::Chapter(i) });
+        }
+    }
+    for (i, c) in site.data.checklists.iter().enumerate() {
+        v.push(Handout { name: format!("checklist-{}", c.data.id), kind: Kind::Worksheet(i) });
+    }
+    if card_lists(site).0.is_some() {
+        v.push(Handout { name: CARD.into(), kind: Kind::Card });
+    }
+    v
+}
+
+/// The lists the incident card shows: the first flow list (in data-file order) and every list
+/// whose id ends in `report-to`.
+pub fn card_lists(site: &Site) -> (Option<&ListData>, Vec<&ListData>) {
+    let mut flow = None;
+    let mut report = Vec::new();
+    for f in &site.data.files {
+        if let DataContents::Lists(lists) = &f.contents {
+            for l in lists {
+                // Only lists the site kept (a duplicate id is an error at load).
+                let Some(kept) = site.data.lists.get(&l.id).map(|s| &s.value) else { continue };
+                if kept.style == ListStyle::Flow && flow.is_none() {
+                    flow = Some(kept);
+                }
+                if kept.id.ends_with("report-to") && !report.iter().any(|r: &&ListData| r.id == kept.id) {
+                    report.push(kept);
+                }
+            }
+        }
+    }
+    (flow, report)
+}
+
+/// The frame every handout template receives.
+#[derive(Serialize)]
+struct Frame<'a> {
+    lang: &'a str,
+    root: &'a str,
+    site_title: &'a str,
+    title: String,
+    description: String,
+    alternates: Vec<Alternate>,
+    t: &'a Strings,
+    kind: &'static str,
+    home_url: String,
+    index_url: String,
+    css_url: String,
+    /// The PDF beside this handout, relative to it.
+    pdf: Option<String>,
+    /// The named page (running header) of the whole document.
+    run: String,
+}
+
+/// A page of the course inside a handout.
+#[derive(Serialize, Clone)]
+struct Part {
+    anchor: String,
+    kind: &'static str,
+    /// `第1章`, `Chapter 1`, `1-2` or empty.
+    label: String,
+    title: String,
+    summary: Option<String>,
+    key_points: Vec<String>,
+    content: String,
+    /// The language the content is written in, when it is not the page's.
+    content_lang: Option<String>,
+    run: String,
+    sections: Vec<Part>,
+}
+
+/// An entry of the handouts index.
+#[derive(Serialize)]
+struct Entry {
+    title: String,
+    summary: Option<String>,
+    url: String,
+    pdf: String,
+}
 
 /// Renders the handout pages of every language.
-pub fn render(_site: &Site, _theme: &Theme, _nav: &NavCache, _langs: &[LangState]) -> Result<Vec<OutputFile>> {
-    Ok(Vec::new())
+pub fn render(site: &Site, theme: &Theme, nav: &NavCache, langs: &[LangState]) -> Result<Vec<OutputFile>> {
+    check_names(site)?;
+    let handouts = list(site);
+    let jobs: Vec<(&LangState, &Handout)> = langs.iter().flat_map(|ls| handouts.iter().map(move |h| (ls, h))).collect();
+    let mut files = jobs.par_iter().map(|(ls, h)| render_one(site, theme, ls, h)).collect::<Result<Vec<_>>>()?;
+    for ls in langs {
+        files.push(index(site, theme, nav, ls, &handouts)?);
+        files.push(OutputFile { path: format!("{}/handouts/running.css", ls.lang), bytes: running_css(site, ls).into_bytes() });
+    }
+    Ok(files)
+}
+
+/// A chapter whose slug is the name of another handout would overwrite it.
+fn check_names(site: &Site) -> Result<()> {
+    for p in &site.pages {
+        if p.kind == PageKind::Chapter && (p.slug_path == HANDBOOK || p.slug_path == CARD || p.slug_path.starts_with("checklist-")) {
+            let v = &p.variants[site.source_lang()];
+            return Err(Diagnostic::file(&v.file, format!("the chapter's URL `{}/` is also the name of a handout (LANG/handouts/{}/)", p.slug_path, p.slug_path))
+                .help("give the chapter another `slug` in its front matter (handbook, incident-card and checklist-… are taken)")
+                .into());
+        }
+    }
+    Ok(())
+}
+
+fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
+    tera::Context::from_serialize(v).map_err(|e| Error::Usage(format!("internal: handout view: {e}")))
+}
+
+/// The anchor of page `i` inside a handout; its own ids are prefixed with it.
+fn anchor(site: &Site, i: usize) -> String {
+    let p = &site.pages[i];
+    match (p.kind, &p.number) {
+        (PageKind::Chapter, Some(n)) => format!("ch{n}"),
+        (PageKind::Section, Some(n)) => format!("s{n}"),
+        (PageKind::Home, _) => "home".into(),
+        _ => format!("p-{}", p.slug_path.replace('/', "-")),
+    }
+}
+
+/// `第1章` / `Chapter 1` / `1-2`.
+fn number_label(site: &Site, i: usize, lang: &str, s: &Strings) -> String {
+    let p = &site.pages[i];
+    match (&p.number, p.kind) {
+        (Some(n), PageKind::Chapter) if lang == "ja" => format!("第{n}章"),
+        (Some(n), PageKind::Chapter) => format!("{} {n}", s.get("chapter")),
+        (Some(n), _) => n.clone(),
+        (None, _) => String::new(),
+    }
+}
+
+fn run_class(i: usize) -> String {
+    format!("kz-run-{i}")
+}
+
+/// Prefixes every id of `html` (and every reference to one) with `p-`.
+pub fn prefix_ids(html: &str, p: &str) -> String {
+    let mut s = html.to_string();
+    for pat in [" id=\"", " for=\"", "href=\"#", "url(#"] {
+        s = s.replace(pat, &format!("{pat}{p}-"));
+    }
+    for attr in [" aria-labelledby=\"", " aria-describedby=\"", " aria-controls=\"", " headers=\""] {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.as_str();
+        while let Some(at) = rest.find(attr) {
+            let start = at + attr.len();
+            out.push_str(&rest[..start]);
+            let end = rest[start..].find('"').map(|e| start + e).unwrap_or(rest.len());
+            let ids: Vec<String> = rest[start..end].split_whitespace().map(|id| format!("{p}-{id}")).collect();
+            out.push_str(&ids.join(" "));
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        s = out;
+    }
+    s
+}
+
+/// Moves every heading down `by` levels (h2 → h3 for 1), h6 at most.
+pub fn shift_headings(html: &str, by: u8) -> String {
+    if by == 0 {
+        return html.to_string();
+    }
+    let mut s = html.to_string();
+    for level in (1..=5u8).rev() {
+        let to = (level + by).min(6);
+        s = s.replace(&format!("<h{level}"), &format!("<h{to}")).replace(&format!("</h{level}>"), &format!("</h{to}>"));
+    }
+    s
+}
+
+/// The body of page `i` in `lang` for a handout at `root`: term marking off, ids prefixed, headings
+/// shifted, and links to pages in `inside` turned into links within the document.
+fn body(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &[usize], glossary_inside: bool) -> (String, Option<String>) {
+    let lang = ls.lang;
+    let (v, untranslated) = site.variant(&site.pages[i], lang);
+    let ctx = Ctx { site, page: i, lang, root, strings: &ls.strings };
+    let mut marker = Marker::new(&ls.terms);
+    marker.enabled = false;
+    let r = html::render(&ctx, &v.doc, &mut marker);
+    let mut h = shift_headings(&prefix_ids(&r.html, &anchor(site, i)), shift);
+    for &j in inside {
+        let url = escape_html(&format!("{root}{}", nav::page_path(site, j, lang)));
+        let a = anchor(site, j);
+        h = h.replace(&format!("href=\"{url}#"), &format!("href=\"#{a}-")).replace(&format!("href=\"{url}\""), &format!("href=\"#{a}\""));
+    }
+    if glossary_inside {
+        h = h.replace(&format!("href=\"{}{lang}/glossary/index.html#", escape_html(root)), "href=\"#");
+    }
+    (h, untranslated.then(|| site.source_lang().to_string()))
+}
+
+/// Page `i` as a part of a handout.
+fn part(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &[usize], glossary_inside: bool) -> Part {
+    let lang = ls.lang;
+    let p = &site.pages[i];
+    let (v, _) = site.variant(p, lang);
+    let (content, content_lang) = body(site, i, ls, root, shift, inside, glossary_inside);
+    Part {
+        anchor: anchor(site, i),
+        kind: match p.kind {
+            PageKind::Chapter => "chapter",
+            PageKind::Section => "section",
+            _ => "page",
+        },
+        label: number_label(site, i, lang, &ls.strings),
+        title: v.front.title.clone(),
+        summary: v.front.summary.clone(),
+        key_points: v.front.key_points.clone(),
+        content,
+        content_lang,
+        run: run_class(i),
+        sections: vec![],
+    }
+}
+
+fn frame<'a>(site: &'a Site, ls: &'a LangState, name: &str, title: String, kind: &'static str, run: String) -> Frame<'a> {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let root = "../../../";
+    Frame {
+        lang,
+        root,
+        site_title: site.config.title.or(lang, src),
+        title,
+        description: site.config.description.or(lang, src).to_string(),
+        alternates: nav::alternates(site, lang, &format!("handouts/{name}/index.html"), root, &ls.strings),
+        t: &ls.strings,
+        kind,
+        home_url: format!("{root}{lang}/index.html"),
+        index_url: "../index.html".into(),
+        css_url: format!("{root}{lang}/handouts/running.css"),
+        pdf: Some(format!("../{name}.pdf")),
+        run,
+    }
+}
+
+/// Renders one handout in one language.
+fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result<OutputFile> {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let s = &ls.strings;
+    let root = "../../../";
+    let html = match h.kind {
+        Kind::Chapter(c) => {
+            let p = &site.pages[c];
+            let inside: Vec<usize> = std::iter::once(c).chain(p.sections.iter().copied()).collect();
+            let mut chapter = part(site, c, ls, root, 0, &inside, false);
+            chapter.sections = p.sections.iter().map(|&j| part(site, j, ls, root, 1, &inside, false)).collect();
+            let title = s.get("handout_title").replace("{title}", &numbered_title(site, p, lang));
+            let mut ctx = to_ctx(&frame(site, ls, &h.name, title, "chapter", run_class(c)))?;
+            ctx.insert("chapter", &chapter);
+            ctx.insert("note_lines", &NOTE_LINES);
+            render_template(theme, "handout-chapter.html", &ctx)?
+        }
+        Kind::Handbook => {
+            let inside: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home).collect();
+            let glossary = !site.data.glossary.is_empty();
+            let mut parts = Vec::new();
+            for (i, p) in site.pages.iter().enumerate() {
+                match p.kind {
+                    PageKind::Page => parts.push(part(site, i, ls, root, 0, &inside, glossary)),
+                    PageKind::Chapter => {
+                        let mut c = part(site, i, ls, root, 0, &inside, glossary);
+                        c.sections = p.sections.iter().map(|&j| part(site, j, ls, root, 1, &inside, glossary)).collect();
+                        parts.push(c);
+                    }
+                    _ => {}
+                }
+            }
+            let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
+            terms.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            let mut ctx = to_ctx(&frame(site, ls, &h.name, s.get("handout_handbook").to_string(), "handbook", "kz-toc".into()))?;
+            ctx.insert("parts", &parts);
+            ctx.insert("terms", &terms);
+            ctx.insert("course_summary", &site.pages.iter().find(|p| p.kind == PageKind::Home).and_then(|p| site.variant(p, lang).0.front.summary.clone()));
+            render_template(theme, "handout-handbook.html", &ctx)?
+        }
+        Kind::Worksheet(n) => {
+            let c = &site.data.checklists[n];
+            let mut ctx = to_ctx(&frame(site, ls, &h.name, c.data.title.or(lang, src).to_string(), "worksheet", "kz-ws".into()))?;
+            worksheet(site, c, ls, &mut ctx);
+            render_template(theme, "handout-checklist.html", &ctx)?
+        }
+        Kind::Card => {
+            let mut ctx = to_ctx(&frame(site, ls, &h.name, s.get("card_title").to_string(), "card", "kz-card".into()))?;
+            card(site, ls, &mut ctx);
+            render_template(theme, "handout-card.html", &ctx)?
+        }
+    };
+    Ok(OutputFile { path: format!("{lang}/handouts/{}/index.html", h.name), bytes: html.into_bytes() })
+}
+
+/// The handouts index, a page of the site.
+fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState, handouts: &[Handout]) -> Result<OutputFile> {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let s = &ls.strings;
+    let root = "../../";
+    let rest = "handouts/index.html";
+    let entry = |h: &Handout, title: String, summary: Option<String>| Entry { title, summary, url: format!("{}/index.html", h.name), pdf: format!("{}.pdf", h.name) };
+    let mut handbook = None;
+    let mut chapters = Vec::new();
+    let mut worksheets = Vec::new();
+    let mut card = None;
+    for h in handouts {
+        match h.kind {
+            Kind::Handbook => handbook = Some(entry(h, s.get("handout_handbook").into(), Some(s.get("handout_handbook_desc").into()))),
+            Kind::Chapter(c) => {
+                let p = &site.pages[c];
+                chapters.push(entry(h, numbered_title(site, p, lang), site.variant(p, lang).0.front.summary.clone()));
+            }
+            Kind::Worksheet(n) => {
+                let d = &site.data.checklists[n].data;
+                worksheets.push(entry(h, d.title.or(lang, src).into(), Some(s.get("worksheet_desc").into())));
+            }
+            Kind::Card => card = Some(entry(h, s.get("card_title").into(), Some(s.get("card_desc").into()))),
+        }
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", lang);
+    ctx.insert("root", root);
+    ctx.insert("site_title", site.config.title.or(lang, src));
+    ctx.insert("title", s.get("handouts"));
+    ctx.insert("description", site.config.description.or(lang, src));
+    ctx.insert("nav", &nav.sidebar(site, lang, None, 2, None, s).replacen("<a data-x=\"handouts\" ", "<a data-x=\"handouts\" aria-current=\"page\" ", 1));
+    ctx.insert("breadcrumbs", &vec![Link { title: s.get("home").into(), url: format!("{root}{lang}/index.html") }]);
+    ctx.insert("alternates", &nav::alternates(site, lang, rest, root, s));
+    ctx.insert("t", s);
+    ctx.insert("scripts", &Vec::<String>::new());
+    ctx.insert("handbook", &handbook);
+    ctx.insert("chapters", &chapters);
+    ctx.insert("worksheets", &worksheets);
+    ctx.insert("card", &card);
+    Ok(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "handout-index.html", &ctx)?.into_bytes() })
+}
+
+/// A CSS string literal.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("\\3C "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The running headers: the course title on every page, the part's title on its pages.
+fn running_css(site: &Site, ls: &LangState) -> String {
+    let lang = ls.lang;
+    let s = &ls.strings;
+    let mut css = String::from("/* Running headers of the printed handouts: the course title top left, the part's title top right. Generated by kyozai. */\n");
+    css.push_str(&format!("@page {{ @top-left {{ content: {}; }} }}\n", css_string(site.config.title.or(lang, site.source_lang()))));
+    let mut named = |class: &str, title: &str| {
+        css.push_str(&format!("@page {class} {{ @top-right {{ content: {}; }} }}\n.{class} {{ page: {class}; }}\n", css_string(title)));
+    };
+    for (i, p) in site.pages.iter().enumerate() {
+        if matches!(p.kind, PageKind::Chapter | PageKind::Page) {
+            named(&run_class(i), &numbered_title(site, p, lang));
+        }
+    }
+    named("kz-toc", s.get("contents"));
+    named("kz-glossary", s.get("glossary"));
+    if let Some(c) = site.data.checklists.first() {
+        named("kz-ws", c.data.title.or(lang, site.source_lang()));
+    }
+    css
+}
+
+#[derive(Serialize)]
+struct Status {
+    id: String,
+    label: String,
+    score: Option<String>,
+    na: bool,
+}
+
+#[derive(Serialize)]
+struct WsItem {
+    id: String,
+    no: usize,
+    question: String,
+}
+
+#[derive(Serialize)]
+struct WsDomain {
+    number: u32,
+    mark: String,
+    subject: String,
+    control: String,
+    note: String,
+    items: Vec<WsItem>,
+}
+
+#[derive(Serialize)]
+struct Cell {
+    mark: String,
+    note: String,
+    items_text: String,
+}
+
+/// The worksheet's view: statuses, the items by domain, the matrix and the groups.
+fn worksheet(site: &Site, c: &Checklist, ls: &LangState, ctx: &mut tera::Context) {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let d = &c.data;
+    let label = |l: &crate::load::data::Labelled| l.text().or(lang, src).to_string();
+    let statuses: Vec<Status> = d
+        .statuses
+        .iter()
+        .map(|x| Status { id: x.id.clone(), label: label(x), score: x.score.map(|v| ls.strings.get("ws_points").replace("{n}", &if v.fract() == 0.0 { format!("{v:.0}") } else { v.to_string() })), na: x.na })
+        .collect();
+    let note = |n: u32| d.domains.iter().find(|x| x.number == n).map(|x| inline_md(x.text.or(lang, src))).unwrap_or_default();
+    let mut cells: Vec<(u32, &str, &str)> = Vec::new();
+    for subj in &d.subjects {
+        for ctl in &d.controls {
+            cells.push((c.domain(&subj.id, &ctl.id).unwrap_or(0), subj.id.as_str(), ctl.id.as_str()));
+        }
+    }
+    cells.sort();
+    let mut no = 0;
+    let mut domains = Vec::new();
+    for (n, sid, cid) in &cells {
+        let items: Vec<WsItem> = d
+            .items
+            .iter()
+            .filter(|i| i.subject == *sid && i.control == *cid)
+            .map(|it| {
+                no += 1;
+                WsItem { id: it.id.clone(), no, question: inline_md(it.question.or(lang, src)) }
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        domains.push(WsDomain {
+            number: *n,
+            mark: circled(*n),
+            subject: d.subjects.iter().find(|x| x.id == *sid).map(label).unwrap_or_default(),
+            control: d.controls.iter().find(|x| x.id == *cid).map(label).unwrap_or_default(),
+            note: note(*n),
+            items,
+        });
+    }
+    let subjects: Vec<String> = d.subjects.iter().map(label).collect();
+    let rows: Vec<(String, Vec<Cell>)> = d
+        .controls
+        .iter()
+        .map(|ctl| {
+            let cells = d
+                .subjects
+                .iter()
+                .map(|subj| {
+                    let n = c.domain(&subj.id, &ctl.id).unwrap_or(0);
+                    let count = d.items.iter().filter(|i| i.subject == subj.id && i.control == ctl.id).count();
+                    Cell { mark: circled(n), note: note(n), items_text: ls.strings.get("ws_items_count").replace("{n}", &count.to_string()) }
+                })
+                .collect();
+            (label(ctl), cells)
+        })
+        .collect();
+    let groups: Vec<(String, String)> = d.groups.iter().map(|g| (label(g), g.domains.iter().map(|n| circled(*n)).collect::<Vec<_>>().join(" "))).collect();
+    ctx.insert("checklist_title", d.title.or(lang, src));
+    ctx.insert("checklist_description", &inline_md(d.description.or(lang, src)));
+    ctx.insert("statuses", &statuses);
+    ctx.insert("domains", &domains);
+    ctx.insert("items_total", &no);
+    ctx.insert("subjects", &subjects);
+    ctx.insert("rows", &rows);
+    ctx.insert("groups", &groups);
+    ctx.insert("checklist_url", &format!("../../checklists/{}/index.html", d.id));
+}
+
+#[derive(Serialize)]
+struct Step {
+    no: String,
+    text: String,
+    detail: Option<String>,
+}
+
+/// The incident card's view.
+fn card(site: &Site, ls: &LangState, ctx: &mut tera::Context) {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let (flow, report) = card_lists(site);
+    let step = |(i, it): (usize, &crate::load::data::ListItem)| Step {
+        no: it.label.as_ref().map(|l| plain(l.or(lang, src))).unwrap_or_else(|| (i + 1).to_string()),
+        text: inline_md(it.text.or(lang, src)),
+        detail: it.detail.as_ref().map(|d| inline_md(d.or(lang, src))),
+    };
+    if let Some(f) = flow {
+        ctx.insert("flow_title", &f.title.as_ref().map(|t| inline_md(t.or(lang, src))));
+        let main: Vec<Step> = f.items.iter().filter(|i| !i.parallel).enumerate().map(step).collect();
+        let side: Vec<Step> = f.items.iter().filter(|i| i.parallel).enumerate().map(step).collect();
+        ctx.insert("steps", &main);
+        ctx.insert("parallel", &side);
+    }
+    let reports: Vec<(Option<String>, Vec<Step>)> = report.iter().map(|l| (l.title.as_ref().map(|t| inline_md(t.or(lang, src))), l.items.iter().enumerate().map(step).collect())).collect();
+    ctx.insert("reports", &reports);
+    ctx.insert("contacts", &["card_contact_lead", "card_contact_system", "card_contact_vendor", "card_contact_other"].iter().map(|k| ls.strings.get(k).to_string()).collect::<Vec<_>>());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_references_are_prefixed() {
+        let h = "<h2 id=\"a\">A</h2><a href=\"#a\">x</a><svg aria-labelledby=\"t d\"><path marker-end=\"url(#m)\"/></svg><label for=\"f\">";
+        assert_eq!(prefix_ids(h, "s1-2"), "<h2 id=\"s1-2-a\">A</h2><a href=\"#s1-2-a\">x</a><svg aria-labelledby=\"s1-2-t s1-2-d\"><path marker-end=\"url(#s1-2-m)\"/></svg><label for=\"s1-2-f\">");
+    }
+
+    #[test]
+    fn headings_shift_down() {
+        assert_eq!(shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>", 1), "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>");
+    }
+
+    #[test]
+    fn css_strings_are_escaped() {
+        assert_eq!(css_string("a \"b\" \\ <c>\n"), "\"a \\\"b\\\" \\\\ \\3C c> \"");
+    }
 }
