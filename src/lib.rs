@@ -5,6 +5,7 @@
 //! puts them on disk atomically. The commands in [`cmd`] are thin drivers over these stages.
 
 pub mod build;
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod error;

@@ -68,6 +68,15 @@ enum Entry {
 
 /// Reads the course in `root`.
 pub fn load(root: &Path) -> Result<Loaded> {
+    let (loaded, problems) = load_partial(root)?;
+    Diagnostics(problems).finish()?;
+    Ok(loaded)
+}
+
+/// Reads the course in `root`, keeping every file that could be read and returning the problems
+/// of the others beside it (for `kyozai check`, which reports everything at once). Fails only
+/// when there is no course to read (no `kyozai.toml`, no `content/`).
+pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
     let config = Config::load(root)?;
     let content = root.join("content");
     if !content.is_dir() {
@@ -127,8 +136,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
             Err(d) => diags.push(d),
         }
     }
-    diags.finish()?;
-    Ok(Loaded { root: root.to_path_buf(), config, pages, data, assets })
+    Ok((Loaded { root: root.to_path_buf(), config, pages, data, assets }, diags.0))
 }
 
 fn rel_to(root: &Path, p: &Path) -> PathBuf {
