@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod load;
 pub mod markdown;
+pub mod pdf;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -19,6 +19,9 @@ pub struct Args {
     /// Include pages marked draft.
     #[arg(long)]
     pub drafts: bool,
+    /// Also print the handouts to PDF with headless Chromium (as `kyozai pdf` does).
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 /// Runs the build.
@@ -33,6 +36,9 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     if v != Verbosity::Quiet {
         let pages: Vec<String> = built.output.pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
         println!("built {} pages ({}), {n} files into {} in {} ms", built.output.pages.values().sum::<usize>(), pages.join(", "), out.display(), start.elapsed().as_millis());
+    }
+    if a.pdf {
+        crate::pdf::after_build(&built, &target, None, v)?;
     }
     Ok(())
 }

@@ -46,7 +46,7 @@ pub const HANDBOOK: &str = "handbook";
 /// Folder name of the incident-response card.
 pub const CARD: &str = "incident-card";
 /// Ruled lines on a chapter handout's notes page.
-const NOTE_LINES: usize = 22;
+const NOTE_LINES: usize = 25;
 
 /// What a handout is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -444,6 +444,9 @@ fn running_css(site: &Site, ls: &LangState) -> String {
     if let Some(c) = site.data.checklists.first() {
         named("kz-ws", c.data.title.or(lang, site.source_lang()));
     }
+    // After the course title, so that they win: no header or number on the cover and the card.
+    css.push_str("@page kz-cover { @top-left { content: none; } @top-right { content: none; } @bottom-right { content: none; } }\n");
+    css.push_str("@page kz-card { @top-left { content: none; } @top-right { content: none; } @bottom-right { content: none; } }\n");
     css
 }
 
