@@ -31,7 +31,7 @@ pub fn code(message: &str) -> &'static str {
         "unknown-id"
     } else if has("is also defined in") || has("is used twice") || has("is defined twice") || has("is also used by") || has("same URL") {
         "duplicate"
-    } else if (m.starts_with("no ") && has(" translation")) || has("text; the") || (has(" has no ") && (has(" text") || has(" entry") || has(" label"))) || has("has no source") {
+    } else if (m.starts_with("no ") && has(" translation")) || has("text; the") || (has(" has no ") && (has(" text") || has(" entry") || has(" label"))) || (has(" page has no ") && has(" source")) {
         "missing-translation"
     } else if has("not valid UTF-8") || has("NUL byte") || has("text files larger than") {
         "unreadable-file"
@@ -60,6 +60,7 @@ mod tests {
         assert_eq!(code("no en translation: the en page shows the ja text under a notice"), "missing-translation");
         assert_eq!(code("`title` of `x` has no en text; the ja text is shown"), "missing-translation");
         assert_eq!(code("this image has no text alternative"), "image-alt");
+        assert_eq!(code("this en page has no ja source"), "missing-translation");
         assert_eq!(code("front matter opened with `+++` is never closed"), "front-matter");
         assert_eq!(code("unknown field `sumary`"), "invalid-source");
     }

@@ -188,7 +188,7 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
     content::external_links(&loaded, out);
 
     if !problems.is_empty() {
-        out.push(skipped(&problems, "the files above could not be read"));
+        out.push(skipped(&problems, "some files could not be read"));
         report.finish();
         return Ok(report);
     }
@@ -196,7 +196,7 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
         Ok(s) => s,
         Err(Error::Source(diags)) => {
             out.extend(diags.iter().map(classify::error));
-            out.push(skipped(&diags, "the course has the errors above"));
+            out.push(skipped(&diags, "the course does not build"));
             report.finish();
             return Ok(report);
         }
@@ -225,6 +225,6 @@ fn skipped(problems: &[Diagnostic], why: &str) -> Finding {
         "checks-skipped",
         &path,
         format!("links, anchors and orphan pages of the rendered site were not checked because {why}"),
-        "fix the errors, then run `kyozai check` again",
+        "fix the errors of this report, then run `kyozai check` again",
     )
 }

@@ -155,13 +155,10 @@ fn page_sources(site: &Site) -> HashMap<String, PathBuf> {
     map
 }
 
-/// One finding per missing target: placed where the link is written when a source file holds it
-/// verbatim (a data field, a Markdown page's raw HTML), else on the first rendered page showing it.
+/// One finding per broken link: a link written verbatim in a source file (a data field, a
+/// Markdown page's raw HTML) is reported there, once for all the pages that show it; a link made
+/// by the templates is reported once per missing target, on the first rendered page showing it.
 fn report_broken(site: &Site, texts: &BTreeMap<&str, String>, broken: Vec<Broken>, out: &mut Vec<Finding>) {
-    let mut groups: BTreeMap<(String, bool), Vec<Broken>> = BTreeMap::new();
-    for b in broken {
-        groups.entry((b.message.clone(), b.anchor)).or_default().push(b);
-    }
     let sources: Vec<(&std::path::Path, &str)> = site
         .data
         .files
@@ -169,15 +166,28 @@ fn report_broken(site: &Site, texts: &BTreeMap<&str, String>, broken: Vec<Broken
         .map(|f| (f.path.as_path(), f.text.as_str()))
         .chain(site.pages.iter().flat_map(|p| p.variants.values().map(|v| (v.file.as_path(), v.text.as_str()))))
         .collect();
-    for ((message, anchor), list) in groups {
+    let mut written_at: HashMap<String, Option<(usize, usize)>> = HashMap::new();
+    // Key: (source index and offset, or none) + href for written links, message for made ones.
+    let mut groups: BTreeMap<(Option<(usize, usize)>, String, bool), Vec<Broken>> = BTreeMap::new();
+    for b in broken {
+        let at = *written_at.entry(b.href.clone()).or_insert_with(|| sources.iter().enumerate().find_map(|(i, (_, t))| find_attr_value(t, &b.href).map(|off| (i, off))));
+        let key = match at {
+            Some(_) => (at, b.href.clone(), b.anchor),
+            None => (None, b.message.clone(), b.anchor),
+        };
+        groups.entry(key).or_default().push(b);
+    }
+    for ((at, _, anchor), list) in groups {
         let first = &list[0];
         let pages: BTreeSet<&str> = list.iter().map(|b| b.page.as_str()).collect();
         let code = if anchor { "broken-output-anchor" } else { "broken-output-link" };
         let on = if pages.len() == 1 { format!("on {}", first.page) } else { format!("on {} pages, e.g. {}", pages.len(), first.page) };
-        let msg = format!("the link `{}` leads nowhere: {message} ({on})", first.href);
-        let written = list.iter().find_map(|b| sources.iter().find_map(|(p, t)| find_attr_value(t, &b.href).map(|off| (*p, *t, off))));
-        let f = match written {
-            Some((path, text, off)) => Finding::at(Severity::Error, code, path, text, off, msg, "links in data fields and raw HTML are not rewritten: link to a page of the site that exists"),
+        let msg = format!("the link `{}` leads nowhere: {} ({on})", first.href, first.message);
+        let f = match at {
+            Some((i, off)) => {
+                let (path, text) = sources[i];
+                Finding::at(Severity::Error, code, path, text, off, msg, "links in data fields and raw HTML are not rewritten, and a relative link means something else on each page that shows it: link to a web address, or cite the text from a page with a Markdown link to the source file")
+            }
             None => {
                 let text = &texts[first.page.as_str()];
                 let (line, column) = line_col(text, first.offset);
