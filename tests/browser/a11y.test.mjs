@@ -1,0 +1,127 @@
+// Accessibility of every kind of page in both languages, at a phone and a desktop viewport:
+// axe-core's WCAG 2.0/2.1 A and AA rules must find nothing. axe is injected with
+// page.evaluate, which the pages' Content-Security-Policy does not apply to.
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { buildSite, launch, openPage } from "./lib.mjs";
+import { LANGS, serveSite, pagesByKind, assertClean, dropExpected404 } from "./site-lib.mjs";
+
+const axeSource = readFileSync(new URL("node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const VIEWPORTS = { phone: { width: 375, height: 740 }, desktop: { width: 1280, height: 800 } };
+
+let out;
+let browser;
+let server;
+
+before(async () => {
+  out = buildSite();
+  browser = await launch();
+  server = await serveSite(out);
+});
+after(async () => {
+  await server?.close();
+  await browser?.close();
+});
+
+/** Every page to check: [label, path]. The chooser and the 404 page exist once, not per language. */
+function pagesToCheck() {
+  const list = [["root language chooser", "index.html"], ["404 page", "no/such/page/"]];
+  for (const lang of LANGS) {
+    for (const [kind, path] of Object.entries(pagesByKind(out, lang))) list.push([`${lang} ${kind}`, path]);
+  }
+  return list;
+}
+
+/** Runs axe in the page shown and describes every violation, one node per line. */
+async function violations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }), TAGS);
+  assert.ok(result.passes.length > 0, "axe ran no rule");
+  const lines = [];
+  for (const v of result.violations) {
+    for (const n of v.nodes) {
+      lines.push(`${v.id} (${v.impact}): ${v.help}\n    at ${n.target.join(" ")}\n    ${n.html.slice(0, 300)}\n    ${(n.failureSummary || "").replace(/\n/g, "\n    ")}\n    see ${v.helpUrl}`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * WCAG 1.4.10 Reflow: the page must not scroll sideways at the current width (wide tables may
+ * scroll inside their own box). Names the widest elements that stick out.
+ */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const culprits = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-wrap, .visually-hidden, .skip-link"))
+      .slice(0, 5).map((e) => `<${e.localName}${e.className ? ` class="${e.className}"` : ""}> right edge at ${Math.round(e.getBoundingClientRect().right)}px`);
+    return [`the page scrolls sideways: ${document.documentElement.scrollWidth}px wide in a ${width}px window (WCAG 1.4.10 Reflow); ${culprits.join("; ")}`];
+  });
+}
+
+test("every kind of page reflows to 320 CSS pixels without sideways scrolling", async () => {
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 320, height: 640 } });
+  try {
+    const found = [];
+    for (const [label, path] of pagesToCheck()) {
+      await page.goto(server.url + path, { waitUntil: "load" });
+      for (const o of await overflow(page)) found.push(`${label} (${path}): ${o}`);
+      dropExpected404(problems, server.url + path);
+      assertClean(problems, `${label} (${path})`);
+    }
+    assert.deepEqual(found, []);
+  } finally {
+    await context.close();
+  }
+});
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  describe(`at the ${name} viewport (${viewport.width}×${viewport.height})`, () => {
+    let ctx;
+    before(async () => { ctx = await openPage(browser, { viewport, locale: "fr-FR" }); });
+    after(async () => { await ctx?.context.close(); });
+
+    test("axe finds no WCAG 2.1 A/AA violation on any kind of page", async () => {
+      const { page, problems } = ctx;
+      const found = [];
+      for (const [label, path] of pagesToCheck()) {
+        const res = await page.goto(server.url + path, { waitUntil: "load" });
+        for (const v of await violations(page)) found.push(`${label} (${path}):\n  ${v}`);
+        for (const o of await overflow(page)) found.push(`${label} (${path}):\n  ${o}`);
+        if (path.startsWith("no/such")) {
+          assert.equal(res.status(), 404);
+          dropExpected404(problems, server.url + path);
+        }
+        assertClean(problems, `${label} (${path})`);
+      }
+      assert.ok(found.length === 0, `${found.length} accessibility violation(s):\n\n${found.join("\n\n")}`);
+    });
+
+    test("axe finds no violation with the interactive parts open", async () => {
+      const { page, problems } = ctx;
+      const found = [];
+      for (const lang of LANGS) {
+        const kinds = pagesByKind(out, lang);
+        // A glossary tooltip shown by keyboard focus.
+        await page.goto(server.url + kinds.section, { waitUntil: "load" });
+        const term = page.locator(".content .term-link").first();
+        if (await term.count()) {
+          await term.focus();
+          for (const v of await violations(page)) found.push(`${lang} section with a term tooltip open:\n  ${v}`);
+        }
+        // The case library with a filter applied.
+        await page.goto(server.url + kinds["case library"], { waitUntil: "load" });
+        const select = page.locator("#case-filters select[name='country']");
+        const values = await select.locator("option").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+        if (values.length) await select.selectOption(values[values.length - 1]);
+        for (const v of await violations(page)) found.push(`${lang} case library filtered:\n  ${v}`);
+        assertClean(problems, `${lang} interactive parts`);
+      }
+      assert.ok(found.length === 0, `${found.length} accessibility violation(s):\n\n${found.join("\n\n")}`);
+    });
+  });
+}
