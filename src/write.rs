@@ -118,6 +118,13 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
 }
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
+    // Every file must land inside the output folder, whatever its path says.
+    for f in files {
+        let p = Path::new(&f.path);
+        if f.path.is_empty() || !p.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            return Err(Error::Usage(format!("internal error: refusing to write `{}`, which is not a path inside the output folder", f.path)));
+        }
+    }
     std::fs::create_dir(dir).map_err(|e| Error::io("create the staging folder", dir, e))?;
     let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p))).collect();
     dirs.sort();

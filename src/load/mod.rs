@@ -78,6 +78,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
 /// when there is no course to read (no `kyozai.toml`, no `content/`).
 pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
     let config = Config::load(root)?;
+    check_theme_name(root, &config.theme)?;
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Diagnostic::file("content", format!("no content/ folder in {}", root.display()))
@@ -137,6 +138,19 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
         }
     }
     Ok((Loaded { root: root.to_path_buf(), config, pages, data, assets }, diags.0))
+}
+
+/// The theme is a folder of the course's `themes/`: its name may not lead anywhere else.
+fn check_theme_name(root: &Path, name: &str) -> Result<()> {
+    let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', ':']);
+    if plain {
+        return Ok(());
+    }
+    let text = std::fs::read(root.join("kyozai.toml")).ok().and_then(|b| crate::text::decode(Path::new("kyozai.toml"), &b).ok()).unwrap_or_default();
+    let off = text.find("theme").unwrap_or(0);
+    Err(Diagnostic::at("kyozai.toml", &text, off, format!("`{name}` is not a theme name: themes are folders in themes/"))
+        .help("write the folder's name only, e.g. theme = \"default\" for themes/default/")
+        .into())
 }
 
 fn rel_to(root: &Path, p: &Path) -> PathBuf {

@@ -59,6 +59,10 @@ impl Data {
         let src = config.source_language.as_str();
         let mut ids: HashMap<(&'static str, String), PathBuf> = HashMap::new();
         let mut dup = |kind: &'static str, id: &str, f: &DataFile, diags: &mut Diagnostics| {
+            // Ids become parts of URLs, file names and HTML attributes.
+            if !valid_id(id) {
+                diags.push(f.locate(None, id, format!("`{id}` is not a valid id")).help("use letters, digits, dashes and underscores only"));
+            }
             if let Some(other) = ids.insert((kind, id.to_string()), f.path.clone()) {
                 diags.push(f.locate(None, id, format!("the {kind} id `{id}` is also defined in {}", other.display())).help("ids must be unique across every data file: rename one"));
                 true
@@ -97,9 +101,6 @@ impl Data {
                     for c in cases {
                         if dup("case", &c.id, f, diags) {
                             continue;
-                        }
-                        if !valid_id(&c.id) {
-                            diags.push(f.locate(None, &c.id, format!("`{}` is not a valid id", c.id)).help("use lower-case letters, digits and dashes"));
                         }
                         for (field, t, req) in [("title", &c.title, true), ("organisation", &c.organisation, true), ("summary", &c.summary, true)] {
                             check_text(f, &c.id, field, t, req, diags, warnings);
@@ -336,6 +337,9 @@ fn check_checklist(f: &DataFile, cl: &ChecklistData, langs: &[String], src: &str
         }
         let mut seen = Vec::new();
         for l in v {
+            if !valid_id(&l.id) {
+                diags.push(f.locate(None, &l.id, format!("`{}` is not a valid {what} id", l.id)).help("use letters, digits, dashes and underscores only"));
+            }
             if seen.contains(&&l.id) {
                 diags.push(f.locate(None, &l.id, format!("the {what} id `{}` is used twice", l.id)).help("give each a different id"));
             }
@@ -353,6 +357,9 @@ fn check_checklist(f: &DataFile, cl: &ChecklistData, langs: &[String], src: &str
     }
     let mut item_ids = Vec::new();
     for it in &cl.items {
+        if !valid_id(&it.id) {
+            diags.push(f.locate(None, &it.id, format!("`{}` is not a valid item id", it.id)).help("use letters, digits, dashes and underscores only"));
+        }
         if item_ids.contains(&&it.id) {
             diags.push(f.locate(None, &it.id, format!("the item id `{}` is used twice", it.id)).help("give each item a different id"));
         }
