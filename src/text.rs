@@ -84,7 +84,12 @@ fn explain(message: &str) -> (String, Option<String>) {
     let first = message.lines().next().unwrap_or(message).trim();
     if let Some(rest) = first.strip_prefix("unknown field `") {
         if let Some((name, tail)) = rest.split_once('`') {
-            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            // serde lists the valid fields in backticks; some deserializers list them bare.
+            let expected: Vec<&str> = if tail.contains('`') {
+                tail.split('`').skip(1).step_by(2).collect()
+            } else {
+                tail.split_once("expected").map(|(_, l)| l.trim_start_matches(" one of").split(',').map(str::trim).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+            };
             let help = match suggest(name, expected.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if expected.is_empty() => "remove it".to_string(),
@@ -132,6 +137,11 @@ pub fn yaml_from_str<T: DeserializeOwned>(rel: &Path, full: &str, base: usize, b
         let text = e.to_string();
         let raw = text.lines().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("-->")).unwrap_or(&text);
         let raw = raw.trim_start_matches("error: ").trim();
+        // The position is reported separately: drop a leading "line 2 column 1: ".
+        let raw = match raw.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+            Some((pos, rest)) if pos.split(' ').all(|w| w == "column" || w.bytes().all(|b| b.is_ascii_digit())) => rest,
+            _ => raw,
+        };
         let (msg, help) = explain(raw);
         let mut d = Diagnostic::at_line(rel, full, line.max(1), column, msg);
         d.help = help;

@@ -26,7 +26,9 @@ pub fn read_cases(path: &Path, text: &str) -> Result<Vec<CaseData>, Diagnostic> 
         if !known {
             let mut all: Vec<String> = PLAIN.iter().map(|s| s.to_string()).collect();
             all.extend(PER_LANG.iter().map(|f| format!("{f}_LANG")));
-            let help = match crate::error::suggest(h, all.iter().map(String::as_str)) {
+            // `titel_ja`: compare the field part with the per-language fields first.
+            let per_lang = h.rsplit_once('_').and_then(|(f, _)| crate::error::suggest(f, PER_LANG.iter().copied())).map(|f| format!("{f}_LANG"));
+            let help = match per_lang.as_deref().or_else(|| crate::error::suggest(h, all.iter().map(String::as_str))) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("valid columns: {}", all.join(", ")),
             };
