@@ -105,6 +105,7 @@ pub fn recover(out: &Path) {
 /// Writes `files` to `out` atomically and returns how many files were written.
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
     recover(out);
+    refuse_read_only(out)?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }
@@ -115,6 +116,21 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// The previous output is removed after the swap: a folder in it that cannot be emptied would
+/// leave the build half done, so a read-only output is refused before anything is written.
+fn refuse_read_only(out: &Path) -> Result<()> {
+    if !out.is_dir() {
+        return Ok(());
+    }
+    for e in walkdir::WalkDir::new(out).follow_links(false).into_iter().flatten() {
+        if e.file_type().is_dir() && e.metadata().map(|m| m.permissions().readonly()).unwrap_or(false) {
+            let why = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the folder is read-only; make the output folder writable (chmod -R u+w) or choose another one");
+            return Err(Error::io("replace the output folder, because of", e.path(), why));
+        }
+    }
+    Ok(())
 }
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
@@ -150,7 +166,14 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
             let _ = std::fs::rename(&old, out);
             return Err(Error::io("move the new output into place", out, e));
         }
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io("remove the previous output", &old, e))?;
+        if let Err(e) = std::fs::remove_dir_all(&old) {
+            // Put the previous output back rather than leave a build that is half done.
+            let back = sibling(out, "staging");
+            if std::fs::rename(out, &back).is_ok() && std::fs::rename(&old, out).is_ok() {
+                let _ = std::fs::remove_dir_all(&back);
+            }
+            return Err(Error::io("remove the previous output", &old, e));
+        }
     } else {
         std::fs::rename(staging, out).map_err(|e| Error::io("move the new output into place", out, e))?;
     }
