@@ -167,7 +167,7 @@ export const counterpart = (path, lang) => path.replace(/^[a-z]{2}(?=\/)/, lang)
 export async function collectRefs(page) {
   return page.evaluate(() => {
     const refs = [];
-    const add = (el, attr, value) => refs.push({ tag: el.localName, attr, value, rel: el.getAttribute("rel") || "", resolved: new URL(value, document.baseURI).href });
+    const add = (el, attr, value) => refs.push({ tag: el.localName, attr, value, rel: el.getAttribute("rel") || "", cls: el.getAttribute("class") || "", resolved: new URL(value, document.baseURI).href });
     for (const el of document.querySelectorAll("[href]")) add(el, "href", el.getAttribute("href"));
     for (const el of document.querySelectorAll("[src]")) add(el, "src", el.getAttribute("src"));
     for (const el of document.querySelectorAll("[srcset]")) {
