@@ -309,7 +309,7 @@ pub fn link_pdfs(html: &str, here: &Path, label: &str) -> String {
             out.push_str(&rest[..at]);
             out.push_str("href=\"");
             out.push_str(href);
-            out.push('"');
+            out.push_str("\" type=\"application/pdf\"");
             out.push_str(&rest[end + 1..tag_end].replace(" hidden", ""));
             rest = &rest[tag_end..];
         } else {
@@ -356,7 +356,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("kyozai-pdf-test-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("h")).unwrap();
         std::fs::write(dir.join("a.pdf"), b"%PDF-1.4").unwrap();
-        let html = "<a class=\"pdf-link\" data-pdf-href=\"a.pdf\" type=\"application/pdf\" hidden>PDF</a><a class=\"pdf-link\" data-pdf-href=\"b.pdf\" hidden>PDF</a>\
+        let html = "<a class=\"pdf-link\" data-pdf-href=\"a.pdf\" hidden>PDF</a><a class=\"pdf-link\" data-pdf-href=\"b.pdf\" hidden>PDF</a>\
                     <a class=\"handout-link\" href=\"a/index.html\">H</a><a class=\"handout-link\" href=\"b/index.html\">H</a>";
         let got = link_pdfs(html, &dir, "PDF");
         assert!(got.starts_with("<a class=\"pdf-link\" href=\"a.pdf\" type=\"application/pdf\">PDF</a>"), "{got}");
