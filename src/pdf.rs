@@ -151,6 +151,8 @@ pub fn command(chromium: &Path, profile: &Path, url: &str, pdf: &Path) -> Comman
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg("--no-pdf-header-footer")
+        // The same for Chromium before version 112, which ignores the name above (and the other way round).
+        .arg("--print-to-pdf-no-header")
         .arg("--generate-pdf-document-outline")
         .arg(url)
         .stdin(Stdio::null())
