@@ -308,6 +308,24 @@ impl DataFile {
     }
 }
 
+impl DataFile {
+    /// Position of the `n`th (0-based) occurrence of `needle`, e.g. a duplicate id's second definition.
+    pub fn locate_nth(&self, needle: &str, n: usize, message: impl Into<String>) -> Diagnostic {
+        let mut off = 0;
+        let mut found = None;
+        for _ in 0..=n {
+            match find_value(&self.text, needle, off) {
+                Some(i) => {
+                    found = Some(i);
+                    off = i + needle.len().max(1);
+                }
+                None => break,
+            }
+        }
+        Diagnostic::at(&self.path, &self.text, found.unwrap_or(0), message)
+    }
+}
+
 fn find_value(text: &str, needle: &str, from: usize) -> Option<usize> {
     if needle.is_empty() || from > text.len() {
         return None;

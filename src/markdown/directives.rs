@@ -325,8 +325,9 @@ pub fn checklist_form(ctx: &Ctx, c: &Checklist) -> String {
     }
     h.push_str("</form>\n");
     // The summary and actions, filled in by the checklist script.
-    h.push_str(&format!("<div class=\"checklist-summary\" aria-live=\"polite\"><h2 class=\"summary-title\">{}</h2>", escape_html(s.get("checklist_summary"))));
-    h.push_str("<p class=\"progress\"><progress max=\"100\" value=\"0\"></progress> <span class=\"progress-text\"></span></p>");
+    h.push_str(&format!("<div class=\"checklist-summary\"><h2 class=\"summary-title\">{}</h2>", escape_html(s.get("checklist_summary"))));
+    h.push_str(&format!("<p class=\"summary-nojs\">{}</p>", escape_html(s.get("checklist_summary_nojs"))));
+    h.push_str(&format!("<p class=\"progress\"><progress max=\"100\" value=\"0\" aria-label=\"{}\"></progress> <span class=\"progress-text\"></span></p>", escape_html(s.get("checklist_progress"))));
     h.push_str(&matrix(ctx, c, true));
     h.push_str("<div class=\"group-scores\"></div><div class=\"next-steps\"></div></div>\n");
     h.push_str(&format!(

@@ -341,7 +341,8 @@ fn check_checklist(f: &DataFile, cl: &ChecklistData, langs: &[String], src: &str
                 diags.push(f.locate(None, &l.id, format!("`{}` is not a valid {what} id", l.id)).help("use letters, digits, dashes and underscores only"));
             }
             if seen.contains(&&l.id) {
-                diags.push(f.locate(None, &l.id, format!("the {what} id `{}` is used twice", l.id)).help("give each a different id"));
+                let n = seen.iter().filter(|x| **x == &l.id).count();
+                diags.push(f.locate_nth(&format!("id = \"{}\"", l.id), n, format!("the {what} id `{}` is used twice", l.id)).help("give each a different id"));
             }
             seen.push(&l.id);
             label_check(what, l, diags, warnings);
@@ -361,18 +362,22 @@ fn check_checklist(f: &DataFile, cl: &ChecklistData, langs: &[String], src: &str
             diags.push(f.locate(None, &it.id, format!("`{}` is not a valid item id", it.id)).help("use letters, digits, dashes and underscores only"));
         }
         if item_ids.contains(&&it.id) {
-            diags.push(f.locate(None, &it.id, format!("the item id `{}` is used twice", it.id)).help("give each item a different id"));
+            let n = item_ids.iter().filter(|x| **x == &it.id).count();
+            diags.push(f.locate_nth(&format!("id = \"{}\"", it.id), n, format!("the item id `{}` is used twice", it.id)).help("give each item a different id"));
         }
         item_ids.push(&it.id);
         if !cl.subjects.iter().any(|s| s.id == it.subject) {
-            let help = suggest(&it.subject, cl.subjects.iter().map(|s| s.id.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "use a subject id".into());
+            let help = suggest(&it.subject, cl.subjects.iter().map(|s| s.id.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| format!("known subjects: {}", cl.subjects.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")));
             diags.push(f.locate(Some(&it.id), &it.subject, format!("item `{}` is in subject `{}`, which the checklist does not define", it.id, it.subject)).help(help));
         }
         if !cl.controls.iter().any(|s| s.id == it.control) {
-            let help = suggest(&it.control, cl.controls.iter().map(|s| s.id.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "use a control id".into());
+            let help = suggest(&it.control, cl.controls.iter().map(|s| s.id.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| format!("known controls: {}", cl.controls.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")));
             diags.push(f.locate(Some(&it.id), &it.control, format!("item `{}` is in control `{}`, which the checklist does not define", it.id, it.control)).help(help));
         }
         for (field, t) in [("question", &it.question), ("countermeasure", &it.countermeasure)] {
+            for l in t.unknown_languages(langs) {
+                diags.push(f.locate(Some(&it.id), l, format!("`{l}` in `{field}` of item `{}` is not a language of this course", it.id)).help(format!("use one of {}", langs.join(", "))));
+            }
             if t.get(src).is_none() {
                 diags.push(f.locate(Some(&it.id), field, format!("`{field}` of item `{}` has no {src} text", it.id)).help(format!("add {src} = \"…\"")));
             }
