@@ -343,7 +343,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
                 }
             }
             let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
-            terms.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            terms.sort_by_key(|t| t.1.to_lowercase());
             let mut ctx = to_ctx(&frame(site, ls, &h.name, s.get("handout_handbook").to_string(), "handbook", "kz-toc".into()))?;
             ctx.insert("parts", &parts);
             ctx.insert("terms", &terms);
