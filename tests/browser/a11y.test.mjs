@@ -4,8 +4,9 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildSite, launch, openPage } from "./lib.mjs";
-import { LANGS, serveSite, pagesByKind, assertClean, dropExpected404 } from "./site-lib.mjs";
+import { LANGS, serveSite, pagesByKind, assertClean, dropExpected404, listFiles } from "./site-lib.mjs";
 
 const axeSource = readFileSync(new URL("node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -30,6 +31,11 @@ function pagesToCheck() {
   const list = [["root language chooser", "index.html"], ["404 page", "no/such/page/"]];
   for (const lang of LANGS) {
     for (const [kind, path] of Object.entries(pagesByKind(out, lang))) list.push([`${lang} ${kind}`, path]);
+    // The printable handouts, when the build makes them.
+    const handouts = listFiles(join(out, lang)).filter((p) => p.startsWith("handouts/"));
+    if (handouts.includes("handouts/index.html")) list.push([`${lang} handouts index`, `${lang}/handouts/index.html`]);
+    const chapterHandout = handouts.find((p) => /^handouts\/[^/]+\/index\.html$/.test(p));
+    if (chapterHandout) list.push([`${lang} handout`, `${lang}/${chapterHandout}`]);
   }
   return list;
 }

@@ -160,25 +160,29 @@ export function pagesByKind(out, lang) {
 export const counterpart = (path, lang) => path.replace(/^[a-z]{2}(?=\/)/, lang);
 
 /**
- * Collects, in the page currently loaded, every URL it refers to (a/link href, script/img/
- * source/iframe/video/audio src, srcset, form action, SVG use href) and every id and name
- * that a fragment could point at.
+ * Parses `html` with the browser's own HTML parser (DOMParser, in `page`: no script runs and
+ * nothing loads) and collects every URL it refers to (a/link href, script/img/source/iframe
+ * src, srcset, form action, poster, object data, SVG href), resolved against `url`, and every
+ * id and name that a fragment could point at.
  */
-export async function collectRefs(page) {
-  return page.evaluate(() => {
+export async function collectRefs(page, html, url) {
+  return page.evaluate(({ html, url }) => {
+    const doc = new DOMParser().parseFromString(html, "text/html");
     const refs = [];
-    const add = (el, attr, value) => refs.push({ tag: el.localName, attr, value, rel: el.getAttribute("rel") || "", cls: el.getAttribute("class") || "", resolved: new URL(value, document.baseURI).href });
-    for (const el of document.querySelectorAll("[href]")) add(el, "href", el.getAttribute("href"));
-    for (const el of document.querySelectorAll("[src]")) add(el, "src", el.getAttribute("src"));
-    for (const el of document.querySelectorAll("[srcset]")) {
+    const add = (el, attr, value) => refs.push({
+      tag: el.localName, attr, value, rel: el.getAttribute("rel") || "", cls: el.getAttribute("class") || "", resolved: new URL(value, url).href,
+    });
+    for (const el of doc.querySelectorAll("[href]")) add(el, "href", el.getAttribute("href"));
+    for (const el of doc.querySelectorAll("[src]")) add(el, "src", el.getAttribute("src"));
+    for (const el of doc.querySelectorAll("[srcset]")) {
       for (const part of el.getAttribute("srcset").split(",")) { const u = part.trim().split(/\s+/)[0]; if (u) add(el, "srcset", u); }
     }
-    for (const el of document.querySelectorAll("form[action], [poster], object[data]")) {
+    for (const el of doc.querySelectorAll("form[action], [poster], object[data]")) {
       const attr = el.hasAttribute("action") ? "action" : el.hasAttribute("poster") ? "poster" : "data";
       add(el, attr, el.getAttribute(attr));
     }
-    const ids = [...document.querySelectorAll("[id]")].map((e) => e.id)
-      .concat([...document.querySelectorAll("a[name]")].map((e) => e.getAttribute("name")));
+    const ids = [...doc.querySelectorAll("[id]")].map((e) => e.id)
+      .concat([...doc.querySelectorAll("a[name]")].map((e) => e.getAttribute("name")));
     return { refs, ids };
-  });
+  }, { html, url });
 }
