@@ -18,7 +18,11 @@
       c.hidden = !ok;
       if (ok) shown++;
     });
-    if (count) count.textContent = (count.getAttribute("data-template") || "{n}").replace("{n}", String(shown));
+    if (count) {
+      // data-template-one, when the theme's strings have it, is the wording for a single case.
+      var template = (shown === 1 && count.getAttribute("data-template-one")) || count.getAttribute("data-template") || "{n}";
+      count.textContent = template.replace("{n}", String(shown));
+    }
   }
   form.hidden = false;
   form.addEventListener("change", apply);
