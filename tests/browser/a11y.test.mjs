@@ -131,3 +131,51 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     });
   });
 }
+
+describe("keyboard use", () => {
+  for (const lang of LANGS) {
+    test(`${lang}: Tab reaches the skip link first, and it moves focus to the main content`, async () => {
+      const { context, page, problems } = await openPage(browser);
+      try {
+        await page.goto(server.url + pagesByKind(out, lang).section, { waitUntil: "load" });
+        await page.keyboard.press("Tab");
+        const first = await page.evaluate(() => ({
+          cls: document.activeElement.className,
+          href: document.activeElement.getAttribute("href"),
+          visible: document.activeElement.getBoundingClientRect().top >= 0,
+          outline: getComputedStyle(document.activeElement).outlineStyle,
+        }));
+        assert.equal(first.cls, "skip-link", "the first Tab stop");
+        assert.ok(first.visible, "the focused skip link is on screen");
+        assert.notEqual(first.outline, "none", "the focused skip link shows a focus outline");
+        await page.keyboard.press("Enter");
+        assert.equal(await page.evaluate(() => document.activeElement.id), "main", "focus after following the skip link");
+        assertClean(problems, `${lang} skip link`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`${lang}: a glossary tooltip shows on keyboard focus and Escape dismisses it (WCAG 1.4.13)`, async () => {
+      const { context, page, problems } = await openPage(browser);
+      try {
+        await page.goto(server.url + pagesByKind(out, lang).section, { waitUntil: "load" });
+        const term = page.locator(".content .term-link").first();
+        assert.ok(await term.count(), "the section has a glossary term");
+        const tip = page.locator(`#${await term.getAttribute("aria-describedby")}`);
+        assert.equal(await tip.getAttribute("role"), "tooltip");
+        await term.focus();
+        assert.ok(await tip.isVisible(), "the tooltip shows on focus");
+        await page.keyboard.press("Escape");
+        assert.ok(!(await tip.isVisible()), "Escape hides the tooltip");
+        assert.equal(await page.evaluate(() => document.activeElement.className), "term-link", "Escape keeps the focus on the term");
+        await page.keyboard.press("Shift+Tab");
+        await page.keyboard.press("Tab");
+        assert.ok(await tip.isVisible(), "the tooltip shows again when the term is focused again");
+        assertClean(problems, `${lang} glossary tooltip`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

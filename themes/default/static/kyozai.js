@@ -6,4 +6,23 @@
   if (current && current.scrollIntoView && window.matchMedia("(min-width: 60rem)").matches) {
     current.scrollIntoView({ block: "nearest" });
   }
+
+  // Glossary tooltips show on hover and keyboard focus (style.css); Escape hides the one open
+  // until the pointer or the focus leaves its term (WCAG 1.4.13: dismissible).
+  function termOf(node) {
+    return node && node.closest ? node.closest(".term") : null;
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" && e.key !== "Esc") return;
+    var terms = document.querySelectorAll(".term");
+    for (var i = 0; i < terms.length; i++) {
+      if (terms[i].matches(":hover") || terms[i].contains(document.activeElement)) terms[i].classList.add("term-dismissed");
+    }
+  });
+  function reset(e) {
+    var term = termOf(e.target);
+    if (term && !term.contains(e.relatedTarget)) term.classList.remove("term-dismissed");
+  }
+  document.addEventListener("focusout", reset);
+  document.addEventListener("mouseout", reset);
 })();
