@@ -177,5 +177,35 @@ describe("keyboard use", () => {
         await context.close();
       }
     });
+
+    test(`${lang}: glossary tooltips stay inside a 320-pixel window, by focus and by hover`, async () => {
+      const { context, page, problems } = await openPage(browser, { viewport: { width: 320, height: 640 } });
+      try {
+        const found = [];
+        const kinds = pagesByKind(out, lang);
+        for (const path of new Set([kinds.section, kinds["section with a case table"], kinds["section with callouts and figures"]])) {
+          await page.goto(server.url + path, { waitUntil: "load" });
+          const terms = page.locator(".content .term-link");
+          const n = await terms.count();
+          for (let i = 0; i < n; i++) {
+            const how = i % 2 ? "hover" : "focus";
+            if (how === "hover") await terms.nth(i).hover();
+            else await terms.nth(i).focus();
+            const r = await terms.nth(i).evaluate((a) => {
+              const t = document.getElementById(a.getAttribute("aria-describedby")).getBoundingClientRect();
+              return { left: Math.round(t.left), right: Math.round(t.right), width: document.documentElement.clientWidth, shown: t.width > 0 };
+            });
+            if (!r.shown) found.push(`${path}: term ${i + 1} shows no tooltip on ${how}`);
+            else if (r.left < 0 || r.right > r.width) found.push(`${path}: term ${i + 1}'s tooltip spans ${r.left}–${r.right}px of a ${r.width}px window on ${how}`);
+            await page.mouse.move(0, 0);
+            await page.evaluate(() => document.activeElement?.blur());
+          }
+        }
+        assert.deepEqual(found, []);
+        assertClean(problems, `${lang} glossary tooltips`);
+      } finally {
+        await context.close();
+      }
+    });
   }
 });

@@ -25,4 +25,26 @@
   }
   document.addEventListener("focusout", reset);
   document.addEventListener("mouseout", reset);
+
+  // Keep an open tooltip inside the window: near the right edge of a narrow screen it would
+  // otherwise stick out, cut off and scrolling the page sideways.
+  function place(term) {
+    var tip = term && term.querySelector(".term-tip");
+    if (!tip) return;
+    tip.style.left = "";
+    var r = tip.getBoundingClientRect();
+    if (!r.width) return;
+    var margin = 8;
+    var width = document.documentElement.clientWidth;
+    var shift = 0;
+    if (r.right > width - margin) shift = width - margin - r.right;
+    if (r.left + shift < margin) shift = margin - r.left;
+    if (shift) tip.style.left = shift + "px";
+  }
+  function show(e) {
+    var term = termOf(e.target);
+    if (term) place(term);
+  }
+  document.addEventListener("focusin", show);
+  document.addEventListener("mouseover", show);
 })();
