@@ -119,6 +119,14 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
           await term.focus();
           for (const v of await violations(page)) found.push(`${lang} section with a term tooltip open:\n  ${v}`);
         }
+        // The search box with results listed.
+        const input = page.locator("#search-input");
+        if (await input.count()) {
+          await input.fill(lang === "ja" ? "ランサムウェア" : "ransomware");
+          await page.locator("#search-results:not([hidden]) li").first().waitFor({ timeout: 5000 }).catch(() => {});
+          assert.ok(await page.locator("#search-results li").count() > 0, `the ${lang} search lists results`);
+          for (const v of await violations(page)) found.push(`${lang} search results open:\n  ${v}`);
+        }
         // The case library with a filter applied.
         await page.goto(server.url + kinds["case library"], { waitUntil: "load" });
         const select = page.locator("#case-filters select[name='country']");
