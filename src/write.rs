@@ -158,7 +158,16 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
 }
 
 fn swap(staging: &Path, out: &Path) -> Result<()> {
-    if out.exists() {
+    if !out.exists() {
+        return std::fs::rename(staging, out).map_err(|e| Error::io("move the new output into place", out, e));
+    }
+    // Where the previous output ends up before it is removed.
+    let old = if exchange(staging, out) {
+        // One atomic step: the new site is the output, the previous one is at the staging path,
+        // so there is no moment without an output (a killed build leaves the old one to
+        // `recover`).
+        staging.to_path_buf()
+    } else {
         let old = sibling(out, "old");
         let _ = std::fs::remove_dir_all(&old);
         std::fs::rename(out, &old).map_err(|e| Error::io("move the previous output aside", out, e))?;
@@ -166,16 +175,39 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
             let _ = std::fs::rename(&old, out);
             return Err(Error::io("move the new output into place", out, e));
         }
-        if let Err(e) = std::fs::remove_dir_all(&old) {
-            // Put the previous output back rather than leave a build that is half done.
-            let back = sibling(out, "staging");
-            if std::fs::rename(out, &back).is_ok() && std::fs::rename(&old, out).is_ok() {
-                let _ = std::fs::remove_dir_all(&back);
+        old
+    };
+    if let Err(e) = std::fs::remove_dir_all(&old) {
+        // Put the previous output back rather than leave a build that is half done.
+        if old == staging {
+            if exchange(staging, out) {
+                let _ = std::fs::remove_dir_all(staging);
             }
-            return Err(Error::io("remove the previous output", &old, e));
+        } else if std::fs::rename(out, staging).is_ok() && std::fs::rename(&old, out).is_ok() {
+            let _ = std::fs::remove_dir_all(staging);
         }
-    } else {
-        std::fs::rename(staging, out).map_err(|e| Error::io("move the new output into place", out, e))?;
+        return Err(Error::io("remove the previous output", &old, e));
     }
     Ok(())
+}
+
+/// Swaps two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`); false where that is
+/// not available (other systems, file systems without it), and the caller renames twice instead.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::{c_char, c_int, c_uint, CString};
+    use std::os::unix::ffi::OsStrExt;
+    extern "C" {
+        fn renameat2(olddirfd: c_int, oldpath: *const c_char, newdirfd: c_int, newpath: *const c_char, flags: c_uint) -> c_int;
+    }
+    const AT_FDCWD: c_int = -100;
+    const RENAME_EXCHANGE: c_uint = 2;
+    let (Ok(a), Ok(b)) = (CString::new(a.as_os_str().as_bytes()), CString::new(b.as_os_str().as_bytes())) else { return false };
+    // SAFETY: both arguments are NUL-terminated paths that outlive the call; renameat2 only reads them.
+    unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) == 0 }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
