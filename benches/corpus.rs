@@ -32,7 +32,7 @@ fn body(lang: &str, seed: usize, chapter: usize, sections: usize) -> String {
     let _ = writeln!(s, "```{{key-message}}\n{}\n```\n", p[seed % p.len()]);
     for (k, title) in h.iter().enumerate() {
         let _ = writeln!(s, "## {title}\n");
-        for j in 0..3 {
+        for j in 0..2 {
             let _ = writeln!(s, "{}{} **{}** {}\n", p[(seed + k + j) % p.len()], p[(seed * 7 + j) % p.len()], p[(seed + 3) % p.len()].split_at(p[(seed + 3) % p.len()].char_indices().nth(8).map(|x| x.0).unwrap_or(0)).0, p[(seed + 5 + j) % p.len()]);
         }
         if k == 1 {

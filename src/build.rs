@@ -36,7 +36,13 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
             return Err(crate::error::Error::Usage(format!("--base-path `{b}` must start with /, e.g. /training/")));
         }
     }
+    if std::env::var_os("KYOZAI_TIMING").is_some() {
+        eprintln!("load: {:?}", start.elapsed());
+    }
     let site = Site::new(loaded, opts.drafts)?;
+    if std::env::var_os("KYOZAI_TIMING").is_some() {
+        eprintln!("site: {:?}", start.elapsed());
+    }
     let theme = Theme::load(root, &site.config.theme)?;
     let output = crate::render::render(&site, &theme)?;
     Ok(Built { site, theme, output, millis: start.elapsed().as_millis() })

@@ -66,9 +66,16 @@ pub struct Handout {
     pub kind: Kind,
 }
 
+/// The whole-course handbook is one printable document; past this many pages per language it
+/// would be too large to print or open, and only the chapter handouts are made.
+pub const HANDBOOK_MAX_PAGES: usize = 500;
+
 /// Every handout of the site, in the order of the handouts index.
 pub fn list(site: &Site) -> Vec<Handout> {
-    let mut v = vec![Handout { name: HANDBOOK.into(), kind: Kind::Handbook }];
+    let mut v = Vec::new();
+    if site.pages.len() <= HANDBOOK_MAX_PAGES {
+        v.push(Handout { name: HANDBOOK.into(), kind: Kind::Handbook });
+    }
     for (i, p) in site.pages.iter().enumerate() {
         if p.kind == PageKind::Chapter {
             v.push(Handout { name: p.slug_path.clone(), kind: Kind::Chapter(i) });
@@ -243,21 +250,48 @@ pub fn shift_headings(html: &str, by: u8) -> String {
     s
 }
 
+/// Output URL (as written in hrefs) → anchor, for the pages a handout contains.
+pub type Inside = std::collections::HashMap<String, String>;
+
+/// The map of the pages in `pages` for a handout at `root` in `lang`.
+fn inside_map(site: &Site, lang: &str, root: &str, pages: impl Iterator<Item = usize>) -> Inside {
+    pages.map(|j| (escape_html(&format!("{root}{}", nav::page_path(site, j, lang))), anchor(site, j))).collect()
+}
+
+/// Rewrites, in one pass, every `href` to a page in `inside` into a link within the document.
+fn link_inside(html: &str, inside: &Inside) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        let start = at + 6;
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('"').map(|e| start + e).unwrap_or(rest.len());
+        let url = &rest[start..end];
+        let (base, frag) = match url.split_once('#') {
+            Some((b, f)) => (b, Some(f)),
+            None => (url, None),
+        };
+        match (inside.get(base), frag) {
+            (Some(a), Some(f)) => out.push_str(&format!("#{a}-{f}")),
+            (Some(a), None) => out.push_str(&format!("#{a}")),
+            (None, _) => out.push_str(url),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The body of page `i` in `lang` for a handout at `root`: term marking off, ids prefixed, headings
 /// shifted, and links to pages in `inside` turned into links within the document.
-fn body(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &[usize], glossary_inside: bool) -> (String, Option<String>) {
+fn body(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &Inside, glossary_inside: bool) -> (String, Option<String>) {
     let lang = ls.lang;
     let (v, untranslated) = site.variant(&site.pages[i], lang);
     let ctx = Ctx { site, page: i, lang, root, strings: &ls.strings };
     let mut marker = Marker::new(&ls.terms);
     marker.enabled = false;
     let r = html::render(&ctx, &v.doc, &mut marker);
-    let mut h = shift_headings(&prefix_ids(&r.html, &anchor(site, i)), shift);
-    for &j in inside {
-        let url = escape_html(&format!("{root}{}", nav::page_path(site, j, lang)));
-        let a = anchor(site, j);
-        h = h.replace(&format!("href=\"{url}#"), &format!("href=\"#{a}-")).replace(&format!("href=\"{url}\""), &format!("href=\"#{a}\""));
-    }
+    let mut h = link_inside(&shift_headings(&prefix_ids(&r.html, &anchor(site, i)), shift), inside);
     if glossary_inside {
         h = h.replace(&format!("href=\"{}{lang}/glossary/index.html#", escape_html(root)), "href=\"#");
     }
@@ -265,7 +299,7 @@ fn body(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &[
 }
 
 /// Page `i` as a part of a handout.
-fn part(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &[usize], glossary_inside: bool) -> Part {
+fn part(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &Inside, glossary_inside: bool) -> Part {
     let lang = ls.lang;
     let p = &site.pages[i];
     let (v, _) = site.variant(p, lang);
@@ -318,7 +352,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
     let html = match h.kind {
         Kind::Chapter(c) => {
             let p = &site.pages[c];
-            let inside: Vec<usize> = std::iter::once(c).chain(p.sections.iter().copied()).collect();
+            let inside = inside_map(site, lang, root, std::iter::once(c).chain(p.sections.iter().copied()));
             let mut chapter = part(site, c, ls, root, 0, &inside, false);
             chapter.sections = p.sections.iter().map(|&j| part(site, j, ls, root, 1, &inside, false)).collect();
             let title = s.get("handout_title").replace("{title}", &numbered_title(site, p, lang));
@@ -328,7 +362,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             render_template(theme, "handout-chapter.html", &ctx)?
         }
         Kind::Handbook => {
-            let inside: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home).collect();
+            let inside = inside_map(site, lang, root, (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home));
             let glossary = !site.data.glossary.is_empty();
             let mut parts = Vec::new();
             for (i, p) in site.pages.iter().enumerate() {

@@ -95,6 +95,8 @@ pub struct LangState<'a> {
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
     let langs: Vec<LangState> = site.languages().into_iter().map(|l| LangState { lang: l, strings: theme.strings(l), terms: Terms::new(site, l) }).collect();
     let nav = NavCache::default();
+    let t0 = std::time::Instant::now();
+    let timing = std::env::var_os("KYOZAI_TIMING").is_some();
     let jobs: Vec<(usize, &LangState)> = langs.iter().flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls))).collect();
     let rendered: Vec<Result<(OutputFile, Searchable)>> = jobs.par_iter().map(|(i, ls)| render_page(site, theme, &nav, *i, ls)).collect();
     let mut out = Output::default();
@@ -105,6 +107,9 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
         out.files.push(f);
         search.push(s);
     }
+    if timing {
+        eprintln!("pages: {:?}", t0.elapsed());
+    }
     for ls in &langs {
         let lib = library::render(site, theme, &nav, ls)?;
         *out.pages.entry(ls.lang.to_string()).or_default() += lib.files.len();
@@ -112,8 +117,17 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
         search.extend(lib.search);
     }
     out.files.extend(library::site_files(site, theme, &langs)?);
+    if timing {
+        eprintln!("library: {:?}", t0.elapsed());
+    }
     out.files.extend(handouts::render(site, theme, &nav, &langs)?);
+    if timing {
+        eprintln!("handouts: {:?}", t0.elapsed());
+    }
     out.files.extend(searchindex::render_indexes(&search));
+    if timing {
+        eprintln!("search: {:?}", t0.elapsed());
+    }
     for (p, b) in &theme.statics {
         out.files.push(OutputFile { path: format!("static/{p}"), bytes: b.clone() });
     }

@@ -25,8 +25,9 @@ pub fn docs(search: &[Searchable]) -> BTreeMap<String, Vec<SearchDoc>> {
 
 /// Builds every language's index file.
 pub fn render_indexes(search: &[Searchable]) -> Vec<OutputFile> {
+    use rayon::prelude::*;
     docs(search)
-        .into_iter()
+        .into_par_iter()
         .map(|(lang, docs)| {
             let idx = SearchIndex::build(&lang, &docs);
             OutputFile { path: format!("search/{lang}.js"), bytes: idx.to_js().into_bytes() }
