@@ -193,7 +193,7 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         }
         old
     };
-    if let Err(e) = std::fs::remove_dir_all(&old) {
+    if let Err(e) = remove_tree(&old) {
         // Put the previous output back rather than leave a build that is half done.
         if old == staging {
             if exchange(staging, out) {
