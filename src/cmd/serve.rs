@@ -1,17 +1,27 @@
-//! `kyozai serve` (being written).
+//! `kyozai serve`: build, serve on localhost and rebuild live while the author edits.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
-use super::Verbosity;
+use super::{dir_or_cwd, Verbosity};
 
 /// Options of `kyozai serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The course folder.
+    /// The course folder (holding kyozai.toml).
     pub dir: Option<PathBuf>,
+    /// Port to listen on; the next free one is used if it is taken.
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 or ::1 shows the course, drafts included, to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the course in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
-/// Runs the command.
-pub fn run(_a: Args, _v: Verbosity) -> crate::Result<()> {
-    Err(crate::Error::Usage("`kyozai serve` is not available yet".into()))
+/// Runs the server.
+pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
+    crate::serve::run(crate::serve::Options { root: dir_or_cwd(a.dir), bind: a.bind, port: a.port, open: a.open, drafts: true, quiet: v == Verbosity::Quiet })
 }

@@ -226,3 +226,16 @@ fn read_entry(e: Entry) -> std::result::Result<Parsed, Diagnostic> {
         Entry::Asset(a) => Ok(Parsed::Asset(a)),
     }
 }
+
+/// Reads one Markdown file of the course again (for live reload), as [`load`] would.
+pub fn read_markdown(root: &Path, config: &Config, rel: &Path) -> std::result::Result<MdFile, Diagnostic> {
+    let content = root.join("content");
+    let abs = root.join(rel);
+    match classify(config, &content, &abs, rel)? {
+        Some(e @ Entry::Md { .. }) => match read_entry(e)? {
+            Parsed::Md(m) => Ok(*m),
+            _ => Err(Diagnostic::file(rel, "not a Markdown page")),
+        },
+        _ => Err(Diagnostic::file(rel, "not a Markdown page")),
+    }
+}

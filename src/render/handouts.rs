@@ -171,6 +171,18 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, langs: &[LangState]) -
     Ok(files)
 }
 
+/// Renders only the handouts that contain page `page` (its chapter's handout and the handbook),
+/// for live reload after an edit to that page's text.
+pub fn render_containing(site: &Site, theme: &Theme, langs: &[LangState], page: usize) -> Result<Vec<OutputFile>> {
+    let chapter = match site.pages[page].kind {
+        PageKind::Chapter => Some(page),
+        _ => site.pages[page].chapter,
+    };
+    let handouts: Vec<Handout> = list(site).into_iter().filter(|h| matches!(h.kind, Kind::Handbook) || matches!(h.kind, Kind::Chapter(c) if Some(c) == chapter)).collect();
+    let jobs: Vec<(&LangState, &Handout)> = langs.iter().flat_map(|ls| handouts.iter().map(move |h| (ls, h))).collect();
+    jobs.par_iter().map(|(ls, h)| render_one(site, theme, ls, h)).collect()
+}
+
 /// A chapter whose slug is the name of another handout would overwrite it.
 fn check_names(site: &Site) -> Result<()> {
     for p in &site.pages {

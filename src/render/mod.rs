@@ -46,6 +46,8 @@ pub struct Output {
     pub files: Vec<OutputFile>,
     /// Pages per language (content and generated pages).
     pub pages: BTreeMap<String, usize>,
+    /// What the search indexes were built from (kept for live reload).
+    pub search: Vec<Searchable>,
 }
 
 /// What every page template receives.
@@ -84,6 +86,11 @@ pub struct SectionCard {
     pub sections: Vec<SectionCard>,
 }
 
+/// The per-language states of a site.
+pub fn lang_states<'a>(site: &'a Site, theme: &Theme) -> Vec<LangState<'a>> {
+    site.languages().into_iter().map(|l| LangState { lang: l, strings: theme.strings(l), terms: Terms::new(site, l) }).collect()
+}
+
 /// Per-language rendering state shared by that language's pages.
 pub struct LangState<'a> {
     pub lang: &'a str,
@@ -93,7 +100,7 @@ pub struct LangState<'a> {
 
 /// Renders the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
-    let langs: Vec<LangState> = site.languages().into_iter().map(|l| LangState { lang: l, strings: theme.strings(l), terms: Terms::new(site, l) }).collect();
+    let langs = lang_states(site, theme);
     let nav = NavCache::default();
     let t0 = std::time::Instant::now();
     let timing = std::env::var_os("KYOZAI_TIMING").is_some();
@@ -125,6 +132,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
         eprintln!("handouts: {:?}", t0.elapsed());
     }
     out.files.extend(searchindex::render_indexes(&search));
+    out.search = search;
     if timing {
         eprintln!("search: {:?}", t0.elapsed());
     }

@@ -1,4 +1,136 @@
-//! `kyozai serve`: the dev server ([`http`], [`sse`]) that shows the course while an author edits it.
+//! `kyozai serve`: builds the course into a temporary folder, serves it on a local port
+//! ([`http`], [`sse`]), watches the sources ([`watch`]) and rebuilds what changed ([`session`]),
+//! telling open browsers to reload or showing them the error.
 
 pub mod http;
+pub mod session;
 pub mod sse;
+pub mod watch;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use http::{ErrorReport, LiveState};
+use session::Session;
+
+/// Options of a serving session.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    pub quiet: bool,
+}
+
+/// The error overlay's report for an error: the first problem, with the lines around it.
+pub fn error_report(root: &Path, e: &Error) -> ErrorReport {
+    match e.diagnostics().first() {
+        Some(d) => {
+            let text = std::fs::read_to_string(root.join(&d.path)).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let from = d.line.saturating_sub(3).max(1);
+            let to = (d.line + 2).min(lines.len());
+            let snippet = (from..=to).filter_map(|n| lines.get(n - 1).map(|l| (n, l.to_string()))).collect();
+            let more = e.diagnostics().len().saturating_sub(1);
+            let mut message = d.message.clone();
+            if more > 0 {
+                message.push_str(&format!(" (and {more} more problems: see the terminal)"));
+            }
+            ErrorReport { path: d.path.display().to_string(), line: d.line, column: d.column, message, help: d.help.clone(), snippet }
+        }
+        None => ErrorReport { path: String::new(), line: 0, column: 0, message: e.to_string(), help: None, snippet: vec![] },
+    }
+}
+
+const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kyozai</title></head><body><main><h1>The course could not be built yet</h1><p>Fix the error shown above; this page reloads by itself.</p></main></body></html>";
+
+/// Runs the server until Ctrl-C.
+pub fn run(opts: Options) -> Result<()> {
+    let root = opts.root.canonicalize().map_err(|e| Error::io("read", &opts.root, e))?;
+    if !root.join("kyozai.toml").is_file() {
+        crate::config::Config::load(&root)?;
+    }
+    let out = std::env::temp_dir().join(format!("kyozai-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| Error::io("create", &out, e))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let result = serve(&root, &out, &opts, &stop);
+    let _ = std::fs::remove_dir_all(&out);
+    result
+}
+
+fn say(opts: &Options, msg: &str) {
+    if !opts.quiet {
+        println!("{msg}");
+    }
+}
+
+fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Result<()> {
+    let mut session = Session::new(root, crate::build::Options { drafts: opts.drafts, base_path: None }, out);
+    let live = LiveState::new(out.to_path_buf());
+    match session.full() {
+        Ok(r) => say(opts, &format!("built {} files", r.written)),
+        Err(e) => {
+            eprintln!("{e}");
+            let _ = std::fs::write(out.join("index.html"), PLACEHOLDER);
+            live.set_error(Some(error_report(root, &e)));
+        }
+    }
+    let mut watcher = watch::Watcher::new(root)?;
+    let listener = http::bind(opts.bind, opts.port).map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
+    let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+    let host = if addr.ip().is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
+    let url = format!("http://{host}:{}/", addr.port());
+    if !opts.bind.is_loopback() {
+        eprintln!("warning: serving on {} makes the course, drafts included, visible to the network", opts.bind);
+    }
+    say(opts, &format!("serving the course at {url}  (Ctrl-C to stop)"));
+    if opts.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+    }
+    let server = {
+        let live = live.clone();
+        let stop = stop.clone();
+        std::thread::spawn(move || http::run(listener, live, stop))
+    };
+    while let Some(batch) = watcher.next_batch(stop, Duration::from_millis(20)) {
+        match session.rebuild(&batch) {
+            Ok(r) => {
+                if live.error().is_some() {
+                    live.set_error(None);
+                }
+                if r.written + r.removed > 0 {
+                    live.reload(r.css_only);
+                }
+                say(opts, &format!("{} changed: {} files written in {:.0} ms{}", describe(&batch), r.written, r.millis, if r.incremental { " (incremental)" } else { "" }));
+                if let Err(e) = session.finish() {
+                    eprintln!("{e}");
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                live.set_error(Some(error_report(root, &e)));
+            }
+        }
+    }
+    let _ = server.join();
+    say(opts, "stopped");
+    Ok(())
+}
+
+fn describe(batch: &[watch::Change]) -> String {
+    match batch {
+        [one] => one.rel.display().to_string(),
+        many => format!("{} files", many.len()),
+    }
+}

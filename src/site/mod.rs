@@ -79,6 +79,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// Whether drafts were kept.
     pub drafts: bool,
+    /// Page key → index in `pages`, for link resolution in constant time.
+    pub keys: HashMap<PathBuf, usize>,
 }
 
 /// Names reserved for generated pages in each language folder.
@@ -165,7 +167,8 @@ impl Site {
         }
 
         let data = data::Data::new(&config, data_files, &mut diags, &mut warnings);
-        let mut site = Site { root, config, pages, data, assets, warnings, drafts };
+        let keys = pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
+        let mut site = Site { root, config, pages, data, assets, warnings, drafts, keys };
         site.check_slugs(&mut diags);
         site.check_directives(&mut diags);
         links::check(&site, &mut diags, &mut site.warnings.clone());
@@ -203,7 +206,7 @@ impl Site {
 
     /// Finds the page with the key (folder/stem relative to `content/`).
     pub fn page_by_key(&self, key: &Path) -> Option<usize> {
-        self.pages.iter().position(|p| p.key == key)
+        self.keys.get(key).copied()
     }
 
     /// The source files and data files the page's output depends on, beyond its own Markdown:

@@ -1,0 +1,214 @@
+//! The build state of one `kyozai serve` session: a full build at start and after structural
+//! changes, an incremental rebuild when only the text of existing pages changed, and writing
+//! only the output files whose bytes changed.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::watch::{Change, ChangeKind};
+use crate::build::{build, Options};
+use crate::error::{Diagnostics, Error, Result};
+use crate::render::nav::NavCache;
+use crate::render::theme::Theme;
+use crate::render::{handouts, lang_states, render_page, searchindex, OutputFile, Searchable};
+use crate::site::{links, Site, Variant};
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Output files written (changed or new).
+    pub written: usize,
+    /// Output files removed.
+    pub removed: usize,
+    /// Only stylesheets changed: browsers can swap them without reloading.
+    pub css_only: bool,
+    /// Whether only the edited pages were rendered.
+    pub incremental: bool,
+    /// Milliseconds from the start of the rebuild to the files being on disk.
+    pub millis: f64,
+}
+
+struct State {
+    site: Site,
+    theme: Theme,
+    search: Vec<Searchable>,
+}
+
+/// A serving session's build state and output folder.
+pub struct Session {
+    root: PathBuf,
+    opts: Options,
+    out: PathBuf,
+    state: Option<State>,
+    disk: HashMap<String, u64>,
+    /// The search indexes wait until after the reload event for incremental rebuilds.
+    search_stale: bool,
+}
+
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Session {
+    /// A session that writes the course in `root` into `out`.
+    pub fn new(root: &Path, opts: Options, out: &Path) -> Session {
+        Session { root: root.to_path_buf(), opts, out: out.to_path_buf(), state: None, disk: HashMap::new(), search_stale: false }
+    }
+
+    /// The folder being served.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Rebuilds after `changes` (all of them when empty or when the structure may have changed).
+    pub fn rebuild(&mut self, changes: &[Change]) -> Result<Report> {
+        let start = Instant::now();
+        let mut report = match self.incremental(changes) {
+            Some(r) => r?,
+            None => self.full()?,
+        };
+        report.millis = start.elapsed().as_secs_f64() * 1000.0;
+        Ok(report)
+    }
+
+    /// A full build, writing what differs from the files on disk.
+    pub fn full(&mut self) -> Result<Report> {
+        let built = build(&self.root, &self.opts)?;
+        let (written, removed, css_only) = self.sync(&built.output.files, true)?;
+        self.state = Some(State { site: built.site, theme: built.theme, search: built.output.search });
+        self.search_stale = false;
+        Ok(Report { written, removed, css_only, incremental: false, millis: 0.0 })
+    }
+
+    /// Writes the search indexes if an incremental rebuild left them stale; returns files written.
+    pub fn finish(&mut self) -> Result<usize> {
+        if !self.search_stale {
+            return Ok(0);
+        }
+        self.search_stale = false;
+        let Some(st) = &self.state else { return Ok(0) };
+        let files = searchindex::render_indexes(&st.search);
+        Ok(self.sync(&files, false)?.0)
+    }
+
+    /// Re-renders only the edited pages when every change is the body of an existing page whose
+    /// front matter and directives did not change; `None` when a full build is needed.
+    fn incremental(&mut self, changes: &[Change]) -> Option<Result<Report>> {
+        let st = self.state.as_mut()?;
+        // Editors' temporary files come and go between events: a path that no longer exists and
+        // that the site never knew is not a change.
+        let known = |rel: &Path| st.site.page_by_file(rel).is_some() || st.site.assets.iter().any(|a| Path::new("content").join(&a.rel) == rel) || st.site.data.files.iter().any(|f| f.path == rel);
+        let changes: Vec<&Change> = changes.iter().filter(|c| self.root.join(&c.rel).exists() || known(&c.rel) || c.kind == ChangeKind::Config || c.kind == ChangeKind::Theme).collect();
+        if changes.is_empty() {
+            return Some(Ok(Report::default()));
+        }
+        if changes.len() > 16 || changes.iter().any(|c| c.kind != ChangeKind::Markdown) {
+            return None;
+        }
+        let mut edits: Vec<(usize, String, crate::load::MdFile)> = Vec::new();
+        for c in changes {
+            if !self.root.join(&c.rel).is_file() {
+                return None;
+            }
+            let page = st.site.page_by_file(&c.rel)?;
+            let md = match crate::load::read_markdown(&self.root, &st.site.config, &c.rel) {
+                Ok(m) => m,
+                Err(d) => return Some(Err(d.into())),
+            };
+            let old = st.site.pages[page].variants.get(&md.lang)?;
+            if old.front != md.front || old.doc.directives().iter().map(|d| d.0).ne(md.doc.directives().iter().map(|d| d.0)) {
+                return None;
+            }
+            edits.push((page, md.lang.clone(), md));
+        }
+        // Swap the new texts in, check every link again (anchors may have moved), and put the old
+        // texts back if anything is wrong.
+        let mut previous: Vec<(usize, String, Variant)> = Vec::new();
+        for (page, lang, md) in edits {
+            let v = Variant { file: md.rel, text: md.text, front: md.front, doc: md.doc, body_offset: md.body_offset };
+            if let Some(old) = st.site.pages[page].variants.insert(lang.clone(), v) {
+                previous.push((page, lang, old));
+            }
+        }
+        let mut diags = Diagnostics::default();
+        links::check(&st.site, &mut diags, &mut Vec::new());
+        if let Err(e) = diags.finish() {
+            for (page, lang, old) in previous {
+                st.site.pages[page].variants.insert(lang, old);
+            }
+            return Some(Err(e));
+        }
+        let pages: HashSet<usize> = previous.iter().map(|p| p.0).collect();
+        Some(self.render_pages(&pages))
+    }
+
+    fn render_pages(&mut self, pages: &HashSet<usize>) -> Result<Report> {
+        let st = self.state.as_mut().expect("state checked by the caller");
+        let langs = lang_states(&st.site, &st.theme);
+        let nav = NavCache::default();
+        let mut files: Vec<OutputFile> = Vec::new();
+        let mut searchables: Vec<Searchable> = Vec::new();
+        for &i in pages {
+            for ls in &langs {
+                let (f, s) = render_page(&st.site, &st.theme, &nav, i, ls)?;
+                files.push(f);
+                searchables.push(s);
+            }
+            files.extend(handouts::render_containing(&st.site, &st.theme, &langs, i)?);
+        }
+        for s in searchables {
+            match st.search.iter_mut().find(|x| x.lang == s.lang && x.url == s.url) {
+                Some(slot) => *slot = s,
+                None => st.search.push(s),
+            }
+        }
+        drop(langs);
+        let (written, removed, css_only) = self.sync(&files, false)?;
+        self.search_stale = true;
+        Ok(Report { written, removed, css_only, incremental: true, millis: 0.0 })
+    }
+
+    /// Writes the files whose bytes differ from what is on disk (each through a temporary file
+    /// and a rename, so a browser never reads half a page); with `complete`, removes every file
+    /// the build no longer produces. Returns (written, removed, only stylesheets changed).
+    fn sync(&mut self, files: &[OutputFile], complete: bool) -> Result<(usize, usize, bool)> {
+        let mut written = 0;
+        let mut css_only = true;
+        let mut seen = HashSet::new();
+        for f in files {
+            let d = digest(&f.bytes);
+            seen.insert(f.path.clone());
+            if self.disk.get(&f.path) == Some(&d) {
+                continue;
+            }
+            let p = self.out.join(&f.path);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            }
+            let tmp = p.with_file_name(format!(".{}.kyozai-tmp", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
+            std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io("write", &tmp, e))?;
+            std::fs::rename(&tmp, &p).map_err(|e| Error::io("write", &p, e))?;
+            self.disk.insert(f.path.clone(), d);
+            written += 1;
+            css_only &= f.path.ends_with(".css");
+        }
+        let mut removed = 0;
+        if complete {
+            let gone: Vec<String> = self.disk.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+            for g in gone {
+                let _ = std::fs::remove_file(self.out.join(&g));
+                self.disk.remove(&g);
+                removed += 1;
+            }
+            if removed > 0 {
+                css_only = false;
+            }
+        }
+        Ok((written, removed, css_only && written > 0))
+    }
+}
