@@ -15,6 +15,8 @@ pub struct Terms {
     matcher: Option<AhoCorasick>,
     /// For each pattern: the term's index in the site's glossary.
     owner: Vec<usize>,
+    /// Patterns with capitals (acronyms such as IDS) match only as written.
+    exact: Vec<Option<String>>,
     /// Per term: (id, display term, definition).
     entries: Vec<(String, String, String)>,
 }
@@ -35,10 +37,11 @@ impl Terms {
                 }
             }
         }
+        let exact = patterns.iter().map(|p: &String| p.chars().any(|c| c.is_ascii_uppercase()).then(|| p.clone())).collect();
         let matcher = (!patterns.is_empty()).then(|| {
             AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).ascii_case_insensitive(true).build(&patterns).expect("glossary patterns build")
         });
-        Terms { matcher, owner, entries }
+        Terms { matcher, owner, exact, entries }
     }
 
     /// Every term in display order, as (id, term, definition).
@@ -70,7 +73,8 @@ impl<'a> Marker<'a> {
         let mut last = 0;
         for hit in m.find_iter(text.as_ref()) {
             let idx = self.terms.owner[hit.pattern().as_usize()];
-            if self.seen.contains(&idx) || !word_bounded(text, hit.start(), hit.end()) {
+            let as_written = self.terms.exact[hit.pattern().as_usize()].as_deref().is_none_or(|p| p == &text[hit.start()..hit.end()]);
+            if self.seen.contains(&idx) || !as_written || !word_bounded(text, hit.start(), hit.end()) {
                 continue;
             }
             self.seen.insert(idx);

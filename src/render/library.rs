@@ -85,15 +85,16 @@ pub fn citations(site: &Site) -> BTreeMap<String, Vec<usize>> {
     map
 }
 
-fn frame<'a>(site: &'a Site, nav: &NavCache, ls: &'a LangState, rest: &str, root: &'a str, title: String) -> Frame<'a> {
+fn frame<'a>(site: &'a Site, nav: &NavCache, ls: &'a LangState, rest: &str, root: &'a str, title: String, current: &str) -> Frame<'a> {
     let lang = ls.lang;
     let depth = root.matches("../").count();
+    let key = format!("<a data-x=\"{current}\" ");
     Frame {
         lang,
         root,
         site_title: site.config.title.or(lang, site.source_lang()),
         title,
-        nav: nav.sidebar(site, lang, None, depth, None, &ls.strings),
+        nav: nav.sidebar(site, lang, None, depth, None, &ls.strings).replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
         breadcrumbs: vec![Link { title: ls.strings.get("home").into(), url: format!("{root}{lang}/index.html") }],
         alternates: nav::alternates(site, lang, rest, root, &ls.strings),
         t: &ls.strings,
@@ -146,7 +147,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         for c in &site.data.cases {
             let c = &c.value;
             let rest = format!("cases/{}/index.html", c.id);
-            let mut f = frame(site, nav, ls, &rest, root, plain(c.title.or(lang, src)));
+            let mut f = frame(site, nav, ls, &rest, root, plain(c.title.or(lang, src)), "");
             f.breadcrumbs.push(Link { title: s.get("cases_library").into(), url: format!("{root}{lang}/cases/index.html") });
             let mut ctx = to_ctx(&f)?;
             ctx.insert("case", &case_view(c, root));
@@ -162,7 +163,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         }
         let root = "../../";
         let rest = "cases/index.html";
-        let f = frame(site, nav, ls, rest, root, s.get("cases_library").into());
+        let f = frame(site, nav, ls, rest, root, s.get("cases_library").into(), "cases");
         let mut f = f;
         f.scripts.push(format!("{root}static/cases.js"));
         let mut ctx = to_ctx(&f)?;
@@ -186,7 +187,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
     if !site.data.glossary.is_empty() {
         let root = "../../";
         let rest = "glossary/index.html";
-        let f = frame(site, nav, ls, rest, root, s.get("glossary").into());
+        let f = frame(site, nav, ls, rest, root, s.get("glossary").into(), "glossary");
         let mut ctx = to_ctx(&f)?;
         let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
         terms.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
@@ -202,7 +203,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         let d = &c.data;
         let root = "../../../";
         let rest = format!("checklists/{}/index.html", d.id);
-        let mut f = frame(site, nav, ls, &rest, root, d.title.or(lang, src).into());
+        let mut f = frame(site, nav, ls, &rest, root, d.title.or(lang, src).into(), &format!("checklist-{}", d.id));
         f.scripts.push(format!("{root}{lang}/checklists/{}/data.js", d.id));
         let mut ctx = to_ctx(&f)?;
         let pctx = Ctx { site, page: 0, lang, root, strings: s };
