@@ -110,7 +110,10 @@ pub fn tags(html: &str) -> Vec<Tag> {
                 }
             }
             if a_name.is_empty() {
-                i += 1;
+                // A stray `=` (with or without a value): step over it, never into a character.
+                if i == a_start {
+                    i += 1;
+                }
                 continue;
             }
             attrs.push(Attr { name: a_name, value, offset: a_start });
@@ -239,5 +242,9 @@ mod tests {
             let _ = percent_decode(s);
         }
         assert_eq!(decode_entities("&#x110000;&amp"), "&#x110000;&amp");
+        // Found by fuzzing: a value with no attribute name, followed by a multi-byte character.
+        let t = tags("<a =\"x\"\u{fffd}b>");
+        assert_eq!(t[0].attrs.len(), 1);
+        assert_eq!(t[0].attrs[0].name, "\u{fffd}b");
     }
 }
