@@ -15,7 +15,7 @@
 //!       "code": "stale-translation",
 //!       "file": "content/01-awareness/01-impact.en.md",
 //!       "origin": "source",
-//!       "line": 5,
+//!       "line": 9,
 //!       "column": 1,
 //!       "message": "content/01-awareness/01-impact.ja.md has changed since this translation was made; …",
 //!       "fix": "bring this translation up to date with the change, then run `kyozai translated …`",
