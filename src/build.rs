@@ -48,6 +48,28 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
     Ok(Built { site, theme, output, millis: start.elapsed().as_millis() })
 }
 
+/// Loads, checks and renders the course in `root`, writing the files straight into the staging
+/// folder of `out` and swapping it in when everything succeeded. Returns the site, the page counts
+/// per language and the number of files written.
+pub fn build_to_disk(root: &Path, opts: &Options, out: &Path) -> Result<(Site, std::collections::BTreeMap<String, usize>, usize)> {
+    let mut loaded = crate::load::load(root)?;
+    if let Some(b) = &opts.base_path {
+        if !b.starts_with('/') {
+            return Err(crate::error::Error::Usage(format!("--base-path `{b}` must start with /, e.g. /training/")));
+        }
+        loaded.config.base_path = b.clone();
+    }
+    let site = Site::new(loaded, opts.drafts)?;
+    let theme = Theme::load(root, &site.config.theme)?;
+    let mut pages = Default::default();
+    let n = crate::write::write_streaming(out, |staging| {
+        let sink = crate::write::DirSink::new(staging);
+        pages = crate::render::render_into(&site, &theme, &sink)?.pages;
+        Ok(sink.count())
+    })?;
+    Ok((site, pages, n))
+}
+
 /// The default output folder of a course.
 pub fn default_out(root: &Path) -> PathBuf {
     root.join("public")

@@ -118,6 +118,67 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
     result
 }
 
+/// Like [`write`], but `fill` writes the files into the staging folder itself as they are made
+/// (see [`DirSink`]); the swap happens only if it succeeds.
+pub fn write_streaming(out: &Path, fill: impl FnOnce(&Path) -> Result<usize>) -> Result<usize> {
+    recover(out);
+    refuse_read_only(out)?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    }
+    let staging = sibling(out, "staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    let result = std::fs::create_dir(&staging).map_err(|e| Error::io("create the staging folder", &staging, e)).and_then(|_| fill(&staging)).and_then(|n| {
+        let m = staging.join(MARKER);
+        std::fs::write(&m, "This folder is written by kyozai and replaced on every build.\n").map_err(|e| Error::io("write", &m, e))?;
+        swap(&staging, out).map(|_| n)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// A render sink that writes each file into a folder as it arrives.
+pub struct DirSink {
+    dir: PathBuf,
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl DirSink {
+    /// A sink writing into `dir` (which exists).
+    pub fn new(dir: &Path) -> DirSink {
+        DirSink { dir: dir.to_path_buf(), made: Default::default(), count: Default::default() }
+    }
+    /// Files written so far.
+    pub fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl crate::render::Sink for DirSink {
+    fn put(&self, f: OutputFile) -> Result<()> {
+        let rel = Path::new(&f.path);
+        if f.path.is_empty() || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            return Err(Error::Usage(format!("internal error: refusing to write `{}`, which is not a path inside the output folder", f.path)));
+        }
+        let p = self.dir.join(rel);
+        if let Some(parent) = p.parent() {
+            let known = self.made.lock().map(|m| m.contains(parent)).unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(parent.to_path_buf());
+                }
+            }
+        }
+        std::fs::write(&p, &f.bytes).map_err(|e| Error::io("write", &p, e))?;
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
 /// The previous output is removed after the swap: a folder in it that cannot be emptied would
 /// leave the build half done, so a read-only output is refused before anything is written.
 fn refuse_read_only(out: &Path) -> Result<()> {

@@ -30,15 +30,26 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     let out = a.output.unwrap_or_else(|| default_out(&root));
     let target = crate::write::check_target(&root, &out)?;
     let start = std::time::Instant::now();
-    let built = build(&root, &Options { drafts: a.drafts, base_path: a.base_path })?;
-    let n = crate::write::write(&target, &built.output.files)?;
-    print_warnings(&built.site.warnings, v);
-    if v != Verbosity::Quiet {
-        let pages: Vec<String> = built.output.pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
-        println!("built {} pages ({}), {n} files into {} in {} ms", built.output.pages.values().sum::<usize>(), pages.join(", "), out.display(), start.elapsed().as_millis());
-    }
+    let opts = Options { drafts: a.drafts, base_path: a.base_path };
+    let summary = |pages: &std::collections::BTreeMap<String, usize>, n: usize| {
+        let per: Vec<String> = pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
+        format!("built {} pages ({}), {n} files into {} in {} ms", pages.values().sum::<usize>(), per.join(", "), out.display(), start.elapsed().as_millis())
+    };
     if a.pdf {
+        // The PDF run needs the rendered site in memory.
+        let built = build(&root, &opts)?;
+        let n = crate::write::write(&target, &built.output.files)?;
+        print_warnings(&built.site.warnings, v);
+        if v != Verbosity::Quiet {
+            println!("{}", summary(&built.output.pages, n));
+        }
         crate::pdf::after_build(&built, &target, None, v)?;
+    } else {
+        let (site, pages, n) = crate::build::build_to_disk(&root, &opts, &target)?;
+        print_warnings(&site.warnings, v);
+        if v != Verbosity::Quiet {
+            println!("{}", summary(&pages, n));
+        }
     }
     Ok(())
 }

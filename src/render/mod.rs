@@ -98,50 +98,77 @@ pub struct LangState<'a> {
     pub terms: Terms,
 }
 
-/// Renders the whole site.
+/// Where rendered files go: collected in memory (tests, `serve`, `check`) or written straight
+/// into the build's staging folder (`build`), so a large site is never held in memory whole.
+pub trait Sink: Sync {
+    /// Takes one finished file.
+    fn put(&self, file: OutputFile) -> Result<()>;
+}
+
+/// A sink that keeps every file in memory.
+#[derive(Default)]
+pub struct Collect(pub std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.0.lock().map_err(|_| Error::Usage("internal: output lock poisoned".into()))?.push(file);
+        Ok(())
+    }
+}
+
+/// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
+    let sink = Collect::default();
+    let mut out = render_into(site, theme, &sink)?;
+    out.files = sink.0.into_inner().unwrap_or_default();
+    Ok(out)
+}
+
+/// Renders the whole site, handing every file to `sink` as soon as it is made. The returned
+/// [`Output`] has the page counts and search texts but no files.
+pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output> {
     let langs = lang_states(site, theme);
     let nav = NavCache::default();
     let t0 = std::time::Instant::now();
     let timing = std::env::var_os("KYOZAI_TIMING").is_some();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!("{what}: {:?}", t0.elapsed());
+        }
+    };
     let jobs: Vec<(usize, &LangState)> = langs.iter().flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls))).collect();
-    let rendered: Vec<Result<(OutputFile, Searchable)>> = jobs.par_iter().map(|(i, ls)| render_page(site, theme, &nav, *i, ls)).collect();
+    let mut search: Vec<Searchable> = jobs
+        .par_iter()
+        .map(|(i, ls)| {
+            let (f, s) = render_page(site, theme, &nav, *i, ls)?;
+            sink.put(f)?;
+            Ok(s)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut out = Output::default();
-    let mut search: Vec<Searchable> = Vec::new();
-    for r in rendered {
-        let (f, s) = r?;
+    for s in &search {
         *out.pages.entry(s.lang.clone()).or_default() += 1;
-        out.files.push(f);
-        search.push(s);
     }
-    if timing {
-        eprintln!("pages: {:?}", t0.elapsed());
-    }
+    lap("pages");
     for ls in &langs {
         let lib = library::render(site, theme, &nav, ls)?;
         *out.pages.entry(ls.lang.to_string()).or_default() += lib.files.len();
-        out.files.extend(lib.files);
+        lib.files.into_iter().try_for_each(|f| sink.put(f))?;
         search.extend(lib.search);
     }
-    out.files.extend(library::site_files(site, theme, &langs)?);
-    if timing {
-        eprintln!("library: {:?}", t0.elapsed());
-    }
-    out.files.extend(handouts::render(site, theme, &nav, &langs)?);
-    if timing {
-        eprintln!("handouts: {:?}", t0.elapsed());
-    }
-    out.files.extend(searchindex::render_indexes(&search));
+    library::site_files(site, theme, &langs)?.into_iter().try_for_each(|f| sink.put(f))?;
+    lap("library");
+    handouts::render(site, theme, &nav, &langs)?.into_iter().try_for_each(|f| sink.put(f))?;
+    lap("handouts");
+    searchindex::render_indexes(&search).into_iter().try_for_each(|f| sink.put(f))?;
     out.search = search;
-    if timing {
-        eprintln!("search: {:?}", t0.elapsed());
-    }
+    lap("search");
     for (p, b) in &theme.statics {
-        out.files.push(OutputFile { path: format!("static/{p}"), bytes: b.clone() });
+        sink.put(OutputFile { path: format!("static/{p}"), bytes: b.clone() })?;
     }
     for a in &site.assets {
         let bytes = std::fs::read(&a.abs).map_err(|e| Error::io("read", &a.abs, e))?;
-        out.files.push(OutputFile { path: format!("media/{}", a.rel.to_string_lossy().replace('\\', "/")), bytes });
+        sink.put(OutputFile { path: format!("media/{}", a.rel.to_string_lossy().replace('\\', "/")), bytes })?;
     }
     Ok(out)
 }

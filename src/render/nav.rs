@@ -26,28 +26,50 @@ pub struct Alternate {
     pub current: bool,
 }
 
+/// A rendered sidebar and where each page's link starts in it.
+type CachedNav = std::sync::Arc<(String, HashMap<usize, usize>)>;
+
 /// The sidebar cache: (lang, chapter, depth) → HTML.
 #[derive(Default)]
-pub struct NavCache(Mutex<HashMap<(String, Option<usize>, usize), String>>);
+pub struct NavCache(Mutex<HashMap<(String, Option<usize>, usize), CachedNav>>);
 
 impl NavCache {
     /// The sidebar for a page of `lang` in `chapter` at folder `depth`, with `current` marked.
     pub fn sidebar(&self, site: &Site, lang: &str, chapter: Option<usize>, depth: usize, current: Option<usize>, strings: &crate::render::theme::Strings) -> String {
         let key = (lang.to_string(), chapter, depth);
         let cached = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
-        let html = match cached {
+        let nav = match cached {
             Some(h) => h,
             None => {
-                let h = build(site, lang, chapter, &"../".repeat(depth), strings);
+                let html = build(site, lang, chapter, &"../".repeat(depth), strings);
+                // Remember where each page's link is, so marking the current one needs no search.
+                let mut offsets = HashMap::new();
+                let mut from = 0;
+                while let Some(at) = html[from..].find("<a data-p=\"") {
+                    let start = from + at + "<a data-p=\"".len();
+                    let end = html[start..].find('"').map(|e| start + e).unwrap_or(start);
+                    if let Ok(i) = html[start..end].parse::<usize>() {
+                        offsets.entry(i).or_insert(end + 2);
+                    }
+                    from = end;
+                }
+                let h = std::sync::Arc::new((html, offsets));
                 if let Ok(mut m) = self.0.lock() {
                     m.insert(key, h.clone());
                 }
                 h
             }
         };
-        match current {
-            Some(i) => html.replacen(&format!("<a data-p=\"{i}\" "), &format!("<a data-p=\"{i}\" aria-current=\"page\" "), 1),
-            None => html,
+        let (html, offsets) = (&nav.0, &nav.1);
+        match current.and_then(|i| offsets.get(&i)) {
+            Some(&at) => {
+                let mut out = String::with_capacity(html.len() + 24);
+                out.push_str(&html[..at]);
+                out.push_str("aria-current=\"page\" ");
+                out.push_str(&html[at..]);
+                out
+            }
+            None => html.clone(),
         }
     }
 }
