@@ -16,7 +16,9 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let wide = |c: char| (c as u32) >= 0x2E80;
     for word in split_keep(text) {
         let w: usize = word.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
-        if cur_w + w > width && !cur.is_empty() {
+        // A trailing space may hang past the end of the line.
+        let fit = w - word.chars().rev().take_while(|c| *c == ' ').count();
+        if cur_w + fit > width && !cur.is_empty() {
             lines.push(cur.trim().to_string());
             cur.clear();
             cur_w = 0;
@@ -149,7 +151,8 @@ mod tests {
 
     #[test]
     fn wraps_japanese_and_english() {
-        assert_eq!(wrap("検知・初動対応", 8), vec!["検知・", "初動対", "応"]);
+        assert_eq!(wrap("検知・初動対応", 8), vec!["検知・初", "動対応"]);
+        assert!(wrap("報告、体制構築", 4).iter().all(|l| !l.starts_with('、')), "no line starts with a comma");
         assert_eq!(wrap("report and set up", 10), vec!["report and", "set up"]);
     }
 }

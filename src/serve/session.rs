@@ -46,6 +46,9 @@ pub struct Session {
     disk: HashMap<String, u64>,
     /// The search indexes wait until after the reload event for incremental rebuilds.
     search_stale: bool,
+    /// The last rebuild failed: the next one is a full build, so that every problem still in
+    /// the course is found again and nothing edited meanwhile is left unrendered.
+    failed: bool,
 }
 
 fn digest(bytes: &[u8]) -> u64 {
@@ -57,7 +60,7 @@ fn digest(bytes: &[u8]) -> u64 {
 impl Session {
     /// A session that writes the course in `root` into `out`.
     pub fn new(root: &Path, opts: Options, out: &Path) -> Session {
-        Session { root: root.to_path_buf(), opts, out: out.to_path_buf(), state: None, disk: HashMap::new(), search_stale: false }
+        Session { root: root.to_path_buf(), opts, out: out.to_path_buf(), state: None, disk: HashMap::new(), search_stale: false, failed: false }
     }
 
     /// The folder being served.
@@ -68,10 +71,12 @@ impl Session {
     /// Rebuilds after `changes` (all of them when empty or when the structure may have changed).
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Report> {
         let start = Instant::now();
-        let mut report = match self.incremental(changes) {
-            Some(r) => r?,
-            None => self.full()?,
+        let result = match if self.failed { None } else { self.incremental(changes) } {
+            Some(r) => r,
+            None => self.full(),
         };
+        self.failed = result.is_err();
+        let mut report = result?;
         report.millis = start.elapsed().as_secs_f64() * 1000.0;
         Ok(report)
     }
@@ -201,9 +206,18 @@ impl Session {
         if complete {
             let gone: Vec<String> = self.disk.keys().filter(|k| !seen.contains(*k)).cloned().collect();
             for g in gone {
-                let _ = std::fs::remove_file(self.out.join(&g));
+                let path = self.out.join(&g);
+                let _ = std::fs::remove_file(&path);
                 self.disk.remove(&g);
                 removed += 1;
+                // Remove folders the removal left empty (remove_dir fails on a non-empty one).
+                let mut dir = path.parent();
+                while let Some(d) = dir.filter(|d| *d != self.out.as_path()) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
             }
             if removed > 0 {
                 css_only = false;
