@@ -104,7 +104,7 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
         body.push_str(&format!("<rect x=\"{x0}\" y=\"{y}\" width=\"{box_w}\" height=\"{h}\" rx=\"8\" fill=\"#eef3f8\" stroke=\"#1f4e79\" stroke-width=\"2\"/>"));
         body.push_str(&format!("<circle cx=\"{}\" cy=\"{}\" r=\"14\" fill=\"#1f4e79\"/>", x0 + 24.0, y + h / 2.0));
         body.push_str(&text_lines(x0 + 24.0, y + h / 2.0 + 5.0, &[label.chars().take(3).collect()], 14.0, "middle", "bold").replace("fill=\"#1a1a1a\"", "fill=\"#ffffff\""));
-        body.push_str(&text_lines(x0 + 50.0, y + 28.0, &lines, 16.0, "start", "bold"));
+        body.push_str(&text_lines(x0 + 50.0, y + (h - (lines.len() as f32 - 1.0) * 20.8) / 2.0 + 6.0, &lines, 16.0, "start", "bold"));
         y += h;
         if i + 1 < main.len() {
             let cx = x0 + box_w / 2.0;
