@@ -16,6 +16,8 @@ after(async () => {
 });
 
 async function search(page, q) {
+  // Clear the status first so the wait below sees this query's answer, not the previous one.
+  await page.evaluate(() => { document.getElementById("search-status").textContent = ""; });
   await page.fill("#search-input", q);
   await page.waitForFunction(() => {
     const s = document.getElementById("search-status");
