@@ -208,7 +208,7 @@ pub fn format_number(n: u64, lang: &str) -> String {
             let _ = write!(out, "{man}万");
         }
         if rest > 0 {
-            if rest % 1000 == 0 {
+            if rest.is_multiple_of(1000) {
                 let _ = write!(out, "{}千", rest / 1000);
             } else {
                 let _ = write!(out, "{}", group3(rest));
@@ -224,7 +224,7 @@ fn group3(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

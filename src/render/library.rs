@@ -190,7 +190,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         let f = frame(site, nav, ls, rest, root, s.get("glossary").into(), "glossary");
         let mut ctx = to_ctx(&f)?;
         let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
-        terms.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        terms.sort_by_key(|t| t.1.to_lowercase());
         for (id, term, def) in &terms {
             search.push(Searchable { lang: lang.into(), url: format!("{lang}/{rest}#term-{id}"), title: term.clone(), kind: DocKind::Glossary, chunks: vec![Chunk { anchor: None, heading: None, text: def.clone() }] });
         }

@@ -31,7 +31,10 @@ type CachedNav = std::sync::Arc<(String, HashMap<usize, usize>)>;
 
 /// The sidebar cache: (lang, chapter, depth) → HTML.
 #[derive(Default)]
-pub struct NavCache(Mutex<HashMap<(String, Option<usize>, usize), CachedNav>>);
+pub struct NavCache(Mutex<HashMap<NavKey, CachedNav>>);
+
+/// (language, chapter, folder depth).
+type NavKey = (String, Option<usize>, usize);
 
 impl NavCache {
     /// The sidebar for a page of `lang` in `chapter` at folder `depth`, with `current` marked.

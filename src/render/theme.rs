@@ -85,7 +85,7 @@ impl Theme {
             }
         }
         if let Err(e) = tera.build_inheritance_chains() {
-            return Err(Diagnostic::file(&overrides.first().cloned().unwrap_or_default(), format!("template error: {}", chain(&e))).help("check the templates' {% extends %} and {% block %} tags").into());
+            return Err(Diagnostic::file(overrides.first().cloned().unwrap_or_default(), format!("template error: {}", chain(&e))).help("check the templates' {% extends %} and {% block %} tags").into());
         }
         Ok(Theme { tera, statics, strings, overrides })
     }

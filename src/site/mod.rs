@@ -124,7 +124,7 @@ impl Site {
                     continue;
                 }
             };
-            langs.retain(|_, f| !(f.front.draft && !drafts));
+            langs.retain(|_, f| !f.front.draft || drafts);
             let variants = langs
                 .into_iter()
                 .map(|(l, f)| (l, Variant { file: f.rel, text: f.text, front: f.front, doc: f.doc, body_offset: f.body_offset }))
