@@ -207,6 +207,13 @@ fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> 
             .help("split it into several pages or data files"));
     }
     let bytes = std::fs::read(abs).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")).help("check the file's permissions"))?;
+    // The common case (plain UTF-8, LF line endings) keeps the bytes without a copy.
+    if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&b'\r') && !bytes.contains(&0) {
+        return match String::from_utf8(bytes) {
+            Ok(s) => Ok(s),
+            Err(e) => crate::text::decode(rel, e.as_bytes()),
+        };
+    }
     crate::text::decode(rel, &bytes)
 }
 
