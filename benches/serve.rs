@@ -3,7 +3,8 @@
 //! listens to the event stream as a browser does, and times three kinds of edit from the moment
 //! the file is written:
 //!
-//! * a one-page Markdown body edit,
+//! * a one-page Markdown body edit, alone and 200 ms after the reload of an earlier save of the
+//!   same page (`md again`: the search indexes of the first save are still being written),
 //! * a data-file edit (a case study of the bundled course; a small list embedded in one page of
 //!   the synthetic one),
 //! * a template edit (a course override of `themes/default/templates/page.html`, its comment
@@ -16,7 +17,10 @@
 //! the 90th percentile, the rebuild time the server prints, and a full `kyozai build` of the same
 //! course for comparison.
 //!
-//! Run with `cargo bench --bench serve -- [N] [REPS]`.
+//! Run with `cargo bench --bench serve -- [N] [REPS]`. `KYOZAI_BENCH_ONLY=bundled` or `=synthetic`
+//! runs one course; `KYOZAI_BENCH_BIN=PATH` times another binary instead of building the release
+//! one; `KYOZAI_BENCH_PERF=DIR` attaches `perf record -g` to the server during each kind of edit and
+//! writes `DIR/COURSE-KIND.data` (build the binary with debug info and frame pointers for it).
 
 mod corpus;
 
@@ -225,6 +229,9 @@ fn events(addr: SocketAddr) -> Receiver<(Instant, String, String)> {
 /// (always different from version `n - 1`) with the marker the page shows for it.
 struct Edit {
     kind: &'static str,
+    /// Whether the measured save follows an earlier save of the same file by this long (after
+    /// that save's reload event), as when an author saves twice in a row.
+    again: Option<Duration>,
     file: PathBuf,
     page: String,
     search: Option<String>,
@@ -240,6 +247,40 @@ struct Samples {
     incremental: usize,
 }
 
+/// Waits for the next `reload` event; returns when it was read.
+fn wait_reload(rx: &Receiver<(Instant, String, String)>, t0: Instant, kind: &str) -> Instant {
+    loop {
+        match rx.recv_timeout(WAIT.saturating_sub(t0.elapsed())) {
+            Ok((at, e, _)) if e == "reload" => return at,
+            Ok((_, e, d)) if e == "error" => panic!("{kind}: build error {d}"),
+            Ok(_) => continue,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                panic!("{kind}: no reload event")
+            }
+        }
+    }
+}
+
+/// Polls `target` until its body contains `marker`; returns the time from `t0`. Polls gently, so
+/// as not to take the CPU from the server.
+fn wait_served(addr: SocketAddr, target: &str, marker: &str, t0: Instant, kind: &str) -> Duration {
+    loop {
+        let (status, body) = get(addr, target);
+        if status == 200 && body.contains(marker) {
+            return t0.elapsed();
+        }
+        assert!(
+            t0.elapsed() < WAIT,
+            "{kind}: {target} never showed the edit"
+        );
+        std::thread::sleep(if t0.elapsed() < Duration::from_millis(300) {
+            Duration::from_millis(2)
+        } else {
+            Duration::from_millis(20)
+        });
+    }
+}
+
 fn measure(
     server: &Server,
     rx: &Receiver<(Instant, String, String)>,
@@ -250,43 +291,26 @@ fn measure(
     assert_eq!(status, 200, "{} is not served", edit.page);
     let mut s = Samples::default();
     for n in 0..=reps {
+        if let Some(gap) = edit.again {
+            // The same file saved once already, `gap` after that save's reload event.
+            let from = server.lines();
+            let t0 = Instant::now();
+            std::fs::write(&edit.file, (edit.text)(1000 + n).0).expect("write the edit");
+            wait_reload(rx, t0, edit.kind);
+            server.rebuild_line(from);
+            std::thread::sleep(gap);
+        }
         let (text, marker) = (edit.text)(n + 1);
         while rx.try_recv().is_ok() {}
         let from = server.lines();
         let t0 = Instant::now();
         std::fs::write(&edit.file, &text).expect("write the edit");
-        let event = loop {
-            match rx.recv_timeout(WAIT.saturating_sub(t0.elapsed())) {
-                Ok((at, e, _)) if e == "reload" => break at - t0,
-                Ok((_, e, d)) if e == "error" => panic!("{}: build error {d}", edit.kind),
-                Ok(_) => continue,
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                    panic!("{}: no reload event", edit.kind)
-                }
-            }
-        };
-        let served = loop {
-            let (status, body) = get(server.addr, &edit.page);
-            if status == 200 && body.contains(&marker) {
-                break t0.elapsed();
-            }
-            assert!(
-                t0.elapsed() < WAIT,
-                "{}: the new page was never served",
-                edit.kind
-            );
-        };
-        let search = edit.search.as_ref().map(|url| loop {
-            if get(server.addr, url).1.contains(&marker) {
-                break t0.elapsed();
-            }
-            assert!(
-                t0.elapsed() < WAIT,
-                "{}: the search index never got the edit",
-                edit.kind
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        });
+        let event = wait_reload(rx, t0, edit.kind) - t0;
+        let served = wait_served(server.addr, &edit.page, &marker, t0, edit.kind);
+        let search = edit
+            .search
+            .as_ref()
+            .map(|url| wait_served(server.addr, url, &marker, t0, edit.kind));
         let (rebuild, incremental) = server.rebuild_line(from);
         server.settle(Duration::from_millis(150));
         if n == 0 {
@@ -404,6 +428,15 @@ fn bundled(repo: &Path, work: &Path) -> Corpus {
     let edits = vec![
         Edit {
             kind: "markdown",
+            again: None,
+            file: md.clone(),
+            page: "/en/awareness/impact/".into(),
+            search: Some("/search/en.js".into()),
+            text: markdown(original.clone()),
+        },
+        Edit {
+            kind: "md again",
+            again: Some(Duration::from_millis(200)),
             file: md,
             page: "/en/awareness/impact/".into(),
             search: Some("/search/en.js".into()),
@@ -411,6 +444,7 @@ fn bundled(repo: &Path, work: &Path) -> Corpus {
         },
         Edit {
             kind: "data",
+            again: None,
             file: cases,
             page: format!("/en/cases/{id}/"),
             search: None,
@@ -422,6 +456,7 @@ fn bundled(repo: &Path, work: &Path) -> Corpus {
         },
         Edit {
             kind: "template",
+            again: None,
             file: dir.join("themes/default/templates/page.html"),
             page: "/en/awareness/impact/".into(),
             search: None,
@@ -474,6 +509,15 @@ fn synthetic(repo: &Path, work: &Path, pages: usize) -> Corpus {
     let edits = vec![
         Edit {
             kind: "markdown",
+            again: None,
+            file: md.clone(),
+            page: page.clone(),
+            search: Some("/search/en.js".into()),
+            text: markdown(original.clone()),
+        },
+        Edit {
+            kind: "md again",
+            again: Some(Duration::from_millis(200)),
             file: md,
             page: page.clone(),
             search: Some("/search/en.js".into()),
@@ -481,6 +525,7 @@ fn synthetic(repo: &Path, work: &Path, pages: usize) -> Corpus {
         },
         Edit {
             kind: "data",
+            again: None,
             file: dir.join("content/data/x.lists.toml"),
             page: "/en/c001/t-bench/".into(),
             search: None,
@@ -488,6 +533,7 @@ fn synthetic(repo: &Path, work: &Path, pages: usize) -> Corpus {
         },
         Edit {
             kind: "template",
+            again: None,
             file: page_html,
             page,
             search: None,
@@ -524,13 +570,20 @@ fn main() {
     let pages: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let reps: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(15);
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet"])
-        .current_dir(&repo)
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    let bin = repo.join("target/release/kyozai");
+    let bin = match std::env::var_os("KYOZAI_BENCH_BIN") {
+        Some(b) => PathBuf::from(b),
+        None => {
+            let status = Command::new("cargo")
+                .args(["build", "--release", "--quiet"])
+                .current_dir(&repo)
+                .status()
+                .expect("cargo build");
+            assert!(status.success());
+            repo.join("target/release/kyozai")
+        }
+    };
+    let only = std::env::var("KYOZAI_BENCH_ONLY").ok();
+    let perf = std::env::var_os("KYOZAI_BENCH_PERF").map(PathBuf::from);
     let work = repo.join("target/bench-serve");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("mkdir");
@@ -539,7 +592,14 @@ fn main() {
         .unwrap_or(1);
     println!("kyozai serve live-reload latency: {reps} edits of each kind after one warm-up, {cpus} CPUs; times in ms from the file write");
     println!("(a) reload event at the client, (b) new page served, (c) new text in the search index; rebuild: what the server prints\n");
-    for corpus in [bundled(&repo, &work), synthetic(&repo, &work, pages)] {
+    for name in ["bundled", "synthetic"] {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
+        let corpus = match name {
+            "bundled" => bundled(&repo, &work),
+            _ => synthetic(&repo, &work, pages),
+        };
         let build = build_time(&bin, &corpus.dir, &work.join("build-out"), 3);
         let server = Server::start(&bin, &corpus.dir);
         let rx = events(server.addr);
@@ -549,7 +609,26 @@ fn main() {
             "edit", "(a) med   p90", "(b) med   p90", "(c) med   p90", "rebuild med p90"
         );
         for edit in &corpus.edits {
+            let recorder = perf.as_ref().map(|dir| {
+                std::fs::create_dir_all(dir).expect("mkdir");
+                let out = dir.join(format!("{name}-{}.data", edit.kind));
+                let child = Command::new("perf")
+                    .args(["record", "-g", "-F", "2000", "-o"])
+                    .arg(&out)
+                    .args(["-p", &server.child.id().to_string()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start perf");
+                std::thread::sleep(Duration::from_millis(500));
+                child
+            });
             let s = measure(&server, &rx, edit, reps);
+            if let Some(mut child) = recorder {
+                // SAFETY: kill(2) on our own child's pid.
+                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+                let _ = child.wait();
+            }
             println!(
                 "  {:<9} {:>15} {:>15} {:>15} {:>15}  {}/{}",
                 edit.kind,
