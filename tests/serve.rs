@@ -1299,3 +1299,76 @@ fn a_broken_data_file_stays_an_error_while_a_page_is_edited() {
         html.contains("Edited while the data file is broken.") && html.contains("Case A, fixed")
     );
 }
+
+#[test]
+fn edits_made_during_the_first_build_are_not_lost() {
+    let dir = course();
+    let page = dir.path().join("content/01-intro/01-first.en.md");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyozai"))
+        .arg("serve")
+        .arg(dir.path())
+        .args(["--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start kyozai serve");
+    let out = std::env::temp_dir().join(format!("kyozai-serve-{}", child.id()));
+    // Keep editing the page until the first build writes its files: the last edit comes after
+    // the build has read the page.
+    let start = Instant::now();
+    let mut n = 0;
+    while !out.join("index.html").exists() {
+        n += 1;
+        write(
+            &page,
+            &first_en(&format!("Edited during the first build, version {n}.")),
+        );
+        std::thread::sleep(Duration::from_millis(1));
+        if start.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!("the first build wrote nothing");
+        }
+    }
+    let stdout = collect_lines(child.stdout.take().unwrap());
+    let stderr = collect_lines(child.stderr.take().unwrap());
+    let server = Server {
+        child,
+        addr: "127.0.0.1:1".parse().unwrap(),
+        stdout,
+        stderr,
+    };
+    let addr = {
+        let start = Instant::now();
+        loop {
+            let found = server.stdout().iter().find_map(|l| {
+                l.strip_prefix("serving the course at http://")?
+                    .split('/')
+                    .next()?
+                    .parse::<SocketAddr>()
+                    .ok()
+            });
+            if let Some(a) = found {
+                break a;
+            }
+            assert!(start.elapsed() < WAIT, "no URL: {:?}", server.stderr());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    let want = format!("Edited during the first build, version {n}.");
+    let start = Instant::now();
+    loop {
+        let html = get(addr, "/en/intro/first/").text();
+        if html.contains(&want) {
+            break;
+        }
+        let shown = html
+            .find("Edited during the first build")
+            .map(|at| html[at..].split('.').next().unwrap_or("").to_owned());
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the last edit made during the first build ({want}) is never served; the page shows {shown:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
