@@ -78,6 +78,8 @@ fn say(opts: &Options, msg: &str) {
 fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Result<()> {
     let mut session = Session::new(root, crate::build::Options { drafts: opts.drafts, base_path: None }, out);
     let live = LiveState::new(out.to_path_buf());
+    // Watch before the first build, so that edits made while it runs are not missed.
+    let mut watcher = watch::Watcher::new(root)?;
     match session.full() {
         Ok(r) => say(opts, &format!("built {} files", r.written)),
         Err(e) => {
@@ -86,7 +88,6 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
             live.set_error(Some(error_report(root, &e)));
         }
     }
-    let mut watcher = watch::Watcher::new(root)?;
     let listener = http::bind(opts.bind, opts.port).map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
     let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
     let host = if addr.ip().is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
