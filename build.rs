@@ -20,14 +20,20 @@ fn main() {
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         println!("cargo:rerun-if-changed={}", p.display());
         if p.is_dir() {
             collect(root, &p, files);
         } else if !e.file_name().to_string_lossy().starts_with('.') {
-            let rel = p.strip_prefix(root).expect("inside root").to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(root)
+                .expect("inside root")
+                .to_string_lossy()
+                .replace('\\', "/");
             files.push((rel, p.to_string_lossy().into_owned()));
         }
     }

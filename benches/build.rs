@@ -1,4 +1,5 @@
-//! Build benchmark: generates a synthetic bilingual course (N pages per language, default 10,000)
+//! Build benchmark: generates a synthetic bilingual course of N pages in all (N/2 in each of Japanese
+//! and English, default N = 10,000)
 //! and times `kyozai build` on it with the output on disk and on tmpfs, reporting wall time and
 //! peak memory (maximum resident set size). Run with `cargo bench --bench build -- [N] [RUNS]`.
 
@@ -17,7 +18,10 @@ fn run(bin: &Path, args: &[&str]) -> (f64, u64) {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed().as_secs_f64() * 1000.0;
-    assert!(r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "kyozai build failed");
+    assert!(
+        r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "kyozai build failed"
+    );
     std::mem::forget(child);
     (wall, usage.ru_maxrss as u64 / 1024)
 }
@@ -28,19 +32,31 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let pages: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let total: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let pages = total.div_ceil(2);
     let runs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cargo").args(["build", "--release", "--quiet"]).current_dir(&root).status().expect("cargo build");
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet"])
+        .current_dir(&root)
+        .status()
+        .expect("cargo build");
     assert!(status.success());
     let bin = root.join("target/release/kyozai");
-    let corpus = root.join(format!("target/bench-corpus-{pages}"));
+    let corpus = root.join(format!("target/bench-corpus-{pages}-per-language"));
     if !corpus.join("kyozai.toml").exists() {
         corpus::generate(&corpus, pages).expect("generate corpus");
     }
     let size: u64 = walkdir(&corpus.join("content"));
-    println!("corpus: {} ({} pages per language, {:.1} MB of Markdown)", corpus.display(), pages, size as f64 / 1e6);
+    println!(
+        "corpus: {} ({total} pages: {pages} per language, {:.1} MB of Markdown)",
+        corpus.display(),
+        size as f64 / 1e6
+    );
     let shm = PathBuf::from("/dev/shm");
     let targets: Vec<(&str, PathBuf)> = {
         let mut t = vec![("disk", root.join(format!("target/bench-out-{pages}")))];

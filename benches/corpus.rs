@@ -28,17 +28,47 @@ const EN: &[&str] = &[
 fn body(lang: &str, seed: usize, chapter: usize, sections: usize) -> String {
     let p = if lang == "ja" { JA } else { EN };
     let mut s = String::new();
-    let h = if lang == "ja" { ["概要", "事例", "対策", "まとめ"] } else { ["Overview", "Cases", "Measures", "Summary"] };
+    let h = if lang == "ja" {
+        ["概要", "事例", "対策", "まとめ"]
+    } else {
+        ["Overview", "Cases", "Measures", "Summary"]
+    };
     let _ = writeln!(s, "```{{key-message}}\n{}\n```\n", p[seed % p.len()]);
     for (k, title) in h.iter().enumerate() {
         let _ = writeln!(s, "## {title}\n");
         for j in 0..2 {
-            let _ = writeln!(s, "{}{} **{}** {}\n", p[(seed + k + j) % p.len()], p[(seed * 7 + j) % p.len()], p[(seed + 3) % p.len()].split_at(p[(seed + 3) % p.len()].char_indices().nth(8).map(|x| x.0).unwrap_or(0)).0, p[(seed + 5 + j) % p.len()]);
+            let _ = writeln!(
+                s,
+                "{}{} **{}** {}\n",
+                p[(seed + k + j) % p.len()],
+                p[(seed * 7 + j) % p.len()],
+                p[(seed + 3) % p.len()]
+                    .split_at(
+                        p[(seed + 3) % p.len()]
+                            .char_indices()
+                            .nth(8)
+                            .map(|x| x.0)
+                            .unwrap_or(0)
+                    )
+                    .0,
+                p[(seed + 5 + j) % p.len()]
+            );
         }
         if k == 1 {
-            let _ = writeln!(s, "| # | {} | {} |\n|---|---|---|", if lang == "ja" { "項目" } else { "Item" }, if lang == "ja" { "内容" } else { "Details" });
+            let _ = writeln!(
+                s,
+                "| # | {} | {} |\n|---|---|---|",
+                if lang == "ja" { "項目" } else { "Item" },
+                if lang == "ja" { "内容" } else { "Details" }
+            );
             for r in 0..5 {
-                let _ = writeln!(s, "| {} | {} | {} |", r + 1, p[(seed + r) % p.len()].chars().take(20).collect::<String>(), p[(seed + r + 1) % p.len()]);
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} |",
+                    r + 1,
+                    p[(seed + r) % p.len()].chars().take(20).collect::<String>(),
+                    p[(seed + r + 1) % p.len()]
+                );
             }
             s.push('\n');
         }
@@ -49,7 +79,16 @@ fn body(lang: &str, seed: usize, chapter: usize, sections: usize) -> String {
             // Chapter 1 always has its sections; link to one of its first ten, at a heading.
             let next = (seed % sections.min(10)) + 1;
             let anchor = if lang == "ja" { "対策" } else { "measures" };
-            let _ = writeln!(s, "\n[{}](../c001/s{:03}.{lang}.md#{anchor}) (chapter {chapter})\n", if lang == "ja" { "関連する節" } else { "Related section" }, next);
+            let _ = writeln!(
+                s,
+                "\n[{}](../c001/s{:03}.{lang}.md#{anchor}) (chapter {chapter})\n",
+                if lang == "ja" {
+                    "関連する節"
+                } else {
+                    "Related section"
+                },
+                next
+            );
         }
     }
     s
@@ -61,15 +100,31 @@ pub fn generate(dir: &Path, pages: usize) -> std::io::Result<()> {
     let chapters = pages.div_ceil(sections + 1).max(1);
     std::fs::create_dir_all(dir.join("content"))?;
     std::fs::write(dir.join("kyozai.toml"), "source_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"合成コース\"\nen = \"Synthetic course\"\n")?;
-    std::fs::write(dir.join("content/_index.ja.md"), "+++\ntitle = \"合成コース\"\n+++\nベンチマーク用の教材です。\n")?;
-    std::fs::write(dir.join("content/_index.en.md"), "+++\ntitle = \"Synthetic course\"\n+++\nA course for benchmarks.\n")?;
+    std::fs::write(
+        dir.join("content/_index.ja.md"),
+        "+++\ntitle = \"合成コース\"\n+++\nベンチマーク用の教材です。\n",
+    )?;
+    std::fs::write(
+        dir.join("content/_index.en.md"),
+        "+++\ntitle = \"Synthetic course\"\n+++\nA course for benchmarks.\n",
+    )?;
     let mut written = 1;
     for c in 1..=chapters {
         let cd = dir.join(format!("content/c{c:03}"));
         std::fs::create_dir_all(&cd)?;
         for lang in ["ja", "en"] {
-            let t = if lang == "ja" { format!("第{c}の章") } else { format!("Chapter number {c}") };
-            std::fs::write(cd.join(format!("_index.{lang}.md")), format!("+++\ntitle = \"{t}\"\nsummary = \"{t}\"\n+++\n{}\n", body(lang, c, c, sections)))?;
+            let t = if lang == "ja" {
+                format!("第{c}の章")
+            } else {
+                format!("Chapter number {c}")
+            };
+            std::fs::write(
+                cd.join(format!("_index.{lang}.md")),
+                format!(
+                    "+++\ntitle = \"{t}\"\nsummary = \"{t}\"\n+++\n{}\n",
+                    body(lang, c, c, sections)
+                ),
+            )?;
         }
         written += 1;
         for s in 1..=sections {
@@ -77,9 +132,23 @@ pub fn generate(dir: &Path, pages: usize) -> std::io::Result<()> {
                 break;
             }
             for lang in ["ja", "en"] {
-                let t = if lang == "ja" { format!("節 {c}-{s} のテーマ") } else { format!("Topic of section {c}-{s}") };
-                let kp = if lang == "ja" { "[\"要点一\", \"要点二\"]" } else { "[\"First point\", \"Second point\"]" };
-                std::fs::write(cd.join(format!("s{s:03}.{lang}.md")), format!("+++\ntitle = \"{t}\"\nsummary = \"{t}\"\nkey_points = {kp}\n+++\n{}", body(lang, c * 31 + s, c, sections.min(pages))))?;
+                let t = if lang == "ja" {
+                    format!("節 {c}-{s} のテーマ")
+                } else {
+                    format!("Topic of section {c}-{s}")
+                };
+                let kp = if lang == "ja" {
+                    "[\"要点一\", \"要点二\"]"
+                } else {
+                    "[\"First point\", \"Second point\"]"
+                };
+                std::fs::write(
+                    cd.join(format!("s{s:03}.{lang}.md")),
+                    format!(
+                        "+++\ntitle = \"{t}\"\nsummary = \"{t}\"\nkey_points = {kp}\n+++\n{}",
+                        body(lang, c * 31 + s, c, sections.min(pages))
+                    ),
+                )?;
             }
             written += 1;
         }

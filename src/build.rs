@@ -33,7 +33,9 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
     if let Some(b) = &opts.base_path {
         loaded.config.base_path = b.clone();
         if !b.starts_with('/') {
-            return Err(crate::error::Error::Usage(format!("--base-path `{b}` must start with /, e.g. /training/")));
+            return Err(crate::error::Error::Usage(format!(
+                "--base-path `{b}` must start with /, e.g. /training/"
+            )));
         }
     }
     if std::env::var_os("KYOZAI_TIMING").is_some() {
@@ -45,17 +47,28 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
     }
     let theme = Theme::load(root, &site.config.theme)?;
     let output = crate::render::render(&site, &theme)?;
-    Ok(Built { site, theme, output, millis: start.elapsed().as_millis() })
+    Ok(Built {
+        site,
+        theme,
+        output,
+        millis: start.elapsed().as_millis(),
+    })
 }
 
 /// Loads, checks and renders the course in `root`, writing the files straight into the staging
 /// folder of `out` and swapping it in when everything succeeded. Returns the site, the page counts
 /// per language and the number of files written.
-pub fn build_to_disk(root: &Path, opts: &Options, out: &Path) -> Result<(Site, std::collections::BTreeMap<String, usize>, usize)> {
+pub fn build_to_disk(
+    root: &Path,
+    opts: &Options,
+    out: &Path,
+) -> Result<(Site, std::collections::BTreeMap<String, usize>, usize)> {
     let mut loaded = crate::load::load(root)?;
     if let Some(b) = &opts.base_path {
         if !b.starts_with('/') {
-            return Err(crate::error::Error::Usage(format!("--base-path `{b}` must start with /, e.g. /training/")));
+            return Err(crate::error::Error::Usage(format!(
+                "--base-path `{b}` must start with /, e.g. /training/"
+            )));
         }
         loaded.config.base_path = b.clone();
     }

@@ -55,7 +55,12 @@ fn default_base() -> String {
     "/".into()
 }
 fn default_case_columns() -> Vec<String> {
-    vec!["title".into(), "country".into(), "organisation".into(), "summary".into()]
+    vec![
+        "title".into(),
+        "country".into(),
+        "organisation".into(),
+        "summary".into(),
+    ]
 }
 
 /// Languages kyozai ships UI strings for.
@@ -68,9 +73,12 @@ impl Config {
         let text = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Diagnostic::file("kyozai.toml", format!("no kyozai.toml in {}", dir.display()))
-                    .help("run kyozai in a course folder, or create one with `kyozai new DIR`")
-                    .into())
+                return Err(Diagnostic::file(
+                    "kyozai.toml",
+                    format!("no kyozai.toml in {}", dir.display()),
+                )
+                .help("run kyozai in a course folder, or create one with `kyozai new DIR`")
+                .into())
             }
             Err(e) => return Err(Error::io("read", &path, e)),
         };
@@ -92,19 +100,26 @@ impl Config {
             Diagnostic::at("kyozai.toml", text, off, msg)
         };
         if self.languages.is_empty() {
-            return Err(at("languages", "`languages` is empty".into()).help("list at least one language, e.g. languages = [\"ja\", \"en\"]").into());
+            return Err(at("languages", "`languages` is empty".into())
+                .help("list at least one language, e.g. languages = [\"ja\", \"en\"]")
+                .into());
         }
         if !self.languages.contains(&self.source_language) {
             return Err(at(
                 "source_language",
-                format!("source_language `{}` is not one of languages {:?}", self.source_language, self.languages),
+                format!(
+                    "source_language `{}` is not one of languages {:?}",
+                    self.source_language, self.languages
+                ),
             )
             .help("add it to `languages` or pick one of them")
             .into());
         }
         for l in &self.languages {
             if !l.chars().all(|c| c.is_ascii_lowercase() || c == '-') || l.is_empty() {
-                return Err(at(l, format!("`{l}` is not a language code")).help("use a lower-case code such as ja or en").into());
+                return Err(at(l, format!("`{l}` is not a language code"))
+                    .help("use a lower-case code such as ja or en")
+                    .into());
             }
         }
         let mut seen = BTreeMap::new();
@@ -114,12 +129,17 @@ impl Config {
             }
         }
         if self.title.get(&self.source_language).is_none() {
-            return Err(at("title", format!("the course title has no `{}` text", self.source_language))
-                .help(format!("write [title] {} = \"…\"", self.source_language))
-                .into());
+            return Err(at(
+                "title",
+                format!("the course title has no `{}` text", self.source_language),
+            )
+            .help(format!("write [title] {} = \"…\"", self.source_language))
+            .into());
         }
         if !self.base_path.starts_with('/') {
-            return Err(at("base_path", "base_path must start with /".into()).help("for example base_path = \"/training/\"").into());
+            return Err(at("base_path", "base_path must start with /".into())
+                .help("for example base_path = \"/training/\"")
+                .into());
         }
         Ok(())
     }
@@ -157,7 +177,9 @@ mod tests {
 
     #[test]
     fn source_language_must_be_listed() {
-        let err = Config::parse(&OK.replace("source_language = \"ja\"", "source_language = \"fr\"")).unwrap_err();
+        let err =
+            Config::parse(&OK.replace("source_language = \"ja\"", "source_language = \"fr\""))
+                .unwrap_err();
         assert!(err.to_string().contains("not one of languages"));
     }
 }

@@ -35,7 +35,12 @@ impl Diagnostic {
     }
 
     /// A problem at a byte offset of `text`, the full contents of `path`.
-    pub fn at(path: impl Into<PathBuf>, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = line_col(text, offset);
         Diagnostic {
             path: path.into(),
@@ -93,7 +98,15 @@ impl fmt::Display for Diagnostic {
                 let prefix: String = src
                     .chars()
                     .take(self.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' })
+                    .map(|c| {
+                        if c == '\t' {
+                            '\t'
+                        } else if is_wide(c) {
+                            '　'
+                        } else {
+                            ' '
+                        }
+                    })
                     .collect();
                 write!(f, "\n{pad} | {prefix}^")?;
             }
@@ -128,7 +141,11 @@ pub enum Error {
     /// Problems in the author's files (one or many).
     Source(Vec<Diagnostic>),
     /// An operating-system error on a named path.
-    Io { path: PathBuf, action: &'static str, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
     /// A bad command line or an operation refused for safety.
     Usage(String),
 }
@@ -136,7 +153,11 @@ pub enum Error {
 impl Error {
     /// Shorthand for an I/O error on a path.
     pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), action, source }
+        Error::Io {
+            path: path.to_path_buf(),
+            action,
+            source,
+        }
     }
     /// The exit status this error maps to.
     pub fn exit_code(&self) -> i32 {
@@ -171,13 +192,21 @@ impl fmt::Display for Error {
                     writeln!(f, "{d}")?;
                 }
                 if diags.len() > 1 {
-                    write!(f, "{} errors; the previous output was left untouched", diags.len())?;
+                    write!(
+                        f,
+                        "{} errors; the previous output was left untouched",
+                        diags.len()
+                    )?;
                 } else {
                     write!(f, "the previous output was left untouched")?;
                 }
                 Ok(())
             }
-            Error::Io { path, action, source } => {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
                 write!(f, "error: could not {action} {}: {source}", path.display())
             }
             Error::Usage(msg) => write!(f, "error: {msg}"),
@@ -214,7 +243,8 @@ impl Diagnostics {
         if self.0.is_empty() {
             Ok(())
         } else {
-            self.0.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+            self.0
+                .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
             self.0.dedup();
             Err(Error::Source(self.0))
         }
@@ -241,7 +271,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -263,7 +295,10 @@ mod tests {
 
     #[test]
     fn suggests_nearest() {
-        assert_eq!(suggest("titel", ["title", "summary", "weight"]), Some("title"));
+        assert_eq!(
+            suggest("titel", ["title", "summary", "weight"]),
+            Some("title")
+        );
         assert_eq!(suggest("zzzzzzzz", ["title", "summary"]), None);
     }
 

@@ -27,7 +27,12 @@ use crate::error::{Error, Result};
 use crate::render::handouts;
 
 /// The programs looked for on `PATH`, in order.
-pub const CANDIDATES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+pub const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
 /// The environment variable naming the browser.
 pub const ENV: &str = "KYOZAI_CHROMIUM";
 /// How long one page may take to print.
@@ -55,7 +60,12 @@ pub struct Report {
 /// Finds Chromium: `explicit`, else `$KYOZAI_CHROMIUM`, else the first of [`CANDIDATES`] on `PATH`.
 pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = explicit {
-        return usable(p).ok_or_else(|| Error::Usage(format!("--chromium {}: no such program (give the path of a Chromium or Chrome executable)", p.display())));
+        return usable(p).ok_or_else(|| {
+            Error::Usage(format!(
+                "--chromium {}: no such program (give the path of a Chromium or Chrome executable)",
+                p.display()
+            ))
+        });
     }
     if let Some(v) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
         let p = PathBuf::from(&v);
@@ -100,9 +110,14 @@ struct Profile(PathBuf);
 
 impl Profile {
     fn new() -> Result<Profile> {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!("kyozai-chromium-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("create the temporary browser profile", &dir, e))?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir =
+            std::env::temp_dir().join(format!("kyozai-chromium-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io("create the temporary browser profile", &dir, e))?;
         Ok(Profile(dir))
     }
 }
@@ -124,7 +139,9 @@ pub fn file_url(p: &Path) -> String {
     let mut s = String::from("file://");
     for b in p.to_string_lossy().bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => s.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                s.push(b as char)
+            }
             _ => s.push_str(&format!("%{b:02X}")),
         }
     }
@@ -166,7 +183,9 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
     let url = file_url(html);
     let tmp = pdf.with_extension("pdf.part");
     let _ = std::fs::remove_file(&tmp);
-    let mut child = command(chromium, profile, &url, &tmp).spawn().map_err(|e| Error::Usage(format!("cannot run {}: {e}", chromium.display())))?;
+    let mut child = command(chromium, profile, &url, &tmp)
+        .spawn()
+        .map_err(|e| Error::Usage(format!("cannot run {}: {e}", chromium.display())))?;
     // Drain the output in the background so Chromium never blocks on a full pipe.
     let drain = |r: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -177,8 +196,18 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
             s
         })
     };
-    let out = drain(child.stdout.take().map(|r| Box::new(r) as Box<dyn Read + Send>));
-    let err = drain(child.stderr.take().map(|r| Box::new(r) as Box<dyn Read + Send>));
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -189,10 +218,19 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(40)),
-            Err(e) => return Err(Error::Usage(format!("waiting for {}: {e}", chromium.display()))),
+            Err(e) => {
+                return Err(Error::Usage(format!(
+                    "waiting for {}: {e}",
+                    chromium.display()
+                )))
+            }
         }
     };
-    let log = format!("{}{}", out.join().unwrap_or_default(), err.join().unwrap_or_default());
+    let log = format!(
+        "{}{}",
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default()
+    );
     let written = std::fs::metadata(&tmp).map(|m| m.len()).unwrap_or(0);
     let ok = status.is_some_and(|s| s.success()) && written > 0 && starts_with_pdf(&tmp);
     if !ok {
@@ -202,15 +240,27 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
             Some(s) if !s.success() => format!("it exited with {s}"),
             _ => "it wrote no PDF".to_string(),
         };
-        let detail: Vec<&str> = log.lines().filter(|l| !l.contains("dbus") && !l.trim().is_empty()).take(8).collect();
-        return Err(Error::Usage(format!("Chromium could not print {}: {why}{}{}", html.display(), if detail.is_empty() { "" } else { "\n  " }, detail.join("\n  "))));
+        let detail: Vec<&str> = log
+            .lines()
+            .filter(|l| !l.contains("dbus") && !l.trim().is_empty())
+            .take(8)
+            .collect();
+        return Err(Error::Usage(format!(
+            "Chromium could not print {}: {why}{}{}",
+            html.display(),
+            if detail.is_empty() { "" } else { "\n  " },
+            detail.join("\n  ")
+        )));
     }
     std::fs::rename(&tmp, pdf).map_err(|e| Error::io("move the PDF into place", pdf, e))
 }
 
 fn starts_with_pdf(p: &Path) -> bool {
     let mut head = [0u8; 5];
-    std::fs::File::open(p).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"%PDF-"
+    std::fs::File::open(p)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == b"%PDF-"
 }
 
 /// Prints every handout of the site written to `out` and turns on the links to the PDFs.
@@ -222,7 +272,11 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path, v: Verbosity) -> R
     let mut printed = Vec::new();
     for lang in site.languages() {
         for h in &list {
-            let html = out.join(lang).join("handouts").join(&h.name).join("index.html");
+            let html = out
+                .join(lang)
+                .join("handouts")
+                .join(&h.name)
+                .join("index.html");
             if !html.is_file() {
                 continue;
             }
@@ -232,19 +286,37 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path, v: Verbosity) -> R
             print_page(chromium, &profile.0, &html, &pdf)?;
             let bytes = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
             if v == Verbosity::Verbose {
-                eprintln!("  printed {rel} ({}) in {} ms", human_size(bytes), t.elapsed().as_millis());
+                eprintln!(
+                    "  printed {rel} ({}) in {} ms",
+                    human_size(bytes),
+                    t.elapsed().as_millis()
+                );
             }
-            printed.push(Printed { path: rel, bytes, millis: t.elapsed().as_millis() });
+            printed.push(Printed {
+                path: rel,
+                bytes,
+                millis: t.elapsed().as_millis(),
+            });
         }
     }
     drop(profile);
     let linked_pages = enable_links(built, out)?;
-    Ok(Report { chromium: chromium.to_path_buf(), printed, linked_pages, millis: start.elapsed().as_millis() })
+    Ok(Report {
+        chromium: chromium.to_path_buf(),
+        printed,
+        linked_pages,
+        millis: start.elapsed().as_millis(),
+    })
 }
 
 /// For `kyozai build --pdf`: finds Chromium, prints the handouts of the site just written to
 /// `out`, and prints a summary line.
-pub fn after_build(built: &Built, out: &Path, chromium: Option<&Path>, v: Verbosity) -> Result<Report> {
+pub fn after_build(
+    built: &Built,
+    out: &Path,
+    chromium: Option<&Path>,
+    v: Verbosity,
+) -> Result<Report> {
     let exe = find_chromium(chromium)?;
     let r = print_site(built, out, &exe, v)?;
     if v != Verbosity::Quiet {
@@ -256,7 +328,14 @@ pub fn after_build(built: &Built, out: &Path, chromium: Option<&Path>, v: Verbos
 /// One line describing a PDF run.
 pub fn summary(r: &Report, out: &Path) -> String {
     let total: u64 = r.printed.iter().map(|p| p.bytes).sum();
-    format!("printed {} PDFs ({}) into {} with {} in {} ms", r.printed.len(), human_size(total), out.display(), r.chromium.display(), r.millis)
+    format!(
+        "printed {} PDFs ({}) into {} with {} in {} ms",
+        r.printed.len(),
+        human_size(total),
+        out.display(),
+        r.chromium.display(),
+        r.millis
+    )
 }
 
 /// `1.4 MB`, `820 kB`.
@@ -275,12 +354,17 @@ pub fn enable_links(built: &Built, out: &Path) -> Result<usize> {
     for lang in built.site.languages() {
         let label = built.theme.strings(lang).get("handout_pdf").to_string();
         let dir = out.join(lang);
-        for e in walkdir::WalkDir::new(&dir).into_iter().filter_map(|e| e.ok()) {
+        for e in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             let p = e.path();
             if !e.file_type().is_file() || p.extension().is_none_or(|x| x != "html") {
                 continue;
             }
-            let Ok(html) = std::fs::read_to_string(p) else { continue };
+            let Ok(html) = std::fs::read_to_string(p) else {
+                continue;
+            };
             if !html.contains("data-pdf-href=\"") && !html.contains("class=\"handout-link\"") {
                 continue;
             }
@@ -297,14 +381,17 @@ pub fn enable_links(built: &Built, out: &Path) -> Result<usize> {
 
 /// `html` with its PDF links on, for the PDFs that exist relative to `here`.
 pub fn link_pdfs(html: &str, here: &Path, label: &str) -> String {
-    let exists = |href: &str| !href.contains("://") && !href.starts_with('/') && here.join(href).is_file();
+    let exists =
+        |href: &str| !href.contains("://") && !href.starts_with('/') && here.join(href).is_file();
     // The handouts' own slots: <a class="pdf-link" data-pdf-href="X" … hidden>.
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     const SLOT: &str = "data-pdf-href=\"";
     while let Some(at) = rest.find(SLOT) {
         let start = at + SLOT.len();
-        let Some(end) = rest[start..].find('"').map(|e| start + e) else { break };
+        let Some(end) = rest[start..].find('"').map(|e| start + e) else {
+            break;
+        };
         let href = &rest[start..end];
         let tag_end = rest[end..].find('>').map(|e| end + e).unwrap_or(rest.len());
         if exists(href) {
@@ -327,14 +414,26 @@ pub fn link_pdfs(html: &str, here: &Path, label: &str) -> String {
     let mut rest = html.as_str();
     while let Some(at) = rest.find(LINK) {
         let start = at + LINK.len();
-        let Some(end) = rest[start..].find('"').map(|e| start + e) else { break };
+        let Some(end) = rest[start..].find('"').map(|e| start + e) else {
+            break;
+        };
         let href = &rest[start..end];
-        let Some(close) = rest[end..].find("</a>").map(|e| end + e + 4) else { break };
+        let Some(close) = rest[end..].find("</a>").map(|e| end + e + 4) else {
+            break;
+        };
         out.push_str(&rest[..close]);
         let pdf = href.strip_suffix("/index.html").map(|b| format!("{b}.pdf"));
         match pdf {
-            Some(pdf) if exists(&pdf) && !rest[close..].trim_start().starts_with("<a class=\"pdf-link") => {
-                out.push_str(&format!(" <a class=\"pdf-link\" href=\"{pdf}\" type=\"application/pdf\">{}</a>", crate::text::escape_html(label)));
+            Some(pdf)
+                if exists(&pdf)
+                    && !rest[close..]
+                        .trim_start()
+                        .starts_with("<a class=\"pdf-link") =>
+            {
+                out.push_str(&format!(
+                    " <a class=\"pdf-link\" href=\"{pdf}\" type=\"application/pdf\">{}</a>",
+                    crate::text::escape_html(label)
+                ));
             }
             _ => {}
         }
@@ -350,7 +449,10 @@ mod tests {
 
     #[test]
     fn file_urls_are_encoded() {
-        assert_eq!(file_url(Path::new("/tmp/a b/日.html")), "file:///tmp/a%20b/%E6%97%A5.html");
+        assert_eq!(
+            file_url(Path::new("/tmp/a b/日.html")),
+            "file:///tmp/a%20b/%E6%97%A5.html"
+        );
     }
 
     #[test]
@@ -361,16 +463,26 @@ mod tests {
         let html = "<a class=\"pdf-link\" data-pdf-href=\"a.pdf\" hidden>PDF</a><a class=\"pdf-link\" data-pdf-href=\"b.pdf\" hidden>PDF</a>\
                     <a class=\"handout-link\" href=\"a/index.html\">H</a><a class=\"handout-link\" href=\"b/index.html\">H</a>";
         let got = link_pdfs(html, &dir, "PDF");
-        assert!(got.starts_with("<a class=\"pdf-link\" href=\"a.pdf\" type=\"application/pdf\">PDF</a>"), "{got}");
+        assert!(
+            got.starts_with(
+                "<a class=\"pdf-link\" href=\"a.pdf\" type=\"application/pdf\">PDF</a>"
+            ),
+            "{got}"
+        );
         assert!(got.contains("data-pdf-href=\"b.pdf\" hidden"), "{got}");
-        assert!(got.contains("href=\"a/index.html\">H</a> <a class=\"pdf-link\" href=\"a.pdf\""), "{got}");
+        assert!(
+            got.contains("href=\"a/index.html\">H</a> <a class=\"pdf-link\" href=\"a.pdf\""),
+            "{got}"
+        );
         assert!(got.ends_with("href=\"b/index.html\">H</a>"), "{got}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn missing_chromium_says_how_to_install() {
-        let e = find_chromium(Some(Path::new("/nonexistent/chromium"))).unwrap_err().to_string();
+        let e = find_chromium(Some(Path::new("/nonexistent/chromium")))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("--chromium"), "{e}");
     }
 }

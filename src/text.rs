@@ -32,7 +32,11 @@ impl<'de> Deserialize<'de> for Localized {
 impl Localized {
     /// The text in `lang`, if written.
     pub fn get(&self, lang: &str) -> Option<&str> {
-        self.0.get(lang).or_else(|| self.0.get("*")).map(String::as_str).filter(|s| !s.trim().is_empty())
+        self.0
+            .get(lang)
+            .or_else(|| self.0.get("*"))
+            .map(String::as_str)
+            .filter(|s| !s.trim().is_empty())
     }
     /// The text in `lang`, else in `fallback`, else empty.
     pub fn or<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
@@ -43,8 +47,14 @@ impl Localized {
         self.0.values().all(|v| v.trim().is_empty())
     }
     /// Languages named that the site does not have.
-    pub fn unknown_languages<'a>(&'a self, langs: &'a [String]) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.keys().map(String::as_str).filter(move |k| *k != "*" && !langs.iter().any(|l| l == k))
+    pub fn unknown_languages<'a>(
+        &'a self,
+        langs: &'a [String],
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .keys()
+            .map(String::as_str)
+            .filter(move |k| *k != "*" && !langs.iter().any(|l| l == k))
     }
 }
 
@@ -61,16 +71,27 @@ pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
                 path: rel.to_path_buf(),
                 line,
                 column,
-                message: format!("the file is not valid UTF-8 (byte {} is not part of a UTF-8 character)", e.valid_up_to()),
-                help: Some("save the file as UTF-8 (in most editors: File › Save with Encoding › UTF-8)".into()),
+                message: format!(
+                    "the file is not valid UTF-8 (byte {} is not part of a UTF-8 character)",
+                    e.valid_up_to()
+                ),
+                help: Some(
+                    "save the file as UTF-8 (in most editors: File › Save with Encoding › UTF-8)"
+                        .into(),
+                ),
                 source_line: None,
             });
         }
     };
     if s.contains('\0') {
         let off = s.find('\0').unwrap_or(0);
-        return Err(Diagnostic::at(rel, s, off, "the file contains a NUL byte: it looks like a binary file")
-            .help("move binary files out of content/ or give them a non-text extension"));
+        return Err(Diagnostic::at(
+            rel,
+            s,
+            off,
+            "the file contains a NUL byte: it looks like a binary file",
+        )
+        .help("move binary files out of content/ or give them a non-text extension"));
     }
     if s.contains('\r') {
         Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
@@ -88,7 +109,15 @@ fn explain(message: &str) -> (String, Option<String>) {
             let expected: Vec<&str> = if tail.contains('`') {
                 tail.split('`').skip(1).step_by(2).collect()
             } else {
-                tail.split_once("expected").map(|(_, l)| l.trim_start_matches(" one of").split(',').map(str::trim).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+                tail.split_once("expected")
+                    .map(|(_, l)| {
+                        l.trim_start_matches(" one of")
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default()
             };
             let help = match suggest(name, expected.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -100,10 +129,16 @@ fn explain(message: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = first.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
-        return (format!("missing field `{name}`"), Some(format!("add `{name}`")));
+        return (
+            format!("missing field `{name}`"),
+            Some(format!("add `{name}`")),
+        );
     }
     if first.starts_with("invalid type") {
-        return (first.to_string(), Some("check the value's type: text needs quotes, lists need [ ]".into()));
+        return (
+            first.to_string(),
+            Some("check the value's type: text needs quotes, lists need [ ]".into()),
+        );
     }
     (first.to_string(), None)
 }
@@ -127,7 +162,12 @@ pub fn toml_from_str<T: DeserializeOwned>(
 }
 
 /// Parses YAML strictly, positions as for [`toml_from_str`].
-pub fn yaml_from_str<T: DeserializeOwned>(rel: &Path, full: &str, base: usize, body: &str) -> Result<T, Diagnostic> {
+pub fn yaml_from_str<T: DeserializeOwned>(
+    rel: &Path,
+    full: &str,
+    base: usize,
+    body: &str,
+) -> Result<T, Diagnostic> {
     serde_saphyr::from_str::<T>(body).map_err(|e| {
         let first_line = full[..base].matches('\n').count();
         let (line, column) = match e.location() {
@@ -135,11 +175,20 @@ pub fn yaml_from_str<T: DeserializeOwned>(rel: &Path, full: &str, base: usize, b
             None => (first_line + 1, 0),
         };
         let text = e.to_string();
-        let raw = text.lines().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("-->")).unwrap_or(&text);
+        let raw = text
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("-->"))
+            .unwrap_or(&text);
         let raw = raw.trim_start_matches("error: ").trim();
         // The position is reported separately: drop a leading "line 2 column 1: ".
         let raw = match raw.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-            Some((pos, rest)) if pos.split(' ').all(|w| w == "column" || w.bytes().all(|b| b.is_ascii_digit())) => rest,
+            Some((pos, rest))
+                if pos
+                    .split(' ')
+                    .all(|w| w == "column" || w.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                rest
+            }
             _ => raw,
         };
         let (msg, help) = explain(raw);
@@ -269,7 +318,10 @@ mod tests {
     fn decode_rejects_bad_utf8_with_position() {
         let d = decode(Path::new("a.md"), b"ok\nab\xff").unwrap_err();
         assert_eq!((d.line, d.column), (2, 3));
-        assert_eq!(decode(Path::new("a.md"), b"\xEF\xBB\xBFa\r\nb\rc").unwrap(), "a\nb\nc");
+        assert_eq!(
+            decode(Path::new("a.md"), b"\xEF\xBB\xBFa\r\nb\rc").unwrap(),
+            "a\nb\nc"
+        );
     }
 
     #[test]

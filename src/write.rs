@@ -15,9 +15,16 @@ pub const MARKER: &str = ".kyozai-output";
 
 /// Checks that `out` is a folder kyozai may replace, for a course in `root`.
 pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
-    let root = root.canonicalize().map_err(|e| Error::io("read", root, e))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::io("read", root, e))?;
     let abs = absolute(out)?;
-    let refuse = |why: &str| Err(Error::Usage(format!("refusing to write the site to {}: {why}", out.display())));
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to write the site to {}: {why}",
+            out.display()
+        )))
+    };
     if abs.parent().is_none() {
         return refuse("it is the file system's root");
     }
@@ -27,18 +34,24 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
         }
     }
     if root.starts_with(&abs) {
-        return refuse("it is (or contains) the course folder; use a folder inside it such as public/");
+        return refuse(
+            "it is (or contains) the course folder; use a folder inside it such as public/",
+        );
     }
     for own in ["content", "themes", "static", ".git", "tests", "src"] {
         if abs.starts_with(root.join(own)) {
-            return refuse(&format!("it is inside the course's {own}/ folder, which holds source files"));
+            return refuse(&format!(
+                "it is inside the course's {own}/ folder, which holds source files"
+            ));
         }
     }
     if abs.exists() {
         if !abs.is_dir() {
             return refuse("it is a file");
         }
-        let empty = std::fs::read_dir(&abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !abs.join(MARKER).exists() {
             return refuse("the folder is not empty and was not written by kyozai; choose another folder or empty it");
         }
@@ -47,7 +60,13 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
-    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?.join(p) };
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io("read", Path::new("."), e))?
+            .join(p)
+    };
     // Resolve what exists (symlinks, `..`) and keep the rest.
     let mut existing = p.clone();
     let mut rest = Vec::new();
@@ -72,7 +91,10 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.kyozai-{tag}-{}", std::process::id()))
 }
 
@@ -83,12 +105,18 @@ fn pid_alive(pid: u32) -> bool {
 /// Removes staging and old folders left by builds that were killed, restoring the output if a
 /// build died between its two renames.
 pub fn recover(out: &Path) {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
     let prefix = format!(".{}.kyozai-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = n.strip_prefix(&prefix) else { continue };
+        let Some(rest) = n.strip_prefix(&prefix) else {
+            continue;
+        };
         let (tag, pid) = rest.rsplit_once('-').unwrap_or((rest, ""));
         let pid: u32 = pid.parse().unwrap_or(0);
         if pid == std::process::id() || (pid != 0 && pid_alive(pid)) {
@@ -128,11 +156,18 @@ pub fn write_streaming(out: &Path, fill: impl FnOnce(&Path) -> Result<usize>) ->
     }
     let staging = sibling(out, "staging");
     let _ = std::fs::remove_dir_all(&staging);
-    let result = std::fs::create_dir(&staging).map_err(|e| Error::io("create the staging folder", &staging, e)).and_then(|_| fill(&staging)).and_then(|n| {
-        let m = staging.join(MARKER);
-        std::fs::write(&m, "This folder is written by kyozai and replaced on every build.\n").map_err(|e| Error::io("write", &m, e))?;
-        swap(&staging, out).map(|_| n)
-    });
+    let result = std::fs::create_dir(&staging)
+        .map_err(|e| Error::io("create the staging folder", &staging, e))
+        .and_then(|_| fill(&staging))
+        .and_then(|n| {
+            let m = staging.join(MARKER);
+            std::fs::write(
+                &m,
+                "This folder is written by kyozai and replaced on every build.\n",
+            )
+            .map_err(|e| Error::io("write", &m, e))?;
+            swap(&staging, out).map(|_| n)
+        });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -149,7 +184,11 @@ pub struct DirSink {
 impl DirSink {
     /// A sink writing into `dir` (which exists).
     pub fn new(dir: &Path) -> DirSink {
-        DirSink { dir: dir.to_path_buf(), made: Default::default(), count: Default::default() }
+        DirSink {
+            dir: dir.to_path_buf(),
+            made: Default::default(),
+            count: Default::default(),
+        }
     }
     /// Files written so far.
     pub fn count(&self) -> usize {
@@ -160,12 +199,20 @@ impl DirSink {
 impl crate::render::Sink for DirSink {
     fn put(&self, f: OutputFile) -> Result<()> {
         let rel = Path::new(&f.path);
-        if f.path.is_empty() || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        if f.path.is_empty()
+            || !rel
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
             return Err(Error::Usage(format!("internal error: refusing to write `{}`, which is not a path inside the output folder", f.path)));
         }
         let p = self.dir.join(rel);
         if let Some(parent) = p.parent() {
-            let known = self.made.lock().map(|m| m.contains(parent)).unwrap_or(false);
+            let known = self
+                .made
+                .lock()
+                .map(|m| m.contains(parent))
+                .unwrap_or(false);
             if !known {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
                 if let Ok(mut m) = self.made.lock() {
@@ -185,10 +232,22 @@ fn refuse_read_only(out: &Path) -> Result<()> {
     if !out.is_dir() {
         return Ok(());
     }
-    for e in walkdir::WalkDir::new(out).follow_links(false).into_iter().flatten() {
-        if e.file_type().is_dir() && e.metadata().map(|m| m.permissions().readonly()).unwrap_or(false) {
+    for e in walkdir::WalkDir::new(out)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_dir()
+            && e.metadata()
+                .map(|m| m.permissions().readonly())
+                .unwrap_or(false)
+        {
             let why = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the folder is read-only; make the output folder writable (chmod -R u+w) or choose another one");
-            return Err(Error::io("replace the output folder, because of", e.path(), why));
+            return Err(Error::io(
+                "replace the output folder, because of",
+                e.path(),
+                why,
+            ));
         }
     }
     Ok(())
@@ -198,12 +257,19 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
     // Every file must land inside the output folder, whatever its path says.
     for f in files {
         let p = Path::new(&f.path);
-        if f.path.is_empty() || !p.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        if f.path.is_empty()
+            || !p
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
             return Err(Error::Usage(format!("internal error: refusing to write `{}`, which is not a path inside the output folder", f.path)));
         }
     }
     std::fs::create_dir(dir).map_err(|e| Error::io("create the staging folder", dir, e))?;
-    let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p))).collect();
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -214,7 +280,11 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
         std::fs::write(&p, &f.bytes).map_err(|e| Error::io("write", &p, e))
     })?;
     let m = dir.join(MARKER);
-    std::fs::write(&m, "This folder is written by kyozai and replaced on every build.\n").map_err(|e| Error::io("write", &m, e))?;
+    std::fs::write(
+        &m,
+        "This folder is written by kyozai and replaced on every build.\n",
+    )
+    .map_err(|e| Error::io("write", &m, e))?;
     Ok(files.len())
 }
 
@@ -236,7 +306,8 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 
 fn swap(staging: &Path, out: &Path) -> Result<()> {
     if !out.exists() {
-        return std::fs::rename(staging, out).map_err(|e| Error::io("move the new output into place", out, e));
+        return std::fs::rename(staging, out)
+            .map_err(|e| Error::io("move the new output into place", out, e));
     }
     // Where the previous output ends up before it is removed.
     let old = if exchange(staging, out) {
@@ -247,7 +318,8 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
     } else {
         let old = sibling(out, "old");
         let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(out, &old).map_err(|e| Error::io("move the previous output aside", out, e))?;
+        std::fs::rename(out, &old)
+            .map_err(|e| Error::io("move the previous output aside", out, e))?;
         if let Err(e) = std::fs::rename(staging, out) {
             let _ = std::fs::rename(&old, out);
             return Err(Error::io("move the new output into place", out, e));
@@ -275,11 +347,22 @@ fn exchange(a: &Path, b: &Path) -> bool {
     use std::ffi::{c_char, c_int, c_uint, CString};
     use std::os::unix::ffi::OsStrExt;
     extern "C" {
-        fn renameat2(olddirfd: c_int, oldpath: *const c_char, newdirfd: c_int, newpath: *const c_char, flags: c_uint) -> c_int;
+        fn renameat2(
+            olddirfd: c_int,
+            oldpath: *const c_char,
+            newdirfd: c_int,
+            newpath: *const c_char,
+            flags: c_uint,
+        ) -> c_int;
     }
     const AT_FDCWD: c_int = -100;
     const RENAME_EXCHANGE: c_uint = 2;
-    let (Ok(a), Ok(b)) = (CString::new(a.as_os_str().as_bytes()), CString::new(b.as_os_str().as_bytes())) else { return false };
+    let (Ok(a), Ok(b)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
     // SAFETY: both arguments are NUL-terminated paths that outlive the call; renameat2 only reads them.
     unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) == 0 }
 }

@@ -109,13 +109,19 @@ struct Generated {
 
 impl Generated {
     fn normal() -> Generated {
-        Generated { runner: Runner::Normal, _mount: None, after: None }
+        Generated {
+            runner: Runner::Normal,
+            _mount: None,
+            after: None,
+        }
     }
 }
 
 /// A fixed pseudo-random byte stream (no new dependencies for random data).
 fn noise(n: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
             x ^= x << 13;
@@ -131,11 +137,17 @@ fn front(title: &str) -> String {
 }
 
 fn is_root() -> bool {
-    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
 }
 
 fn chown_tree(dir: &Path, uid: u32) {
-    for e in walkdir::WalkDir::new(dir).follow_links(false).into_iter().flatten() {
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
         let _ = std::os::unix::fs::lchown(e.path(), Some(uid), Some(uid));
     }
 }
@@ -152,18 +164,41 @@ fn generate(name: &str, work: &Path, course: &Path, out: &Path) -> Generated {
         std::fs::write(p, bytes).unwrap();
     };
     match name {
-        "invalid-utf8-page" => write("content/01-intro/01-first.ja.md", b"+++\ntitle = \"x\"\n+++\nab\xffcd\n"),
-        "invalid-utf8-data" => write("content/data/incidents.cases.toml", b"[[case]]\nid = \"\xfe\"\n"),
+        "invalid-utf8-page" => write(
+            "content/01-intro/01-first.ja.md",
+            b"+++\ntitle = \"x\"\n+++\nab\xffcd\n",
+        ),
+        "invalid-utf8-data" => write(
+            "content/data/incidents.cases.toml",
+            b"[[case]]\nid = \"\xfe\"\n",
+        ),
         "invalid-utf8-config" => {
             let mut b = b"# caf\xe9 in Latin-1\n".to_vec();
             b.extend(std::fs::read(c("kyozai.toml")).unwrap());
             write("kyozai.toml", &b);
         }
-        "deep-lists" => write("content/01-intro/03-deep.ja.md", format!("{}{}x\n", front("深い"), "- ".repeat(10_000)).as_bytes()),
-        "deep-quotes" => write("content/01-intro/03-deep.ja.md", format!("{}{} x\n", front("深い"), ">".repeat(10_000)).as_bytes()),
+        "deep-lists" => write(
+            "content/01-intro/03-deep.ja.md",
+            format!("{}{}x\n", front("深い"), "- ".repeat(10_000)).as_bytes(),
+        ),
+        "deep-quotes" => write(
+            "content/01-intro/03-deep.ja.md",
+            format!("{}{} x\n", front("深い"), ">".repeat(10_000)).as_bytes(),
+        ),
         "deep-inlines" => {
-            let body = format!("{}\n\n{}x{}\n\n{}x](01-first.md){}\n\n{}\n", "[".repeat(10_000), "*".repeat(10_000), "_".repeat(10_000), "[".repeat(10_000), "]".repeat(10_000), "<".repeat(10_000));
-            write("content/01-intro/03-deep.ja.md", format!("{}{body}", front("深い")).as_bytes());
+            let body = format!(
+                "{}\n\n{}x{}\n\n{}x](01-first.md){}\n\n{}\n",
+                "[".repeat(10_000),
+                "*".repeat(10_000),
+                "_".repeat(10_000),
+                "[".repeat(10_000),
+                "]".repeat(10_000),
+                "<".repeat(10_000)
+            );
+            write(
+                "content/01-intro/03-deep.ja.md",
+                format!("{}{body}", front("深い")).as_bytes(),
+            );
         }
         "deep-callouts" => {
             let n = 12;
@@ -175,7 +210,10 @@ fn generate(name: &str, work: &Path, course: &Path, out: &Path) -> Generated {
             for i in (0..n).rev() {
                 body.push_str(&format!("{}\n", "`".repeat(3 + n - i)));
             }
-            write("content/01-intro/03-deep.ja.md", format!("{}{body}", front("深い")).as_bytes());
+            write(
+                "content/01-intro/03-deep.ja.md",
+                format!("{}{body}", front("深い")).as_bytes(),
+            );
         }
         "fifty-megabytes" => {
             let mut b = front("大きい").into_bytes();
@@ -185,7 +223,10 @@ fn generate(name: &str, work: &Path, course: &Path, out: &Path) -> Generated {
             }
             write("content/01-intro/03-big.ja.md", &b);
         }
-        "long-line" => write("content/01-intro/03-long.ja.md", format!("{}{}", front("長い行"), "x".repeat(2_000_000)).as_bytes()),
+        "long-line" => write(
+            "content/01-intro/03-long.ja.md",
+            format!("{}{}", front("長い行"), "x".repeat(2_000_000)).as_bytes(),
+        ),
         "binary-page" => write("content/01-intro/03-noise.ja.md", &noise(100_000, 1)),
         "binary-data" => write("content/data/noise.cases.toml", &noise(100_000, 2)),
         "binary-asset" => {
@@ -193,7 +234,8 @@ fn generate(name: &str, work: &Path, course: &Path, out: &Path) -> Generated {
             write("content/01-intro/figures/noise.bin", &bytes);
             return Generated {
                 after: Some(Box::new(move |out: &Path| {
-                    let got = std::fs::read(out.join("media/01-intro/figures/noise.bin")).map_err(|e| e.to_string())?;
+                    let got = std::fs::read(out.join("media/01-intro/figures/noise.bin"))
+                        .map_err(|e| e.to_string())?;
                     if got == bytes {
                         Ok(())
                     } else {
@@ -215,24 +257,50 @@ fn generate(name: &str, work: &Path, course: &Path, out: &Path) -> Generated {
         }
         "read-only-output" => {
             // A change, so the build would write something different.
-            write("content/01-intro/02-second.ja.md", format!("{}## 詳細\n\n変更。\n", front("二番目の節")).as_bytes());
+            write(
+                "content/01-intro/02-second.ja.md",
+                format!("{}## 詳細\n\n変更。\n", front("二番目の節")).as_bytes(),
+            );
             set_mode(&out.join("ja/intro"), 0o555);
             set_mode(out, 0o555);
-            return Generated { runner: if is_root() { Runner::Nobody } else { Runner::Normal }, ..Generated::normal() };
+            return Generated {
+                runner: if is_root() {
+                    Runner::Nobody
+                } else {
+                    Runner::Normal
+                },
+                ..Generated::normal()
+            };
         }
         "read-only-parent" => {
-            write("content/01-intro/02-second.ja.md", format!("{}## 詳細\n\n変更。\n", front("二番目の節")).as_bytes());
+            write(
+                "content/01-intro/02-second.ja.md",
+                format!("{}## 詳細\n\n変更。\n", front("二番目の節")).as_bytes(),
+            );
             set_mode(out.parent().unwrap(), 0o555);
-            return Generated { runner: if is_root() { Runner::Nobody } else { Runner::Normal }, ..Generated::normal() };
+            return Generated {
+                runner: if is_root() {
+                    Runner::Nobody
+                } else {
+                    Runner::Normal
+                },
+                ..Generated::normal()
+            };
         }
         "full-disk" => {
             // The next output holds a 3 MB figure: more than the disk has left.
             write("content/01-intro/figures/big.bin", &noise(3_000_000, 4));
             let mount = out.parent().unwrap();
             if mount.file_name().is_some_and(|n| n == "fs") && is_mounted(mount) {
-                return Generated { _mount: Some(Mount(mount.to_path_buf())), ..Generated::normal() };
+                return Generated {
+                    _mount: Some(Mount(mount.to_path_buf())),
+                    ..Generated::normal()
+                };
             }
-            return Generated { runner: Runner::FileSizeLimit(1024), ..Generated::normal() };
+            return Generated {
+                runner: Runner::FileSizeLimit(1024),
+                ..Generated::normal()
+            };
         }
         "output-not-ours" => {
             std::fs::remove_file(out.join(".kyozai-output")).unwrap();
@@ -243,7 +311,9 @@ fn generate(name: &str, work: &Path, course: &Path, out: &Path) -> Generated {
 }
 
 fn is_mounted(dir: &Path) -> bool {
-    let Ok(m) = std::fs::read_to_string("/proc/mounts") else { return false };
+    let Ok(m) = std::fs::read_to_string("/proc/mounts") else {
+        return false;
+    };
     let d = dir.to_string_lossy();
     m.lines().any(|l| l.split(' ').nth(1) == Some(&*d))
 }
@@ -255,11 +325,22 @@ fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
         .into_iter()
         .flatten()
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let v = if e.file_type().is_file() {
                 Some(std::fs::read(e.path()).unwrap())
             } else if e.file_type().is_symlink() {
-                Some(std::fs::read_link(e.path()).unwrap().to_string_lossy().into_owned().into_bytes())
+                Some(
+                    std::fs::read_link(e.path())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                        .into_bytes(),
+                )
             } else {
                 None
             };
@@ -270,7 +351,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
 
 fn leftovers(out: &Path) -> Vec<String> {
     let prefix = format!(".{}.kyozai-", out.file_name().unwrap().to_string_lossy());
-    std::fs::read_dir(out.parent().unwrap()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(&prefix)).collect()
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect()
 }
 
 /// Runs kyozai; returns (status, stdout, stderr).
@@ -279,7 +365,9 @@ fn kyozai(args: &[&Path], runner: &Runner) -> (i32, String, String) {
     let mut cmd = match runner {
         Runner::FileSizeLimit(kib) => {
             let mut c = StdCommand::new("sh");
-            c.arg("-c").arg(format!("ulimit -f {kib}; trap '' XFSZ; exec \"$0\" \"$@\"")).arg(&bin);
+            c.arg("-c")
+                .arg(format!("ulimit -f {kib}; trap '' XFSZ; exec \"$0\" \"$@\""))
+                .arg(&bin);
             c
         }
         _ => StdCommand::new(&bin),
@@ -289,15 +377,31 @@ fn kyozai(args: &[&Path], runner: &Runner) -> (i32, String, String) {
         use std::os::unix::process::CommandExt;
         cmd.uid(NOBODY).gid(NOBODY);
     }
-    let out = assert_cmd::Command::from_std(cmd).timeout(Duration::from_secs(180)).output().expect("run kyozai");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("run kyozai");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Scans every HTML file of the output for markup that data or front matter injected.
 fn unsafe_html(out: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for e in walkdir::WalkDir::new(out).into_iter().flatten().filter(|e| e.file_type().is_file()) {
-        let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
+    for e in walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        let rel = e
+            .path()
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
         if rel.ends_with(".js") {
             if rel.contains("checklists/") && text.contains("</script") {
@@ -312,7 +416,10 @@ fn unsafe_html(out: &Path) -> Vec<String> {
             if t.name == "script" && t.attr("src").is_none() {
                 problems.push(format!("{rel}: an inline <script>"));
             }
-            if matches!(t.name.as_str(), "iframe" | "object" | "embed") || (t.name == "img" && t.attr("src") == Some("x")) || (t.name == "svg" && t.attr("onload").is_some()) {
+            if matches!(t.name.as_str(), "iframe" | "object" | "embed")
+                || (t.name == "img" && t.attr("src") == Some("x"))
+                || (t.name == "svg" && t.attr("onload").is_some())
+            {
                 problems.push(format!("{rel}: an injected <{}>", t.name));
             }
             for a in &t.attrs {
@@ -320,7 +427,9 @@ fn unsafe_html(out: &Path) -> Vec<String> {
                 if a.name.starts_with("on") {
                     problems.push(format!("{rel}: an `{}` attribute on <{}>", a.name, t.name));
                 }
-                if matches!(a.name.as_str(), "href" | "src" | "action") && v.starts_with("javascript:") {
+                if matches!(a.name.as_str(), "href" | "src" | "action")
+                    && v.starts_with("javascript:")
+                {
                     problems.push(format!("{rel}: a javascript: URL in <{}>", t.name));
                 }
             }
@@ -331,7 +440,8 @@ fn unsafe_html(out: &Path) -> Vec<String> {
 
 /// Runs one case; returns what went wrong.
 fn run_case(name: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(Path::new(CASES).join(format!("{name}.toml"))).expect("case file");
+    let text =
+        std::fs::read_to_string(Path::new(CASES).join(format!("{name}.toml"))).expect("case file");
     let case: Case = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}.toml: {e}"));
     let mut fails = Vec::new();
     let mut fail = |m: String| fails.push(format!("{name} ({}): {m}", case.description));
@@ -346,22 +456,37 @@ fn run_case(name: &str) -> Vec<String> {
         std::fs::create_dir(&fs).unwrap();
         // KYOZAI_TEST_NO_MOUNT=1 tries the fallback where mounting would work.
         let mounted = std::env::var_os("KYOZAI_TEST_NO_MOUNT").is_none()
-            && StdCommand::new("mount").args(["-t", "tmpfs", "-o", "size=1536k", "tmpfs"]).arg(&fs).stderr(std::process::Stdio::null()).status().is_ok_and(|s| s.success());
+            && StdCommand::new("mount")
+                .args(["-t", "tmpfs", "-o", "size=1536k", "tmpfs"])
+                .arg(&fs)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
         if mounted {
             out = fs.join("out");
         } else {
             eprintln!("{name}: cannot mount a tmpfs here; simulating the full disk with a file size limit");
         }
     }
-    let unprivileged = matches!(case.generate.as_deref(), Some("read-only-output" | "read-only-parent")) && is_root();
+    let unprivileged = matches!(
+        case.generate.as_deref(),
+        Some("read-only-output" | "read-only-parent")
+    ) && is_root();
     if unprivileged {
         std::fs::create_dir_all(out.parent().unwrap()).unwrap();
         chown_tree(work, NOBODY);
         set_mode(work, 0o755);
     }
-    let first_runner = if unprivileged { Runner::Nobody } else { Runner::Normal };
+    let first_runner = if unprivileged {
+        Runner::Nobody
+    } else {
+        Runner::Normal
+    };
 
-    let (code, _, err) = kyozai(&[Path::new("build"), &course, Path::new("-o"), &out], &first_runner);
+    let (code, _, err) = kyozai(
+        &[Path::new("build"), &course, Path::new("-o"), &out],
+        &first_runner,
+    );
     assert_eq!(code, 0, "{name}: the good build failed: {err}");
     for p in &case.remove {
         std::fs::remove_file(course.join(p)).unwrap_or_else(|e| panic!("{name}: remove {p}: {e}"));
@@ -371,19 +496,29 @@ fn run_case(name: &str) -> Vec<String> {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, &w.text).unwrap();
     }
-    let generated = case.generate.as_deref().map(|g| generate(g, work, &course, &out)).unwrap_or_else(Generated::normal);
+    let generated = case
+        .generate
+        .as_deref()
+        .map(|g| generate(g, work, &course, &out))
+        .unwrap_or_else(Generated::normal);
     if unprivileged {
         chown_tree(&course, NOBODY);
     }
     let before = tree(&out);
 
-    let (code, stdout, stderr) = kyozai(&[Path::new("build"), &course, Path::new("-o"), &out], &generated.runner);
+    let (code, stdout, stderr) = kyozai(
+        &[Path::new("build"), &course, Path::new("-o"), &out],
+        &generated.runner,
+    );
     let e = &case.expect;
     if stderr.contains("panicked") || stdout.contains("panicked") {
         fail(format!("kyozai build panicked: {stderr}"));
     }
     if code != e.status {
-        fail(format!("kyozai build exited with {code}, expected {}: {stderr}", e.status));
+        fail(format!(
+            "kyozai build exited with {code}, expected {}: {stderr}",
+            e.status
+        ));
     }
     if code != 0 {
         if let Some(file) = &e.file {
@@ -403,7 +538,11 @@ fn run_case(name: &str) -> Vec<String> {
         }
         let after = tree(&out);
         if after != before {
-            let changed: Vec<&String> = before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
+            let changed: Vec<&String> = before
+                .keys()
+                .chain(after.keys())
+                .filter(|k| before.get(*k) != after.get(*k))
+                .collect();
             fail(format!("the previous output changed: {changed:?}"));
         }
     } else {
@@ -442,17 +581,30 @@ fn run_case(name: &str) -> Vec<String> {
     }
 
     // `kyozai check` reads the same input: it must not panic either, and agree with the build.
-    let (code, stdout, stderr) = kyozai(&[Path::new("check"), Path::new("--format"), Path::new("json"), &course], &Runner::Normal);
+    let (code, stdout, stderr) = kyozai(
+        &[
+            Path::new("check"),
+            Path::new("--format"),
+            Path::new("json"),
+            &course,
+        ],
+        &Runner::Normal,
+    );
     if stderr.contains("panicked") {
         fail(format!("kyozai check panicked: {stderr}"));
     }
     let want = e.check_status.unwrap_or(e.status);
     if code != want {
-        fail(format!("kyozai check exited with {code}, expected {want}: {stdout}{stderr}"));
+        fail(format!(
+            "kyozai check exited with {code}, expected {want}: {stdout}{stderr}"
+        ));
     }
     let place = match (&e.check_file, e.status) {
         (Some(f), _) => Some((f, e.check_line, e.check_column, e.check_message.as_ref())),
-        (None, 1) if code == 1 => e.file.as_ref().map(|f| (f, e.line, e.column, e.message.as_ref())),
+        (None, 1) if code == 1 => e
+            .file
+            .as_ref()
+            .map(|f| (f, e.line, e.column, e.message.as_ref())),
         _ => None,
     };
     if let Some((file, line, column, message)) = place {
@@ -581,15 +733,28 @@ cases! {
 /// Every case file is run, and documented in docs/bad-inputs.md.
 #[test]
 fn every_case_is_listed_and_documented() {
-    let mut files: Vec<String> = std::fs::read_dir(CASES).unwrap().flatten().filter_map(|e| e.file_name().to_string_lossy().strip_suffix(".toml").map(str::to_string)).collect();
+    let mut files: Vec<String> = std::fs::read_dir(CASES)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_suffix(".toml")
+                .map(str::to_string)
+        })
+        .collect();
     files.sort();
     let mut listed: Vec<String> = LISTED.iter().map(|s| s.to_string()).collect();
     listed.sort();
     assert_eq!(files, listed, "add new case files to the cases! list");
     assert!(files.len() >= 40);
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/bad-inputs.md")).unwrap();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/bad-inputs.md"))
+        .unwrap();
     for f in &files {
-        assert!(doc.contains(&format!("`{f}`")), "docs/bad-inputs.md does not list {f}");
+        assert!(
+            doc.contains(&format!("`{f}`")),
+            "docs/bad-inputs.md does not list {f}"
+        );
     }
 }
 

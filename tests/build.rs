@@ -9,16 +9,38 @@ use common::*;
 fn builds_every_page_in_both_languages() {
     let dir = course(BASE);
     let files = build_files(dir.path());
-    for p in ["index.html", "ja/index.html", "en/index.html", "ja/intro/index.html", "en/intro/first/index.html", "ja/intro/second/index.html", "404.html", "sitemap.xml"] {
-        assert!(files.contains_key(p), "missing {p}; have {:?}", files.keys().collect::<Vec<_>>());
+    for p in [
+        "index.html",
+        "ja/index.html",
+        "en/index.html",
+        "ja/intro/index.html",
+        "en/intro/first/index.html",
+        "ja/intro/second/index.html",
+        "404.html",
+        "sitemap.xml",
+    ] {
+        assert!(
+            files.contains_key(p),
+            "missing {p}; have {:?}",
+            files.keys().collect::<Vec<_>>()
+        );
     }
     let first = &files["ja/intro/first/index.html"];
     assert!(first.contains("<html lang=\"ja\""));
-    assert!(first.contains("<span class=\"number\">1-1</span> 最初の節"), "numbered title");
+    assert!(
+        first.contains("<span class=\"number\">1-1</span> 最初の節"),
+        "numbered title"
+    );
     assert!(first.contains("第1章 はじめに"), "chapter in navigation");
-    assert!(first.contains("hreflang=\"en\" href=\"../../../en/intro/first/index.html\""), "alternate link");
+    assert!(
+        first.contains("hreflang=\"en\" href=\"../../../en/intro/first/index.html\""),
+        "alternate link"
+    );
     // The link to 02-second.md#詳細 is rewritten to the same language's page.
-    assert!(first.contains("href=\"../../../ja/intro/second/index.html#詳細\""), "{first}");
+    assert!(
+        first.contains("href=\"../../../ja/intro/second/index.html#詳細\""),
+        "{first}"
+    );
     let en = &files["en/intro/first/index.html"];
     assert!(en.contains("<html lang=\"en\""));
     assert!(en.contains("href=\"../../../en/intro/second/index.html#details\""));
@@ -32,40 +54,95 @@ fn output_is_relative_and_inline_free() {
         if !path.ends_with(".html") || path == "404.html" {
             continue;
         }
-        for attr in ["href=\"/", "src=\"/", "href=\"http", "src=\"http", "style=\"", " onclick=", "<script>"] {
+        for attr in [
+            "href=\"/",
+            "src=\"/",
+            "href=\"http",
+            "src=\"http",
+            "style=\"",
+            " onclick=",
+            "<script>",
+        ] {
             assert!(!html.contains(attr), "{path} contains {attr}");
         }
-        assert!(!html.contains("<style"), "{path} has an inline style element");
+        assert!(
+            !html.contains("<style"),
+            "{path} has an inline style element"
+        );
     }
 }
 
 #[test]
 fn missing_translation_shows_source_under_notice() {
-    let dir = base_with(&[("content/01-intro/02-second.en.md", ""), ("content/01-intro/01-first.en.md", "+++\ntitle = \"First\"\n+++\n[Next](02-second.md)\n")]);
+    let dir = base_with(&[
+        ("content/01-intro/02-second.en.md", ""),
+        (
+            "content/01-intro/01-first.en.md",
+            "+++\ntitle = \"First\"\n+++\n[Next](02-second.md)\n",
+        ),
+    ]);
     let built = kyozai::build::build(dir.path(), &Default::default()).unwrap();
-    let page = built.output.files.iter().find(|f| f.path == "en/intro/second/index.html").expect("page exists in en");
+    let page = built
+        .output
+        .files
+        .iter()
+        .find(|f| f.path == "en/intro/second/index.html")
+        .expect("page exists in en");
     let html = String::from_utf8_lossy(&page.bytes);
     assert!(html.contains("This part has not been translated yet."));
     assert!(html.contains("二番目の節"), "shows the Japanese text");
     assert!(html.contains("<html lang=\"en\""));
-    assert!(html.contains("<div class=\"content\" lang=\"ja\">"), "marks the source language on the content");
-    assert!(built.site.warnings.iter().any(|w| w.message.contains("no en translation")), "reported");
+    assert!(
+        html.contains("<div class=\"content\" lang=\"ja\">"),
+        "marks the source language on the content"
+    );
+    assert!(
+        built
+            .site
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("no en translation")),
+        "reported"
+    );
 }
 
 #[test]
 fn drafts_are_left_out_unless_asked() {
-    let dir = base_with(&[("content/01-intro/03-draft.ja.md", "+++\ntitle = \"下書き\"\ndraft = true\n+++\n本文\n")]);
+    let dir = base_with(&[(
+        "content/01-intro/03-draft.ja.md",
+        "+++\ntitle = \"下書き\"\ndraft = true\n+++\n本文\n",
+    )]);
     assert!(!build_files(dir.path()).contains_key("ja/intro/draft/index.html"));
-    let built = kyozai::build::build(dir.path(), &kyozai::build::Options { drafts: true, ..Default::default() }).unwrap();
-    assert!(built.output.files.iter().any(|f| f.path == "ja/intro/draft/index.html"));
+    let built = kyozai::build::build(
+        dir.path(),
+        &kyozai::build::Options {
+            drafts: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(built
+        .output
+        .files
+        .iter()
+        .any(|f| f.path == "ja/intro/draft/index.html"));
 }
 
 #[test]
 fn order_by_weight_then_name() {
     let dir = base_with(&[
-        ("content/01-intro/01-first.ja.md", "+++\ntitle = \"最初の節\"\nweight = 2\n+++\n本文\n"),
-        ("content/01-intro/02-second.ja.md", "+++\ntitle = \"二番目の節\"\nweight = 1\n+++\n## 詳細\n"),
-        ("content/01-intro/01-first.en.md", "+++\ntitle = \"First\"\n+++\nBody\n"),
+        (
+            "content/01-intro/01-first.ja.md",
+            "+++\ntitle = \"最初の節\"\nweight = 2\n+++\n本文\n",
+        ),
+        (
+            "content/01-intro/02-second.ja.md",
+            "+++\ntitle = \"二番目の節\"\nweight = 1\n+++\n## 詳細\n",
+        ),
+        (
+            "content/01-intro/01-first.en.md",
+            "+++\ntitle = \"First\"\n+++\nBody\n",
+        ),
     ]);
     let files = build_files(dir.path());
     assert!(files["ja/intro/second/index.html"].contains("<span class=\"number\">1-1</span>"));
@@ -74,7 +151,10 @@ fn order_by_weight_then_name() {
 
 #[test]
 fn heading_ids_follow_github_and_are_unique() {
-    let dir = base_with(&[("content/01-intro/02-second.ja.md", "+++\ntitle = \"二\"\n+++\n## 詳細\n\n## Hello, World!\n\n## Hello, World!\n")]);
+    let dir = base_with(&[(
+        "content/01-intro/02-second.ja.md",
+        "+++\ntitle = \"二\"\n+++\n## 詳細\n\n## Hello, World!\n\n## Hello, World!\n",
+    )]);
     let html = &build_files(dir.path())["ja/intro/second/index.html"];
     assert!(html.contains("id=\"詳細\""));
     assert!(html.contains("id=\"hello-world\""));
@@ -83,9 +163,15 @@ fn heading_ids_follow_github_and_are_unique() {
 
 #[test]
 fn callouts_render_markdown_inside() {
-    let dir = base_with(&[("content/01-intro/02-second.ja.md", "+++\ntitle = \"二\"\n+++\n## 詳細\n\n```{warning} 要注意\n**太字**です\n```\n")]);
+    let dir = base_with(&[(
+        "content/01-intro/02-second.ja.md",
+        "+++\ntitle = \"二\"\n+++\n## 詳細\n\n```{warning} 要注意\n**太字**です\n```\n",
+    )]);
     let html = &build_files(dir.path())["ja/intro/second/index.html"];
-    assert!(html.contains("<aside class=\"callout callout-warning\" aria-label=\"要注意\">"), "{html}");
+    assert!(
+        html.contains("<aside class=\"callout callout-warning\" aria-label=\"要注意\">"),
+        "{html}"
+    );
     assert!(html.contains("<strong>太字</strong>"));
 }
 
@@ -100,14 +186,24 @@ fn data_fields_are_escaped() {
         ("content/01-intro/02-second.ja.md", "+++\ntitle = \"二\"\n+++\n## 詳細\n\n```{cases}\nids = [\"evil\"]\n```\n"),
     ]);
     let files = build_files(dir.path());
-    for p in ["ja/intro/second/index.html", "ja/cases/index.html", "ja/cases/evil/index.html"] {
+    for p in [
+        "ja/intro/second/index.html",
+        "ja/cases/index.html",
+        "ja/cases/evil/index.html",
+    ] {
         let html = &files[p];
         assert!(!html.contains("<script>alert"), "{p} has a live script");
         assert!(!html.contains("<img src=x"), "{p} has a live img");
         assert!(!html.contains("javascript:"), "{p} has a javascript: link");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{p} shows the script as text");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{p} shows the script as text"
+        );
     }
-    assert!(files["ja/cases/index.html"].contains("<em>病院</em>"), "inline Markdown rendered");
+    assert!(
+        files["ja/cases/index.html"].contains("<em>病院</em>"),
+        "inline Markdown rendered"
+    );
 }
 
 #[test]
@@ -120,7 +216,12 @@ fn new_scaffold_builds_at_once() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("built "), "{out}");
     assert!(err.is_empty(), "no warnings expected: {err}");
-    for p in ["public/ja/basics/first/index.html", "public/en/basics/second/index.html", "public/ja/cases/sample-usb/index.html", "public/en/checklists/starter/index.html"] {
+    for p in [
+        "public/ja/basics/first/index.html",
+        "public/en/basics/second/index.html",
+        "public/ja/cases/sample-usb/index.html",
+        "public/en/checklists/starter/index.html",
+    ] {
         assert!(dir.join(p).exists(), "{p}");
     }
     let html = std::fs::read_to_string(dir.join("public/en/basics/second/index.html")).unwrap();
@@ -133,7 +234,10 @@ fn build_prints_one_summary_line() {
     let (code, out, _) = run(&["build", dir.path().to_str().unwrap()]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.contains("ja") && out.contains("en") && out.contains(" ms"), "{out}");
+    assert!(
+        out.contains("ja") && out.contains("en") && out.contains(" ms"),
+        "{out}"
+    );
     let (code, out, _) = run(&["build", "-q", dir.path().to_str().unwrap()]);
     assert_eq!((code, out.as_str()), (0, ""));
 }
@@ -142,7 +246,12 @@ fn build_prints_one_summary_line() {
 fn refuses_dangerous_output_folders() {
     let dir = course(BASE);
     let d = dir.path().to_str().unwrap();
-    for o in [format!("{d}/content"), d.to_string(), format!("{d}/.."), std::env::var("HOME").unwrap_or_else(|_| "/root".into())] {
+    for o in [
+        format!("{d}/content"),
+        d.to_string(),
+        format!("{d}/.."),
+        std::env::var("HOME").unwrap_or_else(|_| "/root".into()),
+    ] {
         let (code, _, err) = run(&["build", d, "-o", &o]);
         assert_eq!(code, 2, "-o {o}: {err}");
         assert!(err.contains("refusing to write the site"), "{err}");
@@ -152,7 +261,10 @@ fn refuses_dangerous_output_folders() {
     std::fs::write(dir.path().join("other/notes.txt"), "mine").unwrap();
     let (code, _, err) = run(&["build", d, "-o", &format!("{d}/other")]);
     assert_eq!(code, 2, "{err}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("other/notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("other/notes.txt")).unwrap(),
+        "mine"
+    );
     assert!(dir.path().join("content/_index.ja.md").exists());
 }
 
@@ -161,20 +273,49 @@ fn failed_build_leaves_previous_output_untouched() {
     let dir = course(BASE);
     let d = dir.path().to_str().unwrap();
     assert_eq!(run(&["build", d]).0, 0);
-    let before = std::fs::read_to_string(dir.path().join("public/ja/intro/first/index.html")).unwrap();
-    write_files(dir.path(), &[("content/01-intro/01-first.ja.md", "+++\ntitle = 3\n+++\n")]);
+    let before =
+        std::fs::read_to_string(dir.path().join("public/ja/intro/first/index.html")).unwrap();
+    write_files(
+        dir.path(),
+        &[("content/01-intro/01-first.ja.md", "+++\ntitle = 3\n+++\n")],
+    );
     let (code, _, err) = run(&["build", d]);
     assert_eq!(code, 1, "{err}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("public/ja/intro/first/index.html")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("kyozai-")).collect();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("public/ja/intro/first/index.html")).unwrap(),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("kyozai-"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
 fn base_path_goes_into_sitemap_and_404() {
     let dir = course(BASE);
-    let built = kyozai::build::build(dir.path(), &kyozai::build::Options { base_path: Some("/training/".into()), ..Default::default() }).unwrap();
-    let get = |p: &str| String::from_utf8_lossy(&built.output.files.iter().find(|f| f.path == p).unwrap().bytes).into_owned();
+    let built = kyozai::build::build(
+        dir.path(),
+        &kyozai::build::Options {
+            base_path: Some("/training/".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let get = |p: &str| {
+        String::from_utf8_lossy(
+            &built
+                .output
+                .files
+                .iter()
+                .find(|f| f.path == p)
+                .unwrap()
+                .bytes,
+        )
+        .into_owned()
+    };
     assert!(get("sitemap.xml").contains("<loc>/training/ja/intro/first/index.html</loc>"));
     assert!(get("404.html").contains("href=\"/training/static/style.css\""));
 }
@@ -184,7 +325,10 @@ fn course_theme_overrides_file_by_file() {
     let dir = base_with(&[("themes/default/static/style.css", "body { color: red }")]);
     let files = build_files(dir.path());
     assert_eq!(files["static/style.css"], "body { color: red }");
-    assert!(files["static/search.js"].len() > 100, "other theme files still come from the built-in theme");
+    assert!(
+        files["static/search.js"].len() > 100,
+        "other theme files still come from the built-in theme"
+    );
 }
 
 #[test]
@@ -194,9 +338,14 @@ fn same_case_from_toml_yaml_and_csv() {
     let csv = "id,category,country,date,records,title_ja,title_en,organisation_ja,organisation_en,summary_ja,summary_en,cause_types,causes_ja,causes_en,lessons_ja,lessons_en\nusb,media,JP,2019-04,13000,紛失,Lost,A病院,Hospital A,要約,Summary,human,規則,Rules,禁止,Ban\n";
     let cat = "[[category]]\nid = \"media\"\nja = \"外部媒体\"\nen = \"Media\"\n";
     let mut models = Vec::new();
-    for (name, text) in [("content/data/x.cases.toml", toml), ("content/data/x.cases.yaml", yaml), ("content/data/x.cases.csv", csv)] {
+    for (name, text) in [
+        ("content/data/x.cases.toml", toml),
+        ("content/data/x.cases.yaml", yaml),
+        ("content/data/x.cases.csv", csv),
+    ] {
         let dir = base_with(&[(name, text), ("content/data/c.categories.toml", cat)]);
-        let built = kyozai::build::build(dir.path(), &Default::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let built = kyozai::build::build(dir.path(), &Default::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         models.push(built.site.data.cases[0].value.clone());
     }
     assert_eq!(models[0], models[1], "TOML and YAML");
@@ -218,10 +367,24 @@ fn cases_directive_filters_and_links_back() {
     ]);
     let files = build_files(dir.path());
     let html = &files["ja/intro/second/index.html"];
-    let tables: Vec<&str> = html.split("<table class=\"cases-table\">").skip(1).collect();
+    let tables: Vec<&str> = html
+        .split("<table class=\"cases-table\">")
+        .skip(1)
+        .collect();
     assert_eq!(tables.len(), 2);
-    assert!(tables[0].contains("事例one") && tables[0].contains("事例three") && !tables[0].contains("事例two"));
-    assert!(tables[1].contains("事例two") && tables[1].contains("米国") && !tables[1].contains("事例one"));
-    assert!(files["ja/cases/one/index.html"].contains("../../../ja/intro/second/index.html"), "cited-by link");
+    assert!(
+        tables[0].contains("事例one")
+            && tables[0].contains("事例three")
+            && !tables[0].contains("事例two")
+    );
+    assert!(
+        tables[1].contains("事例two")
+            && tables[1].contains("米国")
+            && !tables[1].contains("事例one")
+    );
+    assert!(
+        files["ja/cases/one/index.html"].contains("../../../ja/intro/second/index.html"),
+        "cited-by link"
+    );
     assert!(files["en/cases/two/index.html"].contains("United States"));
 }

@@ -19,7 +19,9 @@ const TARGETS: &[(&str, fn(&[u8]))] = &[
 ];
 
 fn run_dir(dir: &Path, body: fn(&[u8])) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let mut n = 0;
     for e in entries.flatten() {
         let bytes = std::fs::read(e.path()).unwrap();
@@ -44,6 +46,9 @@ fn crash_inputs_no_longer_crash() {
 fn seed_inputs_run_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (name, body) in TARGETS {
-        assert!(run_dir(&root.join("fuzz/seeds").join(name), *body) > 0, "no seeds for {name}");
+        assert!(
+            run_dir(&root.join("fuzz/seeds").join(name), *body) > 0,
+            "no seeds for {name}"
+        );
     }
 }

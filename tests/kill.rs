@@ -27,7 +27,10 @@ fn generate(root: &Path) {
     write(&root.join("kyozai.toml"), "source_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"大きな講座\"\nen = \"A large course\"\n");
     home(root, 0);
     let c = root.join("content");
-    write(&c.join("data/k.categories.toml"), "[[category]]\nid = \"attack\"\nja = \"攻撃\"\nen = \"Attack\"\n");
+    write(
+        &c.join("data/k.categories.toml"),
+        "[[category]]\nid = \"attack\"\nja = \"攻撃\"\nen = \"Attack\"\n",
+    );
     let mut cases = String::new();
     for i in 0..50 {
         cases.push_str(&format!("[[case]]\nid = \"case-{i}\"\ncategory = \"attack\"\ncountry = \"JP\"\ntitle = {{ ja = \"事例{i}\", en = \"Case {i}\" }}\norganisation = {{ ja = \"病院{i}\", en = \"Hospital {i}\" }}\nsummary = {{ ja = \"要約{i}。\", en = \"Summary {i}.\" }}\n\n"));
@@ -38,8 +41,21 @@ fn generate(root: &Path) {
         write(&d.join("_index.ja.md"), &format!("+++\ntitle = \"第{ch}章の題\"\n+++\n章{ch}の本文。\n\n```{{cases}}\nids = [\"case-{}\"]\n```\n", ch % 50));
         write(&d.join("_index.en.md"), &format!("+++\ntitle = \"Chapter {ch} title\"\n+++\nBody of chapter {ch}.\n\n```{{cases}}\nids = [\"case-{}\"]\n```\n", ch % 50));
         for s in 1..=SECTIONS {
-            let prev_ja = if s > 1 { format!("[前へ]({:02}-section-{}.md#見出し-{})", s - 1, s - 1, s - 1) } else { String::new() };
-            let prev_en = if s > 1 { format!("[Previous]({:02}-section-{}.md#heading-{})", s - 1, s - 1, s - 1) } else { String::new() };
+            let prev_ja = if s > 1 {
+                format!("[前へ]({:02}-section-{}.md#見出し-{})", s - 1, s - 1, s - 1)
+            } else {
+                String::new()
+            };
+            let prev_en = if s > 1 {
+                format!(
+                    "[Previous]({:02}-section-{}.md#heading-{})",
+                    s - 1,
+                    s - 1,
+                    s - 1
+                )
+            } else {
+                String::new()
+            };
             let ja = format!("+++\ntitle = \"節{ch}-{s}\"\nsummary = \"要約{ch}-{s}\"\n+++\n## 見出し {s}\n\n{}\n\n{prev_ja}\n", "本文の段落です。情報セキュリティは経営課題です。".repeat(4));
             let en = format!("+++\ntitle = \"Section {ch}-{s}\"\nsummary = \"Summary {ch}-{s}\"\n+++\n## Heading {s}\n\n{}\n\n{prev_en}\n", "This paragraph is about information security. ".repeat(4));
             write(&d.join(format!("{s:02}-section-{s}.ja.md")), &ja);
@@ -50,8 +66,14 @@ fn generate(root: &Path) {
 
 /// The home pages at version `v`: changing them changes the output of the next build.
 fn home(root: &Path, v: usize) {
-    write(&root.join("content/_index.ja.md"), &format!("+++\ntitle = \"ホーム\"\n+++\nようこそ。版{v}。\n"));
-    write(&root.join("content/_index.en.md"), &format!("+++\ntitle = \"Home\"\n+++\nWelcome. Version {v}.\n"));
+    write(
+        &root.join("content/_index.ja.md"),
+        &format!("+++\ntitle = \"ホーム\"\n+++\nようこそ。版{v}。\n"),
+    );
+    write(
+        &root.join("content/_index.en.md"),
+        &format!("+++\ntitle = \"Home\"\n+++\nWelcome. Version {v}.\n"),
+    );
 }
 
 /// Every file under `dir` (path → hash of its bytes, and length); None when `dir` is missing.
@@ -62,7 +84,12 @@ fn tree(dir: &Path) -> Option<BTreeMap<String, (u64, usize)>> {
     let mut m = BTreeMap::new();
     for e in walkdir::WalkDir::new(dir).follow_links(false) {
         let e = e.expect("walk the output");
-        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if e.file_type().is_file() {
             let bytes = std::fs::read(e.path()).unwrap();
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -77,12 +104,22 @@ fn tree(dir: &Path) -> Option<BTreeMap<String, (u64, usize)>> {
 
 fn leftovers(out: &Path) -> Vec<String> {
     let prefix = format!(".{}.kyozai-", out.file_name().unwrap().to_string_lossy());
-    std::fs::read_dir(out.parent().unwrap()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(&prefix)).collect()
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect()
 }
 
 fn build(course: &Path, out: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kyozai"));
-    c.args(["-q", "build"]).arg(course).arg("-o").arg(out).stdout(Stdio::null()).stderr(Stdio::piped());
+    c.args(["-q", "build"])
+        .arg(course)
+        .arg("-o")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     c
 }
 
@@ -98,7 +135,11 @@ fn build_to_end(course: &Path, out: &Path) -> Duration {
 /// Waits until the build `child` has created its staging folder beside `out` (or has ended);
 /// returns when it appeared.
 fn wait_for_staging(out: &Path, child: &mut std::process::Child) -> Option<Instant> {
-    let name = format!(".{}.kyozai-staging-{}", out.file_name().unwrap().to_string_lossy(), child.id());
+    let name = format!(
+        ".{}.kyozai-staging-{}",
+        out.file_name().unwrap().to_string_lossy(),
+        child.id()
+    );
     let path = out.with_file_name(name);
     loop {
         if path.exists() {
@@ -134,7 +175,11 @@ fn killed_builds_never_damage_the_output() {
     let course = tmp.path().join("course");
     let out: PathBuf = tmp.path().join("site").join("public");
     generate(&course);
-    let pages = walkdir::WalkDir::new(course.join("content")).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")).count();
+    let pages = walkdir::WalkDir::new(course.join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
     assert_eq!(pages, 2 * (1 + CHAPTERS + CHAPTERS * SECTIONS));
 
     // The first build, watched: how long it takes, and how long its write phase (from the
@@ -145,10 +190,24 @@ fn killed_builds_never_damage_the_output() {
     let status = child.wait().unwrap();
     assert!(status.success(), "the first build failed");
     let full = start.elapsed();
-    let writing = staged.map(|t| full.saturating_sub(t - start)).unwrap_or(full / 4);
+    let writing = staged
+        .map(|t| full.saturating_sub(t - start))
+        .unwrap_or(full / 4);
     let mut prev = tree(&out).expect("the first build wrote the site");
-    let rounds: usize = std::env::var("KYOZAI_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
-    let seed: u64 = std::env::var("KYOZAI_KILL_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+    let rounds: usize = std::env::var("KYOZAI_KILL_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let seed: u64 = std::env::var("KYOZAI_KILL_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     eprintln!("{pages} pages, {} files and folders; a full build takes {full:?}, writing {writing:?}; {rounds} kills, KYOZAI_KILL_SEED={seed}", prev.len());
     let mut rng = Rng(seed);
     let (mut before_swap, mut after_swap) = (0, 0);
@@ -175,13 +234,23 @@ fn killed_builds_never_damage_the_output() {
         // as writing removes it. Nothing else may appear.
         killed.push(child.id());
         for l in leftovers(&out) {
-            let pid: u32 = l.rsplit('-').next().and_then(|p| p.parse().ok()).unwrap_or(0);
-            assert!(killed.contains(&pid), "round {round}: {l} was not left by a killed build");
+            let pid: u32 = l
+                .rsplit('-')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            assert!(
+                killed.contains(&pid),
+                "round {round}: {l} was not left by a killed build"
+            );
         }
         match state {
             Some(s) if s == prev => {
                 before_swap += 1;
-                eprintln!("round {round}: killed after {delay:?}{}: previous output intact", if finished { " (already finished)" } else { "" });
+                eprintln!(
+                    "round {round}: killed after {delay:?}{}: previous output intact",
+                    if finished { " (already finished)" } else { "" }
+                );
             }
             Some(s) => {
                 // The kill came after the swap: the site must be exactly what this version builds.

@@ -9,8 +9,21 @@ use kyozai::search::SearchIndex;
 fn indexes() -> (BTreeMap<String, SearchIndex>, BTreeMap<String, String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = kyozai::build::build(root, &kyozai::build::Options::default()).expect("build");
-    let idx = kyozai::render::searchindex::docs(&built.output.search).into_iter().map(|(l, d)| (l.clone(), SearchIndex::build(&l, &d))).collect();
-    let files = built.output.files.iter().map(|f| (f.path.clone(), String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+    let idx = kyozai::render::searchindex::docs(&built.output.search)
+        .into_iter()
+        .map(|(l, d)| (l.clone(), SearchIndex::build(&l, &d)))
+        .collect();
+    let files = built
+        .output
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                String::from_utf8_lossy(&f.bytes).into_owned(),
+            )
+        })
+        .collect();
     (idx, files)
 }
 
@@ -27,19 +40,39 @@ fn japanese_queries_find_what_contains_them() {
     let (idx, _) = indexes();
     let ja = &idx["ja"];
     let r = urls(ja, "ランサム");
-    assert!(has(&r, "ja/awareness/attacks-japan-1/"), "ransomware section: {r:?}");
-    assert!(has(&r, "ja/cases/nhs-wannacry/"), "the WannaCry / NHS case: {r:?}");
+    assert!(
+        has(&r, "ja/awareness/attacks-japan-1/"),
+        "ransomware section: {r:?}"
+    );
+    assert!(
+        has(&r, "ja/cases/nhs-wannacry/"),
+        "the WannaCry / NHS case: {r:?}"
+    );
     let r = urls(ja, "USBメモリ");
     assert!(has(&r, "ja/awareness/removable-media/"), "1-5: {r:?}");
-    for c in ["a-medical-school-usb", "b-city-hospital-usb", "c-medical-university-usb"] {
+    for c in [
+        "a-medical-school-usb",
+        "b-city-hospital-usb",
+        "c-medical-university-usb",
+    ] {
         assert!(has(&r, &format!("ja/cases/{c}/")), "{c}: {r:?}");
     }
-    assert_eq!(urls(ja, "ＵＳＢメモリ"), r, "full-width letters are the same query");
+    assert_eq!(
+        urls(ja, "ＵＳＢメモリ"),
+        r,
+        "full-width letters are the same query"
+    );
     let r = urls(ja, "標的型");
     assert!(has(&r, "ja/awareness/targeted-attacks/"), "1-11: {r:?}");
     let r = urls(ja, "ｅｍｏｔｅｔ");
-    assert!(has(&r, "ja/cases/b-hospital-emotet/"), "the Emotet case from a full-width query: {r:?}");
-    assert!(urls(ja, "らんさむうぇあ").len() == urls(ja, "ランサムウェア").len(), "hiragana finds katakana");
+    assert!(
+        has(&r, "ja/cases/b-hospital-emotet/"),
+        "the Emotet case from a full-width query: {r:?}"
+    );
+    assert!(
+        urls(ja, "らんさむうぇあ").len() == urls(ja, "ランサムウェア").len(),
+        "hiragana finds katakana"
+    );
     assert!(urls(ja, "存在しない語句ですよ").is_empty());
 }
 
@@ -49,27 +82,58 @@ fn english_queries_find_english_pages() {
     let en = &idx["en"];
     let r = urls(en, "ransomware");
     assert!(has(&r, "en/awareness/attacks-japan-1/"), "{r:?}");
-    assert!(r.iter().all(|u| u.starts_with("en/")), "only English pages: {r:?}");
+    assert!(
+        r.iter().all(|u| u.starts_with("en/")),
+        "only English pages: {r:?}"
+    );
     let r = urls(en, "vendor");
     assert!(has(&r, "en/awareness/vendors/"), "{r:?}");
-    assert_eq!(urls(en, "Vendors").len(), r.len(), "case folding and stemming");
+    assert_eq!(
+        urls(en, "Vendors").len(),
+        r.len(),
+        "case folding and stemming"
+    );
     assert!(urls(en, "xylophonic").is_empty(), "no match");
     // Titles rank first.
     let hits = en.search("vendor");
-    assert!(hits[0].title.to_lowercase().contains("vendor") || hits[0].heading.as_deref().unwrap_or("").to_lowercase().contains("vendor"), "{:?}", hits[0]);
+    assert!(
+        hits[0].title.to_lowercase().contains("vendor")
+            || hits[0]
+                .heading
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains("vendor"),
+        "{:?}",
+        hits[0]
+    );
 }
 
 #[test]
 fn every_result_link_resolves() {
     let (idx, files) = indexes();
-    for (lang, q) in [("ja", "情報"), ("ja", "対策"), ("en", "security"), ("en", "hospital")] {
+    for (lang, q) in [
+        ("ja", "情報"),
+        ("ja", "対策"),
+        ("en", "security"),
+        ("en", "hospital"),
+    ] {
         let hits = idx[lang].search(q);
         assert!(!hits.is_empty(), "{q}");
         for h in hits {
-            let (path, anchor) = h.url.split_once('#').map(|(p, a)| (p.to_string(), Some(a.to_string()))).unwrap_or((h.url.clone(), None));
-            let html = files.get(&path).unwrap_or_else(|| panic!("{q}: result {} is not a page", h.url));
+            let (path, anchor) = h
+                .url
+                .split_once('#')
+                .map(|(p, a)| (p.to_string(), Some(a.to_string())))
+                .unwrap_or((h.url.clone(), None));
+            let html = files
+                .get(&path)
+                .unwrap_or_else(|| panic!("{q}: result {} is not a page", h.url));
             if let Some(a) = anchor {
-                assert!(html.contains(&format!("id=\"{a}\"")), "{q}: {path} has no #{a}");
+                assert!(
+                    html.contains(&format!("id=\"{a}\"")),
+                    "{q}: {path} has no #{a}"
+                );
             }
         }
     }

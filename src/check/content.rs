@@ -14,10 +14,19 @@ pub fn uncited_cases(site: &Site, out: &mut Vec<Finding>) {
         if cites.contains_key(&c.value.id) {
             continue;
         }
-        let Some(f) = site.data.files.iter().find(|f| f.path == c.file) else { continue };
-        let d = f.locate(None, &c.value.id, format!("the case study `{}` is cited by no page", c.value.id));
+        let Some(f) = site.data.files.iter().find(|f| f.path == c.file) else {
+            continue;
+        };
+        let d = f.locate(
+            None,
+            &c.value.id,
+            format!("the case study `{}` is cited by no page", c.value.id),
+        );
         let mut x = Finding::from_diagnostic(Severity::Warning, "uncited-case", &d);
-        x.fix = Some(format!("cite it where it makes a point: a {{cases}} block with ids = [\"{}\"], or remove it", c.value.id));
+        x.fix = Some(format!(
+            "cite it where it makes a point: a {{cases}} block with ids = [\"{}\"], or remove it",
+            c.value.id
+        ));
         out.push(x);
     }
 }
@@ -26,17 +35,42 @@ pub fn uncited_cases(site: &Site, out: &mut Vec<Finding>) {
 pub fn external_links(loaded: &Loaded, out: &mut Vec<Finding>) {
     for f in &loaded.pages {
         for l in f.doc.all_links() {
-            if is_external(&l.dest) && !l.dest.trim().to_ascii_lowercase().starts_with("javascript:") {
-                let d = crate::error::Diagnostic::at_line(&f.rel, &f.text, l.pos.line, l.pos.column, format!("external {}: {}", if l.image { "image" } else { "link" }, l.dest));
+            if is_external(&l.dest)
+                && !l
+                    .dest
+                    .trim()
+                    .to_ascii_lowercase()
+                    .starts_with("javascript:")
+            {
+                let d = crate::error::Diagnostic::at_line(
+                    &f.rel,
+                    &f.text,
+                    l.pos.line,
+                    l.pos.column,
+                    format!(
+                        "external {}: {}",
+                        if l.image { "image" } else { "link" },
+                        l.dest
+                    ),
+                );
                 let mut x = Finding::from_diagnostic(Severity::Info, "external-link", &d);
-                x.fix = Some("not fetched by kyozai: check that it still leads where it should".into());
+                x.fix =
+                    Some("not fetched by kyozai: check that it still leads where it should".into());
                 out.push(x);
             }
         }
     }
     for f in &loaded.data {
         for (off, url) in urls(&f.text) {
-            out.push(Finding::at(Severity::Info, "external-link", &f.path, &f.text, off, format!("external link: {url}"), "not fetched by kyozai: check that it still leads where it should"));
+            out.push(Finding::at(
+                Severity::Info,
+                "external-link",
+                &f.path,
+                &f.text,
+                off,
+                format!("external link: {url}"),
+                "not fetched by kyozai: check that it still leads where it should",
+            ));
         }
     }
 }
@@ -55,7 +89,11 @@ pub fn urls(text: &str) -> Vec<(usize, &str)> {
             from = i + 4;
             continue;
         };
-        let len = rest.find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, '"' | '\'' | '<' | '>' | '`')).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| {
+                c.is_whitespace() || !c.is_ascii() || matches!(c, '"' | '\'' | '<' | '>' | '`')
+            })
+            .unwrap_or(rest.len());
         let url = rest[..len].trim_end_matches(['.', ',', ')', ']', ';', ':']);
         if url.len() > scheme {
             out.push((i, url));
@@ -71,7 +109,8 @@ mod tests {
 
     #[test]
     fn finds_urls() {
-        let t = "url = \"https://example.org/a?b=1\"\ntext = \"see [x](http://x.jp/). http alone\"\n";
+        let t =
+            "url = \"https://example.org/a?b=1\"\ntext = \"see [x](http://x.jp/). http alone\"\n";
         let u: Vec<&str> = urls(t).into_iter().map(|(_, u)| u).collect();
         assert_eq!(u, ["https://example.org/a?b=1", "http://x.jp/"]);
     }

@@ -13,13 +13,29 @@ use crate::site::links::is_external;
 /// Checks every Markdown file that was read.
 pub fn check(loaded: &Loaded, out: &mut Vec<Finding>) {
     for f in &loaded.pages {
-        let mut scan = Scan { file: f, cursor: f.body_offset, run: String::new(), segments: Vec::new(), out: &mut *out };
+        let mut scan = Scan {
+            file: f,
+            cursor: f.body_offset,
+            run: String::new(),
+            segments: Vec::new(),
+            out: &mut *out,
+        };
         scan.doc(&f.doc);
         scan.flush();
         for l in f.doc.all_links() {
             let dest = l.dest.trim().to_ascii_lowercase();
             let at = |sev, code, msg: String, fix: &str| {
-                let mut x = Finding::from_diagnostic(sev, code, &crate::error::Diagnostic::at_line(&f.rel, &f.text, l.pos.line, l.pos.column, msg));
+                let mut x = Finding::from_diagnostic(
+                    sev,
+                    code,
+                    &crate::error::Diagnostic::at_line(
+                        &f.rel,
+                        &f.text,
+                        l.pos.line,
+                        l.pos.column,
+                        msg,
+                    ),
+                );
                 x.fix = Some(fix.into());
                 x
             };
@@ -91,39 +107,127 @@ impl Scan<'_> {
     }
 
     fn file_offset(segments: &[(usize, usize)], k: usize) -> usize {
-        let i = segments.partition_point(|(start, _)| *start <= k).saturating_sub(1);
-        segments.get(i).map(|(start, off)| off + (k - start)).unwrap_or(0)
+        let i = segments
+            .partition_point(|(start, _)| *start <= k)
+            .saturating_sub(1);
+        segments
+            .get(i)
+            .map(|(start, off)| off + (k - start))
+            .unwrap_or(0)
     }
 
     fn tag(&mut self, tag: &Tag, segments: &[(usize, usize)]) {
         let f = self.file;
-        let push = |out: &mut Vec<Finding>, k: usize, sev: Severity, code: &'static str, msg: String, fix: &str| {
-            out.push(Finding::at(sev, code, &f.rel, &f.text, Self::file_offset(segments, k), msg, fix));
+        let push = |out: &mut Vec<Finding>,
+                    k: usize,
+                    sev: Severity,
+                    code: &'static str,
+                    msg: String,
+                    fix: &str| {
+            out.push(Finding::at(
+                sev,
+                code,
+                &f.rel,
+                &f.text,
+                Self::file_offset(segments, k),
+                msg,
+                fix,
+            ));
         };
-        let external = |u: &str| is_external(u) && !u.trim().to_ascii_lowercase().starts_with("data:");
+        let external =
+            |u: &str| is_external(u) && !u.trim().to_ascii_lowercase().starts_with("data:");
         if tag.name == "script" {
             match tag.attr("src") {
-                None => push(self.out, tag.offset, Severity::Error, "csp-inline-script", "an inline <script>: the site's security policy blocks it, so it never runs".into(), "move the script into a theme file (themes/NAME/static/) or remove it"),
-                Some(src) if external(src) => push(self.out, tag.offset, Severity::Error, "csp-external-resource", format!("a script from another site ({src}): the site's security policy blocks it"), "serve the script from the theme's static/ folder, or remove it"),
+                None => push(
+                    self.out,
+                    tag.offset,
+                    Severity::Error,
+                    "csp-inline-script",
+                    "an inline <script>: the site's security policy blocks it, so it never runs"
+                        .into(),
+                    "move the script into a theme file (themes/NAME/static/) or remove it",
+                ),
+                Some(src) if external(src) => push(
+                    self.out,
+                    tag.offset,
+                    Severity::Error,
+                    "csp-external-resource",
+                    format!(
+                        "a script from another site ({src}): the site's security policy blocks it"
+                    ),
+                    "serve the script from the theme's static/ folder, or remove it",
+                ),
                 Some(_) => {}
             }
         }
         if tag.name == "style" {
-            push(self.out, tag.offset, Severity::Warning, "csp-inline-style", "an inline <style> element: the site's security policy ignores it".into(), "put the styles in the theme's stylesheet (themes/NAME/static/style.css)");
+            push(
+                self.out,
+                tag.offset,
+                Severity::Warning,
+                "csp-inline-style",
+                "an inline <style> element: the site's security policy ignores it".into(),
+                "put the styles in the theme's stylesheet (themes/NAME/static/style.css)",
+            );
         }
         if matches!(tag.name.as_str(), "object" | "embed" | "applet") {
-            push(self.out, tag.offset, Severity::Warning, "csp-external-resource", format!("an <{}> element: the site's security policy blocks plug-in content", tag.name), "link to the file instead of embedding it");
+            push(
+                self.out,
+                tag.offset,
+                Severity::Warning,
+                "csp-external-resource",
+                format!(
+                    "an <{}> element: the site's security policy blocks plug-in content",
+                    tag.name
+                ),
+                "link to the file instead of embedding it",
+            );
         }
         for a in &tag.attrs {
             let v = a.value.as_deref().unwrap_or("");
-            if a.name.len() > 2 && a.name.starts_with("on") && a.name[2..].bytes().all(|b| b.is_ascii_alphabetic()) {
+            if a.name.len() > 2
+                && a.name.starts_with("on")
+                && a.name[2..].bytes().all(|b| b.is_ascii_alphabetic())
+            {
                 push(self.out, a.offset, Severity::Error, "csp-event-handler", format!("an `{}` event handler: the site's security policy blocks inline handlers, so it never runs", a.name), "remove the attribute; behaviour belongs in the theme's scripts");
             } else if a.name == "style" {
-                push(self.out, a.offset, Severity::Warning, "csp-inline-style", "a `style` attribute: the site's security policy ignores inline styles".into(), "remove it, or give the element a class styled in the theme's stylesheet");
-            } else if matches!(a.name.as_str(), "href" | "src" | "action" | "formaction" | "data") && v.trim().to_ascii_lowercase().starts_with("javascript:") {
-                push(self.out, a.offset, Severity::Error, "csp-javascript-url", "a `javascript:` URL: the site's security policy blocks it, so it does nothing".into(), "link to a page or a file instead");
-            } else if matches!(a.name.as_str(), "src" | "data" | "poster" | "srcset") && tag.name != "script" && external(v) {
-                push(self.out, a.offset, Severity::Warning, "csp-external-resource", format!("<{}> loads {v} from another site: the site's security policy blocks it", tag.name), "save the file in the course (next to the page) and link to it");
+                push(
+                    self.out,
+                    a.offset,
+                    Severity::Warning,
+                    "csp-inline-style",
+                    "a `style` attribute: the site's security policy ignores inline styles".into(),
+                    "remove it, or give the element a class styled in the theme's stylesheet",
+                );
+            } else if matches!(
+                a.name.as_str(),
+                "href" | "src" | "action" | "formaction" | "data"
+            ) && v.trim().to_ascii_lowercase().starts_with("javascript:")
+            {
+                push(
+                    self.out,
+                    a.offset,
+                    Severity::Error,
+                    "csp-javascript-url",
+                    "a `javascript:` URL: the site's security policy blocks it, so it does nothing"
+                        .into(),
+                    "link to a page or a file instead",
+                );
+            } else if matches!(a.name.as_str(), "src" | "data" | "poster" | "srcset")
+                && tag.name != "script"
+                && external(v)
+            {
+                push(
+                    self.out,
+                    a.offset,
+                    Severity::Warning,
+                    "csp-external-resource",
+                    format!(
+                        "<{}> loads {v} from another site: the site's security policy blocks it",
+                        tag.name
+                    ),
+                    "save the file in the course (next to the page) and link to it",
+                );
             }
         }
     }
@@ -140,9 +244,27 @@ mod tests {
         let split = crate::load::frontmatter::split(rel, &text).unwrap();
         let off = split.body_offset;
         let doc = crate::markdown::parse::parse(rel, &text, off, &text[off..]).unwrap();
-        let md = MdFile { rel: rel.into(), dir: PathBuf::new(), stem: "a".into(), lang: "ja".into(), text: text.clone(), front: split.front, doc, body_offset: off };
-        let config = crate::config::Config::parse("source_language = \"ja\"\nlanguages = [\"ja\"]\n[title]\nja = \"x\"\n").unwrap();
-        let loaded = Loaded { root: PathBuf::new(), config, pages: vec![md], data: vec![], assets: vec![] };
+        let md = MdFile {
+            rel: rel.into(),
+            dir: PathBuf::new(),
+            stem: "a".into(),
+            lang: "ja".into(),
+            text: text.clone(),
+            front: split.front,
+            doc,
+            body_offset: off,
+        };
+        let config = crate::config::Config::parse(
+            "source_language = \"ja\"\nlanguages = [\"ja\"]\n[title]\nja = \"x\"\n",
+        )
+        .unwrap();
+        let loaded = Loaded {
+            root: PathBuf::new(),
+            config,
+            pages: vec![md],
+            data: vec![],
+            assets: vec![],
+        };
         let mut out = Vec::new();
         check(&loaded, &mut out);
         out
@@ -152,11 +274,23 @@ mod tests {
     fn finds_blocked_html_with_positions() {
         let f = findings("Text\n\n```\n<script>shown as code</script>\n```\n\n<div>\n<script>alert(1)</script>\n</div>\n\nA <span style=\"color:red\">red</span> and <img src=x onerror=alert(1)> [x](javascript:alert(1))\n");
         let got: Vec<(&str, usize, usize)> = f.iter().map(|x| (x.code, x.line, x.column)).collect();
-        assert_eq!(got, [("csp-inline-script", 11, 1), ("csp-inline-style", 14, 9), ("csp-event-handler", 14, 53), ("csp-javascript-url", 14, 71)], "{f:#?}");
+        assert_eq!(
+            got,
+            [
+                ("csp-inline-script", 11, 1),
+                ("csp-inline-style", 14, 9),
+                ("csp-event-handler", 14, 53),
+                ("csp-javascript-url", 14, 71)
+            ],
+            "{f:#?}"
+        );
     }
 
     #[test]
     fn plain_markdown_is_clean() {
-        assert!(findings("# Title\n\n<https://example.org> and `<script>` in code and <br>\n").is_empty());
+        assert!(
+            findings("# Title\n\n<https://example.org> and `<script>` in code and <br>\n")
+                .is_empty()
+        );
     }
 }

@@ -18,7 +18,12 @@ pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Line<'a>> {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut out: Vec<Line> = a[..prefix].iter().map(|l| Line::Same(l)).collect();
     if am.len().saturating_mul(bm.len()) > MAX_CELLS {
@@ -30,7 +35,11 @@ pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Line<'a>> {
         let mut lcs = vec![0u32; (am.len() + 1) * w];
         for i in (0..am.len()).rev() {
             for j in (0..bm.len()).rev() {
-                lcs[i * w + j] = if am[i] == bm[j] { lcs[(i + 1) * w + j + 1] + 1 } else { lcs[(i + 1) * w + j].max(lcs[i * w + j + 1]) };
+                lcs[i * w + j] = if am[i] == bm[j] {
+                    lcs[(i + 1) * w + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+                };
             }
         }
         let (mut i, mut j) = (0, 0);
@@ -58,7 +67,12 @@ pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Line<'a>> {
 /// each change (`@@ -1,3 +1,4 @@`, then lines starting with ` `, `-` or `+`). Empty when equal.
 pub fn unified(old: &str, new: &str, context: usize) -> String {
     let lines = diff(old, new);
-    let changed: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| !matches!(l, Line::Same(_))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !matches!(l, Line::Same(_)))
+        .map(|(i, _)| i)
+        .collect();
     let mut out = String::new();
     let mut k = 0;
     while k < changed.len() {
@@ -86,8 +100,17 @@ pub fn unified(old: &str, new: &str, context: usize) -> String {
         }
         let part = &lines[start..end];
         let o_len = part.iter().filter(|l| !matches!(l, Line::Added(_))).count();
-        let n_len = part.iter().filter(|l| !matches!(l, Line::Removed(_))).count();
-        out.push_str(&format!("@@ -{},{} +{},{} @@\n", if o_len == 0 { o - 1 } else { o }, o_len, if n_len == 0 { n - 1 } else { n }, n_len));
+        let n_len = part
+            .iter()
+            .filter(|l| !matches!(l, Line::Removed(_)))
+            .count();
+        out.push_str(&format!(
+            "@@ -{},{} +{},{} @@\n",
+            if o_len == 0 { o - 1 } else { o },
+            o_len,
+            if n_len == 0 { n - 1 } else { n },
+            n_len
+        ));
         for l in part {
             let (c, t) = match l {
                 Line::Same(t) => (' ', t),
@@ -120,7 +143,16 @@ mod tests {
     #[test]
     fn insertions_and_deletions() {
         let d = diff("x\ny\nz", "x\nnew\nz\nend");
-        assert_eq!(d, [Line::Same("x"), Line::Removed("y"), Line::Added("new"), Line::Same("z"), Line::Added("end")]);
+        assert_eq!(
+            d,
+            [
+                Line::Same("x"),
+                Line::Removed("y"),
+                Line::Added("new"),
+                Line::Same("z"),
+                Line::Added("end")
+            ]
+        );
         assert_eq!(unified("", "a\n", 3), "@@ -0,0 +1,1 @@\n+a\n");
         assert_eq!(unified("a\n", "", 3), "@@ -1,1 +0,0 @@\n-a\n");
     }

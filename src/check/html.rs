@@ -30,7 +30,10 @@ pub struct Tag {
 impl Tag {
     /// The value of attribute `name`, if present.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|a| a.name == name).map(|a| a.value.as_deref().unwrap_or(""))
+        self.attrs
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.value.as_deref().unwrap_or(""))
     }
 }
 
@@ -46,7 +49,10 @@ pub fn tags(html: &str) -> Vec<Tag> {
         }
         let start = i;
         if html[i..].starts_with("<!--") {
-            i = html[i + 4..].find("-->").map(|j| i + 4 + j + 3).unwrap_or(b.len());
+            i = html[i + 4..]
+                .find("-->")
+                .map(|j| i + 4 + j + 3)
+                .unwrap_or(b.len());
             continue;
         }
         match b.get(i + 1) {
@@ -80,7 +86,8 @@ pub fn tags(html: &str) -> Vec<Tag> {
                 break;
             }
             let a_start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
                 i += 1;
             }
             let a_name = html[a_start..i].to_ascii_lowercase();
@@ -97,7 +104,11 @@ pub fn tags(html: &str) -> Vec<Tag> {
                 if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
                     let q = b[j];
                     let v_start = j + 1;
-                    let end = b[v_start..].iter().position(|&c| c == q).map(|k| v_start + k).unwrap_or(b.len());
+                    let end = b[v_start..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map(|k| v_start + k)
+                        .unwrap_or(b.len());
                     value = Some(decode_entities(&html[v_start..end]));
                     i = (end + 1).min(b.len());
                 } else {
@@ -116,7 +127,11 @@ pub fn tags(html: &str) -> Vec<Tag> {
                 }
                 continue;
             }
-            attrs.push(Attr { name: a_name, value, offset: a_start });
+            attrs.push(Attr {
+                name: a_name,
+                value,
+                offset: a_start,
+            });
         }
         let mut has_body = false;
         if name == "script" || name == "style" {
@@ -126,7 +141,12 @@ pub fn tags(html: &str) -> Vec<Tag> {
             has_body = !rest[..end].trim().is_empty();
             i += end;
         }
-        out.push(Tag { name, attrs, offset: start, has_body });
+        out.push(Tag {
+            name,
+            attrs,
+            offset: start,
+            has_body,
+        });
     }
     out
 }
@@ -226,7 +246,9 @@ mod tests {
 
     #[test]
     fn skips_script_bodies() {
-        let t = tags("<script>if (a<b) { x = '<a href=\"q\">' }</script><img src=a.png onerror=alert(1)>");
+        let t = tags(
+            "<script>if (a<b) { x = '<a href=\"q\">' }</script><img src=a.png onerror=alert(1)>",
+        );
         assert_eq!(t.len(), 2);
         assert!(t[0].has_body);
         assert_eq!(t[1].attr("onerror"), Some("alert(1)"));
@@ -236,7 +258,19 @@ mod tests {
 
     #[test]
     fn survives_truncated_input() {
-        for s in ["<", "<a", "<a href", "<a href=", "<a href=\"x", "<!--", "<script>", "&#xFFFFFFFF;", "&#;", "%", "%4"] {
+        for s in [
+            "<",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href=\"x",
+            "<!--",
+            "<script>",
+            "&#xFFFFFFFF;",
+            "&#;",
+            "%",
+            "%4",
+        ] {
             let _ = tags(s);
             let _ = decode_entities(s);
             let _ = percent_decode(s);

@@ -101,15 +101,30 @@ impl Finding {
     }
 
     /// A finding about a whole source file.
-    pub fn file(severity: Severity, code: &'static str, path: &Path, message: impl Into<String>, fix: impl Into<String>) -> Finding {
+    pub fn file(
+        severity: Severity,
+        code: &'static str,
+        path: &Path,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
         let mut f = Finding::from_diagnostic(severity, code, &Diagnostic::file(path, message));
         f.fix = Some(fix.into());
         f
     }
 
     /// A finding at a byte offset of `text`, the contents of source file `path`.
-    pub fn at(severity: Severity, code: &'static str, path: &Path, text: &str, offset: usize, message: impl Into<String>, fix: impl Into<String>) -> Finding {
-        let mut f = Finding::from_diagnostic(severity, code, &Diagnostic::at(path, text, offset, message));
+    pub fn at(
+        severity: Severity,
+        code: &'static str,
+        path: &Path,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
+        let mut f =
+            Finding::from_diagnostic(severity, code, &Diagnostic::at(path, text, offset, message));
         f.fix = Some(fix.into());
         f
     }
@@ -139,18 +154,27 @@ pub struct Report {
 impl Report {
     /// How many findings have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     /// 0 when clean, 1 when there is an error (or, with `deny_warnings`, a warning).
     pub fn exit_code(&self, deny_warnings: bool) -> i32 {
-        let bad = self.count(Severity::Error) > 0 || (deny_warnings && self.count(Severity::Warning) > 0);
+        let bad =
+            self.count(Severity::Error) > 0 || (deny_warnings && self.count(Severity::Warning) > 0);
         i32::from(bad)
     }
 
     fn finish(&mut self) {
         self.findings.sort_by(|a, b| {
-            (a.origin, &a.file, a.line, a.column, a.severity, a.code, &a.message).cmp(&(b.origin, &b.file, b.line, b.column, b.severity, b.code, &b.message))
+            (
+                a.origin, &a.file, a.line, a.column, a.severity, a.code, &a.message,
+            )
+                .cmp(&(
+                    b.origin, &b.file, b.line, b.column, b.severity, b.code, &b.message,
+                ))
         });
         self.findings.dedup();
     }
@@ -204,7 +228,8 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
     };
     out.extend(site.warnings.iter().map(classify::warning));
     content::uncited_cases(&site, out);
-    let rendered = Theme::load(root, &site.config.theme).and_then(|theme| crate::render::render(&site, &theme));
+    let rendered = Theme::load(root, &site.config.theme)
+        .and_then(|theme| crate::render::render(&site, &theme));
     match rendered {
         Ok(output) => output::check(&site, &output.files, out),
         Err(Error::Source(diags)) => {
@@ -219,12 +244,17 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
 
 /// The note saying which checks did not run, placed on the first problem's file.
 fn skipped(problems: &[Diagnostic], why: &str) -> Finding {
-    let path = problems.first().map(|d| d.path.clone()).unwrap_or_else(|| PathBuf::from("kyozai.toml"));
+    let path = problems
+        .first()
+        .map(|d| d.path.clone())
+        .unwrap_or_else(|| PathBuf::from("kyozai.toml"));
     Finding::file(
         Severity::Info,
         "checks-skipped",
         &path,
-        format!("links, anchors and orphan pages of the rendered site were not checked because {why}"),
+        format!(
+            "links, anchors and orphan pages of the rendered site were not checked because {why}"
+        ),
         "fix the errors of this report, then run `kyozai check` again",
     )
 }

@@ -26,13 +26,31 @@ struct Broken {
 
 /// Checks the links and anchors of `files` and reports orphan pages.
 pub fn check(site: &Site, files: &[OutputFile], out: &mut Vec<Finding>) {
-    let texts: BTreeMap<&str, String> = files.iter().filter(|f| f.path.ends_with(".html")).map(|f| (f.path.as_str(), String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+    let texts: BTreeMap<&str, String> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            (
+                f.path.as_str(),
+                String::from_utf8_lossy(&f.bytes).into_owned(),
+            )
+        })
+        .collect();
     let all: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let parsed: BTreeMap<&str, Vec<super::html::Tag>> = texts.iter().map(|(p, t)| (*p, tags(t))).collect();
+    let parsed: BTreeMap<&str, Vec<super::html::Tag>> =
+        texts.iter().map(|(p, t)| (*p, tags(t))).collect();
     let ids: HashMap<&str, HashSet<&str>> = parsed
         .iter()
         .map(|(p, tags)| {
-            let set = tags.iter().flat_map(|t| t.attrs.iter().filter(|a| a.name == "id" || (a.name == "name" && t.name == "a"))).filter_map(|a| a.value.as_deref()).collect();
+            let set = tags
+                .iter()
+                .flat_map(|t| {
+                    t.attrs
+                        .iter()
+                        .filter(|a| a.name == "id" || (a.name == "name" && t.name == "a"))
+                })
+                .filter_map(|a| a.value.as_deref())
+                .collect();
             (*p, set)
         })
         .collect();
@@ -41,18 +59,41 @@ pub fn check(site: &Site, files: &[OutputFile], out: &mut Vec<Finding>) {
     let mut inbound: HashMap<String, BTreeSet<&str>> = HashMap::new();
     for (page, tags) in &parsed {
         for t in tags {
-            for a in t.attrs.iter().filter(|a| a.name == "href" || a.name == "src") {
-                let Some(href) = a.value.as_deref() else { continue };
+            for a in t
+                .attrs
+                .iter()
+                .filter(|a| a.name == "href" || a.name == "src")
+            {
+                let Some(href) = a.value.as_deref() else {
+                    continue;
+                };
                 match resolve(page, href, &base, &all) {
                     Resolved::Skip => {}
-                    Resolved::Missing(msg) => broken.push(Broken { page: page.to_string(), offset: a.offset, href: href.to_string(), message: msg, anchor: false }),
+                    Resolved::Missing(msg) => broken.push(Broken {
+                        page: page.to_string(),
+                        offset: a.offset,
+                        href: href.to_string(),
+                        message: msg,
+                        anchor: false,
+                    }),
                     Resolved::File(target, fragment) => {
                         if matches!(t.name.as_str(), "a" | "area") && target != *page {
                             inbound.entry(target.clone()).or_default().insert(page);
                         }
-                        if let Some(frag) = fragment.filter(|f| !f.is_empty() && !f.starts_with(":~:") && target.ends_with(".html")) {
-                            if !ids.get(target.as_str()).is_some_and(|s| s.contains(frag.as_str())) {
-                                broken.push(Broken { page: page.to_string(), offset: a.offset, href: href.to_string(), message: format!("`#{frag}` is not an id on {target}"), anchor: true });
+                        if let Some(frag) = fragment.filter(|f| {
+                            !f.is_empty() && !f.starts_with(":~:") && target.ends_with(".html")
+                        }) {
+                            if !ids
+                                .get(target.as_str())
+                                .is_some_and(|s| s.contains(frag.as_str()))
+                            {
+                                broken.push(Broken {
+                                    page: page.to_string(),
+                                    offset: a.offset,
+                                    href: href.to_string(),
+                                    message: format!("`#{frag}` is not an id on {target}"),
+                                    anchor: true,
+                                });
                             }
                         }
                     }
@@ -73,7 +114,13 @@ pub fn check(site: &Site, files: &[OutputFile], out: &mut Vec<Finding>) {
         let f = match sources.get(*page) {
             Some(src) => Finding::file(Severity::Warning, "orphan-page", src, msg, fix),
             None => {
-                let mut f = Finding::file(Severity::Warning, "orphan-page", &PathBuf::from(*page), msg, fix);
+                let mut f = Finding::file(
+                    Severity::Warning,
+                    "orphan-page",
+                    &PathBuf::from(*page),
+                    msg,
+                    fix,
+                );
                 f.origin = Origin::Output;
                 f
             }
@@ -109,7 +156,11 @@ fn resolve(page: &str, href: &str, base: &str, all: &HashSet<&str>) -> Resolved 
     let joined = if let Some(abs) = path.strip_prefix('/') {
         match format!("/{abs}").strip_prefix(base) {
             Some(rest) => rest.to_string(),
-            None => return Resolved::Missing(format!("`{path}` is outside the site's base path {base}")),
+            None => {
+                return Resolved::Missing(format!(
+                    "`{path}` is outside the site's base path {base}"
+                ))
+            }
         }
     } else {
         match page.rsplit_once('/') {
@@ -123,7 +174,9 @@ fn resolve(page: &str, href: &str, base: &str, all: &HashSet<&str>) -> Resolved 
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Resolved::Missing(format!("`{path}` leads above the site's root folder"));
+                    return Resolved::Missing(format!(
+                        "`{path}` leads above the site's root folder"
+                    ));
                 }
             }
             s => parts.push(s),
@@ -131,7 +184,11 @@ fn resolve(page: &str, href: &str, base: &str, all: &HashSet<&str>) -> Resolved 
     }
     let mut target = parts.join("/");
     if target.is_empty() || joined.ends_with('/') {
-        target = if target.is_empty() { "index.html".into() } else { format!("{target}/index.html") };
+        target = if target.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{target}/index.html")
+        };
     }
     if all.contains(target.as_str()) {
         return Resolved::File(target, fragment);
@@ -158,19 +215,33 @@ fn page_sources(site: &Site) -> HashMap<String, PathBuf> {
 /// One finding per broken link: a link written verbatim in a source file (a data field, a
 /// Markdown page's raw HTML) is reported there, once for all the pages that show it; a link made
 /// by the templates is reported once per missing target, on the first rendered page showing it.
-fn report_broken(site: &Site, texts: &BTreeMap<&str, String>, broken: Vec<Broken>, out: &mut Vec<Finding>) {
+fn report_broken(
+    site: &Site,
+    texts: &BTreeMap<&str, String>,
+    broken: Vec<Broken>,
+    out: &mut Vec<Finding>,
+) {
     let sources: Vec<(&std::path::Path, &str)> = site
         .data
         .files
         .iter()
         .map(|f| (f.path.as_path(), f.text.as_str()))
-        .chain(site.pages.iter().flat_map(|p| p.variants.values().map(|v| (v.file.as_path(), v.text.as_str()))))
+        .chain(site.pages.iter().flat_map(|p| {
+            p.variants
+                .values()
+                .map(|v| (v.file.as_path(), v.text.as_str()))
+        }))
         .collect();
     let mut written_at: HashMap<String, Option<(usize, usize)>> = HashMap::new();
     // Key: (source index and offset, or none) + href for written links, message for made ones.
     let mut groups: BTreeMap<(Option<(usize, usize)>, String, bool), Vec<Broken>> = BTreeMap::new();
     for b in broken {
-        let at = *written_at.entry(b.href.clone()).or_insert_with(|| sources.iter().enumerate().find_map(|(i, (_, t))| find_attr_value(t, &b.href).map(|off| (i, off))));
+        let at = *written_at.entry(b.href.clone()).or_insert_with(|| {
+            sources
+                .iter()
+                .enumerate()
+                .find_map(|(i, (_, t))| find_attr_value(t, &b.href).map(|off| (i, off)))
+        });
         let key = match at {
             Some(_) => (at, b.href.clone(), b.anchor),
             None => (None, b.message.clone(), b.anchor),
@@ -180,9 +251,20 @@ fn report_broken(site: &Site, texts: &BTreeMap<&str, String>, broken: Vec<Broken
     for ((at, _, anchor), list) in groups {
         let first = &list[0];
         let pages: BTreeSet<&str> = list.iter().map(|b| b.page.as_str()).collect();
-        let code = if anchor { "broken-output-anchor" } else { "broken-output-link" };
-        let on = if pages.len() == 1 { format!("on {}", first.page) } else { format!("on {} pages, e.g. {}", pages.len(), first.page) };
-        let msg = format!("the link `{}` leads nowhere: {} ({on})", first.href, first.message);
+        let code = if anchor {
+            "broken-output-anchor"
+        } else {
+            "broken-output-link"
+        };
+        let on = if pages.len() == 1 {
+            format!("on {}", first.page)
+        } else {
+            format!("on {} pages, e.g. {}", pages.len(), first.page)
+        };
+        let msg = format!(
+            "the link `{}` leads nowhere: {} ({on})",
+            first.href, first.message
+        );
         let f = match at {
             Some((i, off)) => {
                 let (path, text) = sources[i];
@@ -215,7 +297,9 @@ fn find_attr_value(text: &str, href: &str) -> Option<usize> {
     if href.len() < 2 {
         return None;
     }
-    ["](", "=\"", "='", "(\"", "\""].iter().find_map(|pre| text.find(&format!("{pre}{href}")).map(|i| i + pre.len()))
+    ["](", "=\"", "='", "(\"", "\""]
+        .iter()
+        .find_map(|pre| text.find(&format!("{pre}{href}")).map(|i| i + pre.len()))
 }
 
 #[cfg(test)]
@@ -223,21 +307,53 @@ mod tests {
     use super::*;
 
     fn all() -> HashSet<&'static str> {
-        ["index.html", "en/index.html", "en/a/index.html", "static/s.css"].into_iter().collect()
+        [
+            "index.html",
+            "en/index.html",
+            "en/a/index.html",
+            "static/s.css",
+        ]
+        .into_iter()
+        .collect()
     }
 
     #[test]
     fn resolves_relative_absolute_and_fragments() {
         let a = all();
-        assert!(matches!(resolve("en/a/index.html", "../../static/s.css", "/", &a), Resolved::File(t, None) if t == "static/s.css"));
-        assert!(matches!(resolve("en/a/index.html", "../index.html#x%20y", "/", &a), Resolved::File(t, Some(f)) if t == "en/index.html" && f == "x y"));
-        assert!(matches!(resolve("404.html", "/en/a/", "/", &a), Resolved::File(t, None) if t == "en/a/index.html"));
-        assert!(matches!(resolve("404.html", "/training/en/", "/training/", &a), Resolved::File(t, None) if t == "en/index.html"));
-        assert!(matches!(resolve("404.html", "/en/", "/training/", &a), Resolved::Missing(_)));
-        assert!(matches!(resolve("en/index.html", "../../x", "/", &a), Resolved::Missing(_)));
-        assert!(matches!(resolve("en/index.html", "b/index.html", "/", &a), Resolved::Missing(_)));
-        assert!(matches!(resolve("en/index.html", "#top", "/", &a), Resolved::File(t, Some(_)) if t == "en/index.html"));
-        assert!(matches!(resolve("en/index.html", "https://x.org/", "/", &a), Resolved::Skip));
-        assert!(matches!(resolve("en/index.html", "mailto:a@b", "/", &a), Resolved::Skip));
+        assert!(
+            matches!(resolve("en/a/index.html", "../../static/s.css", "/", &a), Resolved::File(t, None) if t == "static/s.css")
+        );
+        assert!(
+            matches!(resolve("en/a/index.html", "../index.html#x%20y", "/", &a), Resolved::File(t, Some(f)) if t == "en/index.html" && f == "x y")
+        );
+        assert!(
+            matches!(resolve("404.html", "/en/a/", "/", &a), Resolved::File(t, None) if t == "en/a/index.html")
+        );
+        assert!(
+            matches!(resolve("404.html", "/training/en/", "/training/", &a), Resolved::File(t, None) if t == "en/index.html")
+        );
+        assert!(matches!(
+            resolve("404.html", "/en/", "/training/", &a),
+            Resolved::Missing(_)
+        ));
+        assert!(matches!(
+            resolve("en/index.html", "../../x", "/", &a),
+            Resolved::Missing(_)
+        ));
+        assert!(matches!(
+            resolve("en/index.html", "b/index.html", "/", &a),
+            Resolved::Missing(_)
+        ));
+        assert!(
+            matches!(resolve("en/index.html", "#top", "/", &a), Resolved::File(t, Some(_)) if t == "en/index.html")
+        );
+        assert!(matches!(
+            resolve("en/index.html", "https://x.org/", "/", &a),
+            Resolved::Skip
+        ));
+        assert!(matches!(
+            resolve("en/index.html", "mailto:a@b", "/", &a),
+            Resolved::Skip
+        ));
     }
 }

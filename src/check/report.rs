@@ -66,10 +66,15 @@ pub fn json(report: &Report, course: &str) -> String {
         format: "kyozai-check",
         version: JSON_VERSION,
         course,
-        counts: Counts { error: report.count(Severity::Error), warning: report.count(Severity::Warning), info: report.count(Severity::Info) },
+        counts: Counts {
+            error: report.count(Severity::Error),
+            warning: report.count(Severity::Warning),
+            info: report.count(Severity::Info),
+        },
         findings: &report.findings,
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
+    let mut s = serde_json::to_string_pretty(&doc)
+        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
     s.push('\n');
     s
 }
@@ -89,7 +94,16 @@ pub fn text(report: &Report, errors_only: bool) -> String {
             if current.is_some() {
                 s.push('\n');
             }
-            let _ = writeln!(s, "{}{}", f.file, if f.origin == Origin::Output { " (rendered page)" } else { "" });
+            let _ = writeln!(
+                s,
+                "{}{}",
+                f.file,
+                if f.origin == Origin::Output {
+                    " (rendered page)"
+                } else {
+                    ""
+                }
+            );
             current = Some((f.origin, f.file.as_str()));
         }
         let pos = match (f.line, f.column) {
@@ -114,12 +128,24 @@ pub fn text(report: &Report, errors_only: bool) -> String {
     if current.is_some() {
         s.push('\n');
     }
-    let (e, w, i) = (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info));
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let (e, w, i) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    );
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if e + w + i == 0 {
         s.push_str("no problems found\n");
     } else {
-        let _ = writeln!(s, "{}, {}, {} in {}", plural(e, "error", "errors"), plural(w, "warning", "warnings"), plural(i, "info", "infos"), plural(files.len(), "file", "files"));
+        let _ = writeln!(
+            s,
+            "{}, {}, {} in {}",
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings"),
+            plural(i, "info", "infos"),
+            plural(files.len(), "file", "files")
+        );
     }
     s
 }

@@ -17,10 +17,15 @@ pub fn check_pages(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
     let src = loaded.config.source_language.as_str();
     let mut groups: BTreeMap<(PathBuf, &str), Vec<&MdFile>> = BTreeMap::new();
     for f in &loaded.pages {
-        groups.entry((f.dir.clone(), f.stem.as_str())).or_default().push(f);
+        groups
+            .entry((f.dir.clone(), f.stem.as_str()))
+            .or_default()
+            .push(f);
     }
     for files in groups.values() {
-        let Some(source) = files.iter().find(|f| f.lang == src) else { continue };
+        let Some(source) = files.iter().find(|f| f.lang == src) else {
+            continue;
+        };
         let body = &source.text[source.body_offset..];
         let current = page_hash(body);
         for t in files.iter().filter(|f| f.lang != src) {
@@ -30,7 +35,10 @@ pub fn check_pages(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
                     Severity::Info,
                     "untracked-translation",
                     &t.rel,
-                    format!("this translation does not record which version of {} it was made from", slash(&source.rel)),
+                    format!(
+                        "this translation does not record which version of {} it was made from",
+                        slash(&source.rel)
+                    ),
                     format!("check it against the source, then run `{cmd}`"),
                 )),
                 Some(h) if h == current => {}
@@ -44,9 +52,13 @@ pub fn check_pages(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
                         &t.text,
                         off,
                         stale_message(&source.rel, old.is_some(), h),
-                        format!("bring this translation up to date with the change, then run `{cmd}`"),
+                        format!(
+                            "bring this translation up to date with the change, then run `{cmd}`"
+                        ),
                     );
-                    f.diff = old.map(|o| diff::unified(&o, body, CONTEXT)).filter(|d| !d.is_empty());
+                    f.diff = old
+                        .map(|o| diff::unified(&o, body, CONTEXT))
+                        .filter(|d| !d.is_empty());
                     out.push(f);
                 }
             }

@@ -40,15 +40,23 @@ pub struct Store {
 impl Store {
     /// The store of the course in `root`.
     pub fn new(root: &Path) -> Store {
-        Store { root: root.to_path_buf() }
+        Store {
+            root: root.to_path_buf(),
+        }
     }
 
     /// Where the snapshot of `source` (a path relative to the course, under `content/`) at
     /// `hash` is kept; `ext` is `md` for pages and `txt` for data.
     pub fn snapshot_path(&self, source: &Path, hash: &str, ext: &str) -> PathBuf {
         let inside = source.strip_prefix("content").unwrap_or(source);
-        let name = inside.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        self.root.join(SNAPSHOTS).join(inside).with_file_name(format!("{name}.{hash}.{ext}"))
+        let name = inside
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.root
+            .join(SNAPSHOTS)
+            .join(inside)
+            .with_file_name(format!("{name}.{hash}.{ext}"))
     }
 
     /// The snapshot of `source` at `hash`, if one was kept (and is readable text).
@@ -63,10 +71,14 @@ impl Store {
     /// Every snapshot kept for `source`: (hash, path).
     pub fn snapshots_of(&self, source: &Path, ext: &str) -> Vec<(String, PathBuf)> {
         let probe = self.snapshot_path(source, "0", ext);
-        let (Some(dir), Some(name)) = (probe.parent(), source.file_name()) else { return vec![] };
+        let (Some(dir), Some(name)) = (probe.parent(), source.file_name()) else {
+            return vec![];
+        };
         let prefix = format!("{}.", name.to_string_lossy());
         let suffix = format!(".{ext}");
-        let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return vec![];
+        };
         let mut out: Vec<(String, PathBuf)> = entries
             .flatten()
             .filter_map(|e| {
@@ -81,7 +93,10 @@ impl Store {
 
     /// The data files' records (empty when there are none or the file cannot be read).
     pub fn data_records(&self) -> DataRecords {
-        std::fs::read_to_string(self.root.join(DATA_RECORDS)).ok().and_then(|t| toml::from_str(&t).ok()).unwrap_or_default()
+        std::fs::read_to_string(self.root.join(DATA_RECORDS))
+            .ok()
+            .and_then(|t| toml::from_str(&t).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -94,7 +109,11 @@ pub fn valid_hash(h: &str) -> bool {
 /// source-language text, named by where it is (`case[nhs-wannacry].summary: …`). Texts given
 /// once for every language count as source text. Also says whether the file holds any text in
 /// another language (whether it is translated at all).
-pub fn data_source_text(contents: &DataContents, source: &str, languages: &[String]) -> (String, bool) {
+pub fn data_source_text(
+    contents: &DataContents,
+    source: &str,
+    languages: &[String],
+) -> (String, bool) {
     let value = match contents {
         DataContents::Cases(v) => serde_json::to_value(v).map(|v| ("case", v)),
         DataContents::Categories(v) => serde_json::to_value(v).map(|v| ("category", v)),
@@ -110,13 +129,31 @@ pub fn data_source_text(contents: &DataContents, source: &str, languages: &[Stri
     (out, translated)
 }
 
-fn walk(v: &serde_json::Value, path: &str, source: &str, languages: &[String], out: &mut String, translated: &mut bool) {
+fn walk(
+    v: &serde_json::Value,
+    path: &str,
+    source: &str,
+    languages: &[String],
+    out: &mut String,
+    translated: &mut bool,
+) {
     use serde_json::Value;
     match v {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let key = item.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| i.to_string());
-                walk(item, &format!("{path}[{key}]"), source, languages, out, translated);
+                let key = item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| i.to_string());
+                walk(
+                    item,
+                    &format!("{path}[{key}]"),
+                    source,
+                    languages,
+                    out,
+                    translated,
+                );
             }
         }
         Value::Object(map) => {
@@ -126,7 +163,14 @@ fn walk(v: &serde_json::Value, path: &str, source: &str, languages: &[String], o
                 } else if languages.iter().any(|l| l == k) {
                     *translated |= has_text(child);
                 } else {
-                    walk(child, &format!("{path}.{k}"), source, languages, out, translated);
+                    walk(
+                        child,
+                        &format!("{path}.{k}"),
+                        source,
+                        languages,
+                        out,
+                        translated,
+                    );
                 }
             }
         }
@@ -172,7 +216,11 @@ fn has_text(v: &serde_json::Value) -> bool {
 /// line is added just before the closing fence. Every other byte is kept as it was, the file's
 /// line endings and byte-order mark included.
 pub fn set_source_hash(raw: &str, hash: &str) -> Result<String, String> {
-    let bom = if raw.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let bom = if raw.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let text = &raw[bom..];
     // Lines with their endings; files with only CR line endings are split on CR.
     let sep = if text.contains('\n') { '\n' } else { '\r' };
@@ -185,11 +233,24 @@ pub fn set_source_hash(raw: &str, hash: &str) -> Result<String, String> {
         _ => return Err("the file does not start with front matter (a +++ or --- line)".into()),
     };
     let fence = if yaml { "---" } else { "+++" };
-    let close = lines.iter().skip(1).position(|l| content(l).trim_end() == fence).map(|i| i + 1).ok_or_else(|| format!("the front matter opened with `{fence}` is never closed"))?;
-    let new_line = if yaml { format!("source_hash: \"{hash}\"") } else { format!("source_hash = \"{hash}\"") };
+    let close = lines
+        .iter()
+        .skip(1)
+        .position(|l| content(l).trim_end() == fence)
+        .map(|i| i + 1)
+        .ok_or_else(|| format!("the front matter opened with `{fence}` is never closed"))?;
+    let new_line = if yaml {
+        format!("source_hash: \"{hash}\"")
+    } else {
+        format!("source_hash = \"{hash}\"")
+    };
     let is_key = |l: &str| {
         let l = content(l);
-        let rest = if yaml { l.strip_prefix("source_hash") } else { l.trim_start().strip_prefix("source_hash") };
+        let rest = if yaml {
+            l.strip_prefix("source_hash")
+        } else {
+            l.trim_start().strip_prefix("source_hash")
+        };
         rest.is_some_and(|r| r.trim_start().starts_with(if yaml { ':' } else { '=' }))
     };
     let mut out = String::with_capacity(raw.len() + 40);
@@ -219,7 +280,10 @@ mod tests {
     fn adds_and_replaces_in_toml() {
         let t = "+++\ntitle = \"T\"\n+++\nbody\n";
         let a = set_source_hash(t, "0123456789abcdef").unwrap();
-        assert_eq!(a, "+++\ntitle = \"T\"\nsource_hash = \"0123456789abcdef\"\n+++\nbody\n");
+        assert_eq!(
+            a,
+            "+++\ntitle = \"T\"\nsource_hash = \"0123456789abcdef\"\n+++\nbody\n"
+        );
         let b = set_source_hash(&a, "fedcba9876543210").unwrap();
         assert_eq!(b, a.replace("0123456789abcdef", "fedcba9876543210"));
     }
@@ -229,7 +293,11 @@ mod tests {
         let t = "\u{feff}---\r\ntitle: T\r\nkey_points:\r\n  - a\r\n---\r\nbody\r\n";
         let a = set_source_hash(t, "00000000000000e1").unwrap();
         assert_eq!(a, "\u{feff}---\r\ntitle: T\r\nkey_points:\r\n  - a\r\nsource_hash: \"00000000000000e1\"\r\n---\r\nbody\r\n");
-        let b = set_source_hash("---\nsource_hash: old # note\ntitle: T\n---\n", "00000000000000e1").unwrap();
+        let b = set_source_hash(
+            "---\nsource_hash: old # note\ntitle: T\n---\n",
+            "00000000000000e1",
+        )
+        .unwrap();
         assert_eq!(b, "---\nsource_hash: \"00000000000000e1\"\ntitle: T\n---\n");
     }
 
@@ -243,9 +311,18 @@ mod tests {
     #[test]
     fn data_text_lists_source_strings() {
         let t = "[[term]]\nid = \"ransomware\"\nja = { term = \"ランサムウェア\", definition = \"定義\" }\nen = { term = \"ransomware\", definition = \"def\" }\n";
-        let f = crate::load::data::parse(Path::new("g.glossary.toml"), t.into(), crate::load::data::DataKind::Glossary, "toml").unwrap();
+        let f = crate::load::data::parse(
+            Path::new("g.glossary.toml"),
+            t.into(),
+            crate::load::data::DataKind::Glossary,
+            "toml",
+        )
+        .unwrap();
         let (text, translated) = data_source_text(&f.contents, "ja", &["ja".into(), "en".into()]);
         assert!(translated);
-        assert_eq!(text, "term[ransomware].ja.definition: 定義\nterm[ransomware].ja.term: ランサムウェア\n");
+        assert_eq!(
+            text,
+            "term[ransomware].ja.definition: 定義\nterm[ransomware].ja.term: ランサムウェア\n"
+        );
     }
 }

@@ -30,10 +30,19 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     let out = a.output.unwrap_or_else(|| default_out(&root));
     let target = crate::write::check_target(&root, &out)?;
     let start = std::time::Instant::now();
-    let opts = Options { drafts: a.drafts, base_path: a.base_path };
+    let opts = Options {
+        drafts: a.drafts,
+        base_path: a.base_path,
+    };
     let summary = |pages: &std::collections::BTreeMap<String, usize>, n: usize| {
         let per: Vec<String> = pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
-        format!("built {} pages ({}), {n} files into {} in {} ms", pages.values().sum::<usize>(), per.join(", "), out.display(), start.elapsed().as_millis())
+        format!(
+            "built {} pages ({}), {n} files into {} in {} ms",
+            pages.values().sum::<usize>(),
+            per.join(", "),
+            out.display(),
+            start.elapsed().as_millis()
+        )
     };
     if a.pdf {
         // The PDF run needs the rendered site in memory.

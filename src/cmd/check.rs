@@ -37,7 +37,10 @@ pub struct Args {
 pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     let root = dir_or_cwd(a.dir);
     if !root.is_dir() {
-        return Err(crate::Error::Usage(format!("{} is not a folder", root.display())));
+        return Err(crate::Error::Usage(format!(
+            "{} is not a folder",
+            root.display()
+        )));
     }
     if !root.join("kyozai.toml").is_file() {
         return Err(crate::Error::Usage(format!("{} is not a course folder: it has no kyozai.toml (create a course with `kyozai new DIR`)", root.display())));

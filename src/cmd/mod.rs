@@ -13,7 +13,12 @@ use clap::{Parser, Subcommand};
 
 /// kyozai builds bilingual training courses into static sites.
 #[derive(Debug, Parser)]
-#[command(name = "kyozai", version, about = "A static site generator for bilingual training courses", disable_help_subcommand = true)]
+#[command(
+    name = "kyozai",
+    version,
+    about = "A static site generator for bilingual training courses",
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -93,11 +98,18 @@ pub fn print_warnings(warnings: &[crate::Diagnostic], v: Verbosity) {
     if v == Verbosity::Quiet || warnings.is_empty() {
         return;
     }
-    let shown = if v == Verbosity::Verbose { warnings.len() } else { warnings.len().min(5) };
+    let shown = if v == Verbosity::Verbose {
+        warnings.len()
+    } else {
+        warnings.len().min(5)
+    };
     for w in &warnings[..shown] {
         eprintln!("{}", w.to_string().replacen("error:", "warning:", 1));
     }
     if shown < warnings.len() {
-        eprintln!("… and {} more warnings (run with -v to see all, or `kyozai check`)", warnings.len() - shown);
+        eprintln!(
+            "… and {} more warnings (run with -v to see all, or `kyozai check`)",
+            warnings.len() - shown
+        );
     }
 }

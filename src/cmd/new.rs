@@ -18,21 +18,55 @@ pub const FILES: &[(&str, &str)] = &[
     ("kyozai.toml", include_str!("scaffold/kyozai.toml")),
     ("content/_index.ja.md", include_str!("scaffold/home.ja.md")),
     ("content/_index.en.md", include_str!("scaffold/home.en.md")),
-    ("content/01-basics/_index.ja.md", include_str!("scaffold/chapter.ja.md")),
-    ("content/01-basics/_index.en.md", include_str!("scaffold/chapter.en.md")),
-    ("content/01-basics/01-first.ja.md", include_str!("scaffold/first.ja.md")),
-    ("content/01-basics/01-first.en.md", include_str!("scaffold/first.en.md")),
-    ("content/01-basics/02-second.ja.md", include_str!("scaffold/second.ja.md")),
-    ("content/01-basics/02-second.en.md", include_str!("scaffold/second.en.md")),
-    ("content/data/cases.cases.toml", include_str!("scaffold/cases.cases.toml")),
-    ("content/data/categories.categories.toml", include_str!("scaffold/categories.categories.toml")),
-    ("content/data/starter.checklist.toml", include_str!("scaffold/checklist.checklist.toml")),
+    (
+        "content/01-basics/_index.ja.md",
+        include_str!("scaffold/chapter.ja.md"),
+    ),
+    (
+        "content/01-basics/_index.en.md",
+        include_str!("scaffold/chapter.en.md"),
+    ),
+    (
+        "content/01-basics/01-first.ja.md",
+        include_str!("scaffold/first.ja.md"),
+    ),
+    (
+        "content/01-basics/01-first.en.md",
+        include_str!("scaffold/first.en.md"),
+    ),
+    (
+        "content/01-basics/02-second.ja.md",
+        include_str!("scaffold/second.ja.md"),
+    ),
+    (
+        "content/01-basics/02-second.en.md",
+        include_str!("scaffold/second.en.md"),
+    ),
+    (
+        "content/data/cases.cases.toml",
+        include_str!("scaffold/cases.cases.toml"),
+    ),
+    (
+        "content/data/categories.categories.toml",
+        include_str!("scaffold/categories.categories.toml"),
+    ),
+    (
+        "content/data/starter.checklist.toml",
+        include_str!("scaffold/checklist.checklist.toml"),
+    ),
 ];
 
 /// Writes the scaffold into `dir`.
 pub fn scaffold(dir: &Path) -> Result<()> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Error::Usage(format!("{} already exists and is not empty; choose a new folder", dir.display())));
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Error::Usage(format!(
+            "{} already exists and is not empty; choose a new folder",
+            dir.display()
+        )));
     }
     for (rel, text) in FILES {
         let p = dir.join(rel);
@@ -48,7 +82,11 @@ pub fn scaffold(dir: &Path) -> Result<()> {
 pub fn run(a: Args, v: Verbosity) -> Result<()> {
     scaffold(&a.dir)?;
     if v != Verbosity::Quiet {
-        println!("created a two-language course in {}\nnext: kyozai build {}", a.dir.display(), a.dir.display());
+        println!(
+            "created a two-language course in {}\nnext: kyozai build {}",
+            a.dir.display(),
+            a.dir.display()
+        );
     }
     Ok(())
 }

@@ -30,11 +30,22 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     let chromium = crate::pdf::find_chromium(a.chromium.as_deref())?;
     let out = a.output.unwrap_or_else(|| default_out(&root));
     let target = crate::write::check_target(&root, &out)?;
-    let built = build(&root, &Options { drafts: a.drafts, base_path: None })?;
+    let built = build(
+        &root,
+        &Options {
+            drafts: a.drafts,
+            base_path: None,
+        },
+    )?;
     let n = crate::write::write(&target, &built.output.files)?;
     print_warnings(&built.site.warnings, v);
     if v != Verbosity::Quiet {
-        println!("built {} pages, {n} files into {} in {} ms", built.output.pages.values().sum::<usize>(), out.display(), built.millis);
+        println!(
+            "built {} pages, {n} files into {} in {} ms",
+            built.output.pages.values().sum::<usize>(),
+            out.display(),
+            built.millis
+        );
     }
     let report = crate::pdf::print_site(&built, &target, &chromium, v)?;
     if v != Verbosity::Quiet {

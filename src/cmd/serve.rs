@@ -23,5 +23,12 @@ pub struct Args {
 
 /// Runs the server.
 pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
-    crate::serve::run(crate::serve::Options { root: dir_or_cwd(a.dir), bind: a.bind, port: a.port, open: a.open, drafts: true, quiet: v == Verbosity::Quiet })
+    crate::serve::run(crate::serve::Options {
+        root: dir_or_cwd(a.dir),
+        bind: a.bind,
+        port: a.port,
+        open: a.open,
+        drafts: true,
+        quiet: v == Verbosity::Quiet,
+    })
 }

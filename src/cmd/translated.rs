@@ -10,9 +10,11 @@ use crate::error::{Error, Result};
 
 /// Options of `kyozai translated`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "A translated page (NAME.en.md) gets `source_hash` in its front matter; a source page (NAME.ja.md) \
+#[command(
+    after_help = "A translated page (NAME.en.md) gets `source_hash` in its front matter; a source page (NAME.ja.md) \
 stands for all its translations; a data file records its translations in .kyozai/translated.toml. The source text is kept in \
-.kyozai/translations/ so `kyozai check` can show how it changed later: commit .kyozai/ with the course.")]
+.kyozai/translations/ so `kyozai check` can show how it changed later: commit .kyozai/ with the course."
+)]
 pub struct Args {
     /// Translated pages, source pages (meaning all their translations) or data files.
     #[arg(required = true)]
@@ -34,15 +36,25 @@ pub fn run(a: Args, v: Verbosity) -> Result<()> {
     let mut problems = Vec::new();
     for (root, config, t) in jobs {
         let done = match &t {
-            Target::Pages { source, translations } => record_pages(&root, source, translations),
+            Target::Pages {
+                source,
+                translations,
+            } => record_pages(&root, source, translations),
             Target::Data { file, kind, ext } => record_data(&root, &config, file, *kind, ext),
         };
         match done {
             Ok(list) => {
                 if v != Verbosity::Quiet {
                     for r in list {
-                        let what = if r.changed { "recorded as translated from" } else { "already recorded as translated from" };
-                        println!("{}: {what} {} (version {})", r.translation, r.source, r.hash);
+                        let what = if r.changed {
+                            "recorded as translated from"
+                        } else {
+                            "already recorded as translated from"
+                        };
+                        println!(
+                            "{}: {what} {} (version {})",
+                            r.translation, r.source, r.hash
+                        );
                     }
                 }
             }
@@ -58,6 +70,13 @@ pub fn run(a: Args, v: Verbosity) -> Result<()> {
     for d in &problems {
         eprintln!("{d}");
     }
-    eprintln!("{} not recorded", if problems.len() == 1 { "1 translation was".to_string() } else { format!("{} translations were", problems.len()) });
+    eprintln!(
+        "{} not recorded",
+        if problems.len() == 1 {
+            "1 translation was".to_string()
+        } else {
+            format!("{} translations were", problems.len())
+        }
+    );
     std::process::exit(1);
 }

@@ -51,14 +51,22 @@ impl<'de> Deserialize<'de> for CaseDate {
             !parts.is_empty()
                 && parts.len() <= 3
                 && parts[0].len() == 4
-                && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                && parts.get(1).is_none_or(|m| matches!(m.parse::<u8>(), Ok(1..=12)))
-                && parts.get(2).is_none_or(|d| matches!(d.parse::<u8>(), Ok(1..=31)))
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && parts
+                    .get(1)
+                    .is_none_or(|m| matches!(m.parse::<u8>(), Ok(1..=12)))
+                && parts
+                    .get(2)
+                    .is_none_or(|d| matches!(d.parse::<u8>(), Ok(1..=31)))
         };
         if ok {
             Ok(CaseDate(s))
         } else {
-            Err(serde::de::Error::custom(format!("`{s}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")))
+            Err(serde::de::Error::custom(format!(
+                "`{s}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
+            )))
         }
     }
 }
@@ -75,7 +83,12 @@ pub enum CauseType {
 
 impl CauseType {
     /// All kinds in display order.
-    pub const ALL: [CauseType; 4] = [CauseType::Organisational, CauseType::Human, CauseType::Technical, CauseType::Physical];
+    pub const ALL: [CauseType; 4] = [
+        CauseType::Organisational,
+        CauseType::Human,
+        CauseType::Technical,
+        CauseType::Physical,
+    ];
     /// The identifier used in data and in the browser's filters.
     pub fn id(self) -> &'static str {
         match self {
@@ -301,9 +314,18 @@ pub struct DataFile {
 impl DataFile {
     /// Position of the first occurrence of `needle` after `after` (e.g. a record's id), for
     /// diagnostics about a value inside a record.
-    pub fn locate(&self, after: Option<&str>, needle: &str, message: impl Into<String>) -> Diagnostic {
-        let start = after.and_then(|a| find_value(&self.text, a, 0)).unwrap_or(0);
-        let off = find_value(&self.text, needle, start).or_else(|| find_value(&self.text, needle, 0)).unwrap_or(start);
+    pub fn locate(
+        &self,
+        after: Option<&str>,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let start = after
+            .and_then(|a| find_value(&self.text, a, 0))
+            .unwrap_or(0);
+        let off = find_value(&self.text, needle, start)
+            .or_else(|| find_value(&self.text, needle, 0))
+            .unwrap_or(start);
         Diagnostic::at(&self.path, &self.text, off, message)
     }
 }
@@ -352,20 +374,35 @@ pub fn parse(path: &Path, text: String, kind: DataKind, ext: &str) -> Result<Dat
         }};
     }
     let contents = match kind {
-        DataKind::Cases if ext == "csv" => DataContents::Cases(crate::load::csv::read_cases(path, &text)?),
+        DataKind::Cases if ext == "csv" => {
+            DataContents::Cases(crate::load::csv::read_cases(path, &text)?)
+        }
         DataKind::Cases => DataContents::Cases(read!(CasesFile).case),
         DataKind::Categories => DataContents::Categories(read!(CategoriesFile).category),
         DataKind::Checklist => DataContents::Checklist(Box::new(read!(ChecklistData))),
         DataKind::Lists => DataContents::Lists(read!(ListsFile).list),
         DataKind::Glossary => DataContents::Glossary(read!(GlossaryFile).term),
     };
-    Ok(DataFile { path: path.to_path_buf(), text, contents })
+    Ok(DataFile {
+        path: path.to_path_buf(),
+        text,
+        contents,
+    })
 }
 
 fn unsupported(path: &Path, kind: DataKind, ext: &str) -> Diagnostic {
-    let name = DataKind::ALL.iter().find(|(_, k)| *k == kind).map(|(n, _)| *n).unwrap_or("data");
-    Diagnostic::file(path, format!("{name} files cannot be written as .{ext}"))
-        .help(if kind == DataKind::Cases { "use .toml, .yaml or .csv" } else { "use .toml or .yaml" })
+    let name = DataKind::ALL
+        .iter()
+        .find(|(_, k)| *k == kind)
+        .map(|(n, _)| *n)
+        .unwrap_or("data");
+    Diagnostic::file(path, format!("{name} files cannot be written as .{ext}")).help(
+        if kind == DataKind::Cases {
+            "use .toml, .yaml or .csv"
+        } else {
+            "use .toml or .yaml"
+        },
+    )
 }
 
 #[cfg(test)]
@@ -379,7 +416,10 @@ mod tests {
             d: CaseDate,
         }
         assert_eq!(toml::from_str::<W>("d = 2017").unwrap().d.0, "2017");
-        assert_eq!(toml::from_str::<W>("d = \"2017-05\"").unwrap().d.0, "2017-05");
+        assert_eq!(
+            toml::from_str::<W>("d = \"2017-05\"").unwrap().d.0,
+            "2017-05"
+        );
         assert!(toml::from_str::<W>("d = \"2017-13\"").is_err());
         assert!(toml::from_str::<W>("d = \"May 2017\"").is_err());
     }

@@ -65,30 +65,51 @@ pub fn split<'a>(rel: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         pos += line.len();
     }
     let Some((end, body_offset)) = close else {
-        return Err(Diagnostic::at(rel, text, 0, format!("front matter opened with `{fence}` is never closed"))
-            .help(format!("add a line with only `{fence}` after the last front matter field")));
+        return Err(Diagnostic::at(
+            rel,
+            text,
+            0,
+            format!("front matter opened with `{fence}` is never closed"),
+        )
+        .help(format!(
+            "add a line with only `{fence}` after the last front matter field"
+        )));
     };
     let inner = &text[start.min(end)..end];
     let front: FrontMatter = if fence == "+++" {
         crate::text::toml_from_str(rel, text, start, inner, &[])?
     } else {
         if inner.trim().is_empty() {
-            return Err(Diagnostic::at(rel, text, 0, "missing field `title`").help("add `title: …`"));
+            return Err(
+                Diagnostic::at(rel, text, 0, "missing field `title`").help("add `title: …`")
+            );
         }
         crate::text::yaml_from_str(rel, text, start, inner)?
     };
     if front.title.trim().is_empty() {
         let off = text[..end].find("title").unwrap_or(start);
-        return Err(Diagnostic::at(rel, text, off, "the title is empty").help("write the page title"));
+        return Err(
+            Diagnostic::at(rel, text, off, "the title is empty").help("write the page title")
+        );
     }
     if let Some(slug) = &front.slug {
-        if slug.is_empty() || slug.contains(['/', '\\', '?', '#', ' ']) || slug == "." || slug == ".." {
+        if slug.is_empty()
+            || slug.contains(['/', '\\', '?', '#', ' '])
+            || slug == "."
+            || slug == ".."
+        {
             let off = text[..end].find("slug").unwrap_or(start);
-            return Err(Diagnostic::at(rel, text, off, format!("`{slug}` is not a valid slug"))
-                .help("use letters, digits and dashes, e.g. slug = \"vendors\""));
+            return Err(
+                Diagnostic::at(rel, text, off, format!("`{slug}` is not a valid slug"))
+                    .help("use letters, digits and dashes, e.g. slug = \"vendors\""),
+            );
         }
     }
-    Ok(Split { front, body: &text[body_offset..], body_offset })
+    Ok(Split {
+        front,
+        body: &text[body_offset..],
+        body_offset,
+    })
 }
 
 #[cfg(test)]
@@ -107,7 +128,10 @@ mod tests {
         assert_eq!(s.body, "body");
         let s = split(p(), "---\ntitle: T\nkey_points: [a, b]\n---\nbody\n").unwrap();
         assert_eq!(s.front.key_points, ["a", "b"]);
-        assert_eq!(s.body_offset, "---\ntitle: T\nkey_points: [a, b]\n---\n".len());
+        assert_eq!(
+            s.body_offset,
+            "---\ntitle: T\nkey_points: [a, b]\n---\n".len()
+        );
     }
 
     #[test]

@@ -61,8 +61,19 @@ pub struct Loaded {
 }
 
 enum Entry {
-    Md { rel: PathBuf, abs: PathBuf, dir: PathBuf, stem: String, lang: String },
-    Data { rel: PathBuf, abs: PathBuf, kind: DataKind, ext: String },
+    Md {
+        rel: PathBuf,
+        abs: PathBuf,
+        dir: PathBuf,
+        stem: String,
+        lang: String,
+    },
+    Data {
+        rel: PathBuf,
+        abs: PathBuf,
+        kind: DataKind,
+        ext: String,
+    },
     Asset(Asset),
 }
 
@@ -81,19 +92,33 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
     check_theme_name(root, &config.theme)?;
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(Diagnostic::file("content", format!("no content/ folder in {}", root.display()))
-            .help("create content/ with an _index.<lang>.md for the course home")
-            .into());
+        return Err(Diagnostic::file(
+            "content",
+            format!("no content/ folder in {}", root.display()),
+        )
+        .help("create content/ with an _index.<lang>.md for the course home")
+        .into());
     }
     let mut diags = Diagnostics::default();
     let mut entries = Vec::new();
-    let canon_root = root.canonicalize().map_err(|e| Error::io("read", root, e))?;
-    for item in WalkDir::new(&content).follow_links(false).sort_by_file_name() {
+    let canon_root = root
+        .canonicalize()
+        .map_err(|e| Error::io("read", root, e))?;
+    for item in WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let item = match item {
             Ok(i) => i,
             Err(e) => {
-                let p = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| PathBuf::from("content"));
-                diags.push(Diagnostic::file(p, format!("cannot read: {e}")).help("check the file's permissions"));
+                let p = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                diags.push(
+                    Diagnostic::file(p, format!("cannot read: {e}"))
+                        .help("check the file's permissions"),
+                );
                 continue;
             }
         };
@@ -108,11 +133,23 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             match abs.canonicalize() {
                 Ok(t) if t.starts_with(&canon_root) && t.is_file() => {}
                 Ok(t) if t.starts_with(&canon_root) => {
-                    diags.push(Diagnostic::file(&rel, "a link to a folder inside content/ is not followed").help("move the folder instead of linking it"));
+                    diags.push(
+                        Diagnostic::file(
+                            &rel,
+                            "a link to a folder inside content/ is not followed",
+                        )
+                        .help("move the folder instead of linking it"),
+                    );
                     continue;
                 }
                 _ => {
-                    diags.push(Diagnostic::file(&rel, "this link points outside the course folder (or nowhere)").help("copy the file into the course instead of linking to it"));
+                    diags.push(
+                        Diagnostic::file(
+                            &rel,
+                            "this link points outside the course folder (or nowhere)",
+                        )
+                        .help("copy the file into the course instead of linking to it"),
+                    );
                     continue;
                 }
             }
@@ -125,7 +162,8 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             Err(d) => diags.push(d),
         }
     }
-    let results: Vec<std::result::Result<Parsed, Diagnostic>> = entries.into_par_iter().map(read_entry).collect();
+    let results: Vec<std::result::Result<Parsed, Diagnostic>> =
+        entries.into_par_iter().map(read_entry).collect();
     let mut pages = Vec::new();
     let mut data = Vec::new();
     let mut assets = Vec::new();
@@ -137,7 +175,16 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             Err(d) => diags.push(d),
         }
     }
-    Ok((Loaded { root: root.to_path_buf(), config, pages, data, assets }, diags.0))
+    Ok((
+        Loaded {
+            root: root.to_path_buf(),
+            config,
+            pages,
+            data,
+            assets,
+        },
+        diags.0,
+    ))
 }
 
 /// The theme is a folder of the course's `themes/`: its name may not lead anywhere else.
@@ -146,52 +193,107 @@ fn check_theme_name(root: &Path, name: &str) -> Result<()> {
     if plain {
         return Ok(());
     }
-    let text = std::fs::read(root.join("kyozai.toml")).ok().and_then(|b| crate::text::decode(Path::new("kyozai.toml"), &b).ok()).unwrap_or_default();
+    let text = std::fs::read(root.join("kyozai.toml"))
+        .ok()
+        .and_then(|b| crate::text::decode(Path::new("kyozai.toml"), &b).ok())
+        .unwrap_or_default();
     let off = text.find("theme").unwrap_or(0);
-    Err(Diagnostic::at("kyozai.toml", &text, off, format!("`{name}` is not a theme name: themes are folders in themes/"))
-        .help("write the folder's name only, e.g. theme = \"default\" for themes/default/")
-        .into())
+    Err(Diagnostic::at(
+        "kyozai.toml",
+        &text,
+        off,
+        format!("`{name}` is not a theme name: themes are folders in themes/"),
+    )
+    .help("write the folder's name only, e.g. theme = \"default\" for themes/default/")
+    .into())
 }
 
 fn rel_to(root: &Path, p: &Path) -> PathBuf {
-    p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+    p.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Editor droppings and hidden files that are never content.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp") || name.ends_with(".tmp") || name == "Thumbs.db"
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "Thumbs.db"
 }
 
-fn classify(config: &Config, content: &Path, abs: &Path, rel: &Path) -> std::result::Result<Option<Entry>, Diagnostic> {
-    let name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+fn classify(
+    config: &Config,
+    content: &Path,
+    abs: &Path,
+    rel: &Path,
+) -> std::result::Result<Option<Entry>, Diagnostic> {
+    let name = abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let in_content = abs.strip_prefix(content).unwrap_or(abs).to_path_buf();
-    let dir = in_content.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = in_content
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let parts: Vec<&str> = name.split('.').collect();
     let ext = parts.last().copied().unwrap_or("").to_ascii_lowercase();
     if ext == "md" || ext == "markdown" {
         if parts.len() < 3 || !config.languages.iter().any(|l| l == parts[parts.len() - 2]) {
             let langs = config.languages.join(", ");
             let stem = parts.first().copied().unwrap_or("page");
-            return Err(Diagnostic::file(rel, format!("`{name}` does not say its language"))
-                .help(format!("name it NAME.LANG.md with LANG one of {langs}, e.g. {stem}.{}.md", config.source_language)));
+            return Err(
+                Diagnostic::file(rel, format!("`{name}` does not say its language")).help(format!(
+                    "name it NAME.LANG.md with LANG one of {langs}, e.g. {stem}.{}.md",
+                    config.source_language
+                )),
+            );
         }
         let lang = parts[parts.len() - 2].to_string();
         let stem = parts[..parts.len() - 2].join(".");
-        return Ok(Some(Entry::Md { rel: rel.into(), abs: abs.into(), dir, stem, lang }));
+        return Ok(Some(Entry::Md {
+            rel: rel.into(),
+            abs: abs.into(),
+            dir,
+            stem,
+            lang,
+        }));
     }
     if matches!(ext.as_str(), "toml" | "yaml" | "yml" | "csv") {
-        let kind_name = if parts.len() >= 3 { parts[parts.len() - 2] } else { "" };
+        let kind_name = if parts.len() >= 3 {
+            parts[parts.len() - 2]
+        } else {
+            ""
+        };
         let Some((_, kind)) = DataKind::ALL.iter().find(|(n, _)| *n == kind_name) else {
             let kinds: Vec<&str> = DataKind::ALL.iter().map(|(n, _)| *n).collect();
             let help = match crate::error::suggest(kind_name, kinds.iter().copied()) {
                 Some(s) if !kind_name.is_empty() => format!("did you mean `.{s}.{ext}`?"),
-                _ => format!("name data files NAME.KIND.{ext} with KIND one of {}", kinds.join(", ")),
+                _ => format!(
+                    "name data files NAME.KIND.{ext} with KIND one of {}",
+                    kinds.join(", ")
+                ),
             };
-            return Err(Diagnostic::file(rel, format!("`{name}` is not a known kind of data file")).help(help));
+            return Err(Diagnostic::file(
+                rel,
+                format!("`{name}` is not a known kind of data file"),
+            )
+            .help(help));
         };
-        return Ok(Some(Entry::Data { rel: rel.into(), abs: abs.into(), kind: *kind, ext }));
+        return Ok(Some(Entry::Data {
+            rel: rel.into(),
+            abs: abs.into(),
+            kind: *kind,
+            ext,
+        }));
     }
-    Ok(Some(Entry::Asset(Asset { rel: in_content, abs: abs.into() })))
+    Ok(Some(Entry::Asset(Asset {
+        rel: in_content,
+        abs: abs.into(),
+    })))
 }
 
 enum Parsed {
@@ -201,12 +303,22 @@ enum Parsed {
 }
 
 fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> {
-    let meta = std::fs::metadata(abs).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(abs).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
     if meta.len() > MAX_TEXT_BYTES {
-        return Err(Diagnostic::file(rel, format!("the file is {} MB; text files larger than {} MB are refused", meta.len() / 1_000_000, MAX_TEXT_BYTES / 1024 / 1024))
-            .help("split it into several pages or data files"));
+        return Err(Diagnostic::file(
+            rel,
+            format!(
+                "the file is {} MB; text files larger than {} MB are refused",
+                meta.len() / 1_000_000,
+                MAX_TEXT_BYTES / 1024 / 1024
+            ),
+        )
+        .help("split it into several pages or data files"));
     }
-    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")).help("check the file's permissions"))?;
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::file(rel, format!("cannot read: {e}")).help("check the file's permissions")
+    })?;
     // The common case (plain UTF-8, LF line endings) keeps the bytes without a copy.
     if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&b'\r') && !bytes.contains(&0) {
         return match String::from_utf8(bytes) {
@@ -219,14 +331,35 @@ fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> 
 
 fn read_entry(e: Entry) -> std::result::Result<Parsed, Diagnostic> {
     match e {
-        Entry::Md { rel, abs, dir, stem, lang } => {
+        Entry::Md {
+            rel,
+            abs,
+            dir,
+            stem,
+            lang,
+        } => {
             let text = read_text(&rel, &abs)?;
             let split = frontmatter::split(&rel, &text)?;
             let (front, body_offset) = (split.front, split.body_offset);
-            let doc = crate::markdown::parse::parse(&rel, &text, body_offset, &text[body_offset..])?;
-            Ok(Parsed::Md(Box::new(MdFile { rel, dir, stem, lang, text, front, doc, body_offset })))
+            let doc =
+                crate::markdown::parse::parse(&rel, &text, body_offset, &text[body_offset..])?;
+            Ok(Parsed::Md(Box::new(MdFile {
+                rel,
+                dir,
+                stem,
+                lang,
+                text,
+                front,
+                doc,
+                body_offset,
+            })))
         }
-        Entry::Data { rel, abs, kind, ext } => {
+        Entry::Data {
+            rel,
+            abs,
+            kind,
+            ext,
+        } => {
             let text = read_text(&rel, &abs)?;
             Ok(Parsed::Data(data::parse(&rel, text, kind, &ext)?))
         }
@@ -235,7 +368,11 @@ fn read_entry(e: Entry) -> std::result::Result<Parsed, Diagnostic> {
 }
 
 /// Reads one Markdown file of the course again (for live reload), as [`load`] would.
-pub fn read_markdown(root: &Path, config: &Config, rel: &Path) -> std::result::Result<MdFile, Diagnostic> {
+pub fn read_markdown(
+    root: &Path,
+    config: &Config,
+    rel: &Path,
+) -> std::result::Result<MdFile, Diagnostic> {
     let content = root.join("content");
     let abs = root.join(rel);
     match classify(config, &content, &abs, rel)? {

@@ -28,7 +28,14 @@ impl Terms {
         let mut owner = Vec::new();
         let mut entries = Vec::new();
         for (i, t) in site.data.glossary.iter().enumerate() {
-            let Some(tt) = t.value.langs.get(lang).or_else(|| t.value.langs.get(site.source_lang())) else { continue };
+            let Some(tt) = t
+                .value
+                .langs
+                .get(lang)
+                .or_else(|| t.value.langs.get(site.source_lang()))
+            else {
+                continue;
+            };
             entries.push((t.value.id.clone(), tt.term.clone(), tt.definition.clone()));
             for s in std::iter::once(&tt.term).chain(tt.aliases.iter()) {
                 if s.chars().count() >= 2 {
@@ -37,11 +44,23 @@ impl Terms {
                 }
             }
         }
-        let exact = patterns.iter().map(|p: &String| p.chars().any(|c| c.is_ascii_uppercase()).then(|| p.clone())).collect();
+        let exact = patterns
+            .iter()
+            .map(|p: &String| p.chars().any(|c| c.is_ascii_uppercase()).then(|| p.clone()))
+            .collect();
         let matcher = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).ascii_case_insensitive(true).build(&patterns).expect("glossary patterns build")
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(&patterns)
+                .expect("glossary patterns build")
         });
-        Terms { matcher, owner, exact, entries }
+        Terms {
+            matcher,
+            owner,
+            exact,
+            entries,
+        }
     }
 
     /// Every term in display order, as (id, term, definition).
@@ -61,7 +80,11 @@ pub struct Marker<'a> {
 impl<'a> Marker<'a> {
     /// A fresh marker for one page.
     pub fn new(terms: &'a Terms) -> Marker<'a> {
-        Marker { terms, seen: HashSet::new(), enabled: true }
+        Marker {
+            terms,
+            seen: HashSet::new(),
+            enabled: true,
+        }
     }
 
     /// Pushes `text` as events, with the first use of each term marked.
@@ -73,23 +96,36 @@ impl<'a> Marker<'a> {
         let mut last = 0;
         for hit in m.find_iter(text.as_ref()) {
             let idx = self.terms.owner[hit.pattern().as_usize()];
-            let as_written = self.terms.exact[hit.pattern().as_usize()].as_deref().is_none_or(|p| p == &text[hit.start()..hit.end()]);
-            if self.seen.contains(&idx) || !as_written || !word_bounded(text, hit.start(), hit.end()) {
+            let as_written = self.terms.exact[hit.pattern().as_usize()]
+                .as_deref()
+                .is_none_or(|p| p == &text[hit.start()..hit.end()]);
+            if self.seen.contains(&idx)
+                || !as_written
+                || !word_bounded(text, hit.start(), hit.end())
+            {
                 continue;
             }
             self.seen.insert(idx);
             if hit.start() > last {
-                events.push(Event::Text(CowStr::from(text[last..hit.start()].to_string())));
+                events.push(Event::Text(CowStr::from(
+                    text[last..hit.start()].to_string(),
+                )));
             }
             let t = &ctx.site.data.glossary[idx].value;
-            let entry = t.langs.get(ctx.lang).or_else(|| t.langs.get(ctx.site.source_lang()));
+            let entry = t
+                .langs
+                .get(ctx.lang)
+                .or_else(|| t.langs.get(ctx.site.source_lang()));
             let def = entry.map(|e| e.definition.as_str()).unwrap_or("");
             let mut html = String::with_capacity(200);
             html.push_str("<span class=\"term\"><a class=\"term-link\" href=\"");
             html.push_str(&ctx.url(&format!("{}/glossary/index.html#term-{}", ctx.lang, t.id)));
             html.push_str(&format!("\" aria-describedby=\"tip-{}\">", t.id));
             push_escaped(&mut html, &text[hit.start()..hit.end()]);
-            html.push_str(&format!("</a><span class=\"term-tip\" role=\"tooltip\" id=\"tip-{}\">", t.id));
+            html.push_str(&format!(
+                "</a><span class=\"term-tip\" role=\"tooltip\" id=\"tip-{}\">",
+                t.id
+            ));
             push_escaped(&mut html, def);
             html.push_str("</span></span>");
             events.push(Event::InlineHtml(CowStr::from(html)));

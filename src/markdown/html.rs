@@ -54,9 +54,13 @@ pub struct Rendered {
 
 /// Renders `doc` into HTML.
 pub fn render(ctx: &Ctx, doc: &Doc, marker: &mut Marker) -> Rendered {
-    let mut out = Rendered { html: String::with_capacity(4096), chunks: vec![Chunk::default()] };
+    let mut out = Rendered {
+        html: String::with_capacity(4096),
+        chunks: vec![Chunk::default()],
+    };
     render_into(ctx, doc, marker, &mut out);
-    out.chunks.retain(|c| !c.text.trim().is_empty() || c.heading.is_some());
+    out.chunks
+        .retain(|c| !c.text.trim().is_empty() || c.heading.is_some());
     out
 }
 
@@ -88,7 +92,11 @@ pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered
                     Event::Start(Tag::Heading { level, id, .. }) => {
                         in_heading = true;
                         if *level as u8 >= 2 {
-                            out.chunks.push(Chunk { anchor: id.as_ref().map(|s| s.to_string()), heading: Some(String::new()), text: String::new() });
+                            out.chunks.push(Chunk {
+                                anchor: id.as_ref().map(|s| s.to_string()),
+                                heading: Some(String::new()),
+                                text: String::new(),
+                            });
                         }
                         events.push(ev.clone());
                     }
@@ -96,7 +104,9 @@ pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered
                         in_heading = false;
                         events.push(ev.clone());
                     }
-                    Event::Start(Tag::Link { dest_url, title, .. }) => {
+                    Event::Start(Tag::Link {
+                        dest_url, title, ..
+                    }) => {
                         in_link += 1;
                         let (href, class) = link_href(ctx, dest_url);
                         let mut a = format!("<a href=\"{}\"", escape_html(&href));
@@ -113,9 +123,19 @@ pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered
                         in_link = in_link.saturating_sub(1);
                         events.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
                     }
-                    Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => {
                         let (src, _) = link_href(ctx, dest_url);
-                        events.push(Event::Start(Tag::Image { link_type: *link_type, dest_url: CowStr::from(src), title: title.clone(), id: id.clone() }));
+                        events.push(Event::Start(Tag::Image {
+                            link_type: *link_type,
+                            dest_url: CowStr::from(src),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
                     }
                     Event::Start(Tag::CodeBlock(_)) => {
                         in_code = true;
@@ -149,7 +169,12 @@ pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered
                         collect(out, " ", in_heading);
                         events.push(ev.clone());
                     }
-                    Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                    Event::End(
+                        TagEnd::Paragraph
+                        | TagEnd::Item
+                        | TagEnd::TableCell
+                        | TagEnd::BlockQuote(_),
+                    ) => {
                         collect(out, " ", false);
                         events.push(ev.clone());
                     }
@@ -193,8 +218,14 @@ pub fn link_href(ctx: &Ctx, dest: &str) -> (String, Option<&'static str>) {
             (u, None)
         }
         Ok(Target::Anchor(a)) => (format!("#{a}"), None),
-        Ok(Target::Asset(p)) => (ctx.url(&format!("media/{}", p.to_string_lossy().replace('\\', "/"))), None),
-        Ok(Target::Term(id)) => (ctx.url(&format!("{}/glossary/index.html#term-{id}", ctx.lang)), Some("term-link")),
+        Ok(Target::Asset(p)) => (
+            ctx.url(&format!("media/{}", p.to_string_lossy().replace('\\', "/"))),
+            None,
+        ),
+        Ok(Target::Term(id)) => (
+            ctx.url(&format!("{}/glossary/index.html#term-{id}", ctx.lang)),
+            Some("term-link"),
+        ),
         // Checked at load; unreachable in a built site, but never panic.
         Err(_) => (dest.to_string(), None),
     }
@@ -206,7 +237,12 @@ fn figure(ctx: &Ctx, pieces: &[Piece]) -> Option<(String, usize)> {
         Some(Piece::Event(e)) => Some(e),
         _ => None,
     };
-    let Some(Event::Start(Tag::Image { dest_url, title, .. })) = ev(1) else { return None };
+    let Some(Event::Start(Tag::Image {
+        dest_url, title, ..
+    })) = ev(1)
+    else {
+        return None;
+    };
     let mut alt = String::new();
     let mut j = 2;
     loop {

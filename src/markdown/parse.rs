@@ -85,7 +85,11 @@ struct ChecklistRef {
 /// A directive found in the page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Directive {
-    Callout { kind: Callout, title: Option<String>, body: Doc },
+    Callout {
+        kind: Callout,
+        title: Option<String>,
+        body: Doc,
+    },
     Cases(CasesArgs),
     Checklist(String),
     Matrix(String),
@@ -95,7 +99,18 @@ pub enum Directive {
 }
 
 /// Every directive name, for error messages.
-pub const DIRECTIVES: &[&str] = &["point", "note", "warning", "key-message", "cases", "checklist", "matrix", "groups", "list", "flow"];
+pub const DIRECTIVES: &[&str] = &[
+    "point",
+    "note",
+    "warning",
+    "key-message",
+    "cases",
+    "checklist",
+    "matrix",
+    "groups",
+    "list",
+    "flow",
+];
 
 /// A piece of a parsed page: a Markdown event, or a directive to expand when rendering.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,13 +169,22 @@ pub fn parse(rel: &Path, full: &str, base: usize, body: &str) -> Result<Doc, Dia
     parse_inner(rel, full, base, body, &mut ids, 0)
 }
 
-fn parse_inner(rel: &Path, full: &str, base: usize, body: &str, ids: &mut Vec<String>, depth: usize) -> Result<Doc, Diagnostic> {
+fn parse_inner(
+    rel: &Path,
+    full: &str,
+    base: usize,
+    body: &str,
+    ids: &mut Vec<String>,
+    depth: usize,
+) -> Result<Doc, Diagnostic> {
     let pos_of = |off: usize| {
         let (line, column) = line_col(full, base + off);
         Pos { line, column }
     };
     let mut doc = Doc::default();
-    let mut iter = Parser::new_ext(body, options()).into_offset_iter().peekable();
+    let mut iter = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .peekable();
     let mut heading: Option<(usize, HeadingLevel)> = None; // index of its Start event in pieces
     let mut heading_text = String::new();
     let mut image: Option<usize> = None; // index into links of the open image
@@ -193,20 +217,54 @@ fn parse_inner(rel: &Path, full: &str, base: usize, body: &str, ids: &mut Vec<St
             Event::Text(t) | Event::Code(t) if heading.is_some() => heading_text.push_str(t),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start, level)) = heading.take() {
-                    if let Some(Piece::Event(Event::Start(Tag::Heading { id, classes, attrs, .. }))) = doc.pieces.get(start).cloned() {
-                        let wanted = id.map(|s| s.to_string()).unwrap_or_else(|| github_slug(&heading_text));
-                        let unique = unique_id(ids, if wanted.is_empty() { "section".into() } else { wanted });
-                        doc.pieces[start] = Piece::Event(Event::Start(Tag::Heading { level, id: Some(CowStr::from(unique.clone())), classes, attrs }));
-                        doc.headings.push(Heading { level: level as u8, id: unique, text: heading_text.trim().to_string() });
+                    if let Some(Piece::Event(Event::Start(Tag::Heading {
+                        id,
+                        classes,
+                        attrs,
+                        ..
+                    }))) = doc.pieces.get(start).cloned()
+                    {
+                        let wanted = id
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| github_slug(&heading_text));
+                        let unique = unique_id(
+                            ids,
+                            if wanted.is_empty() {
+                                "section".into()
+                            } else {
+                                wanted
+                            },
+                        );
+                        doc.pieces[start] = Piece::Event(Event::Start(Tag::Heading {
+                            level,
+                            id: Some(CowStr::from(unique.clone())),
+                            classes,
+                            attrs,
+                        }));
+                        doc.headings.push(Heading {
+                            level: level as u8,
+                            id: unique,
+                            text: heading_text.trim().to_string(),
+                        });
                     }
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                doc.links.push(LinkRef { dest: dest_url.to_string(), pos: pos_of(range.start), image: false, alt: String::new() });
+                doc.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    pos: pos_of(range.start),
+                    image: false,
+                    alt: String::new(),
+                });
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image = Some(doc.links.len());
-                doc.links.push(LinkRef { dest: dest_url.to_string(), pos: pos_of(range.start), image: true, alt: String::new() });
+                doc.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    pos: pos_of(range.start),
+                    image: true,
+                    alt: String::new(),
+                });
             }
             Event::Text(t) | Event::Code(t) if image.is_some() => {
                 if let Some(l) = image.and_then(|i| doc.links.get_mut(i)) {
@@ -237,7 +295,16 @@ fn is_directive(info: &str) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn directive(rel: &Path, full: &str, body_base: usize, info: &str, body: &str, pos: Pos, ids: &mut Vec<String>, depth: usize) -> Result<Directive, Diagnostic> {
+fn directive(
+    rel: &Path,
+    full: &str,
+    body_base: usize,
+    info: &str,
+    body: &str,
+    pos: Pos,
+    ids: &mut Vec<String>,
+    depth: usize,
+) -> Result<Directive, Diagnostic> {
     let close = info.find('}').unwrap_or(info.len());
     let name = info[1..close].trim();
     let rest = info[close + 1..].trim();
@@ -251,26 +318,51 @@ fn directive(rel: &Path, full: &str, body_base: usize, info: &str, body: &str, p
     };
     if let Some(kind) = callout {
         if depth > 8 {
-            return Err(at("callouts are nested more than 8 deep".into()).help("flatten the nesting"));
+            return Err(
+                at("callouts are nested more than 8 deep".into()).help("flatten the nesting")
+            );
         }
         let inner = parse_inner(rel, full, body_base, body, ids, depth + 1)?;
         let title = (!rest.is_empty()).then(|| rest.to_string());
-        return Ok(Directive::Callout { kind, title, body: inner });
+        return Ok(Directive::Callout {
+            kind,
+            title,
+            body: inner,
+        });
     }
     if !DIRECTIVES.contains(&name) {
         let help = match crate::error::suggest(name, DIRECTIVES.iter().copied()) {
-            Some(s) => format!("did you mean `{{{s}}}`? known directives: {}", DIRECTIVES.join(", ")),
+            Some(s) => format!(
+                "did you mean `{{{s}}}`? known directives: {}",
+                DIRECTIVES.join(", ")
+            ),
             None => format!("known directives: {}", DIRECTIVES.join(", ")),
         };
         return Err(at(format!("unknown directive `{{{name}}}`")).help(help));
     }
     if !rest.is_empty() {
-        return Err(at(format!("`{{{name}}}` takes its options in the block, not after the name")).help(format!("write the options on lines inside the block, e.g. {}", example(name))));
+        return Err(at(format!(
+            "`{{{name}}}` takes its options in the block, not after the name"
+        ))
+        .help(format!(
+            "write the options on lines inside the block, e.g. {}",
+            example(name)
+        )));
     }
-    fn args<T: serde::de::DeserializeOwned>(rel: &Path, full: &str, base: usize, body: &str, name: &str) -> Result<T, Diagnostic> {
+    fn args<T: serde::de::DeserializeOwned>(
+        rel: &Path,
+        full: &str,
+        base: usize,
+        body: &str,
+        name: &str,
+    ) -> Result<T, Diagnostic> {
         crate::text::toml_from_str(rel, full, base, body, &[]).map_err(|d| {
             let h = d.help.clone().unwrap_or_default();
-            d.help(format!("{h} (options of {{{name}}}: {})", example(name)).trim().to_string())
+            d.help(
+                format!("{h} (options of {{{name}}}: {})", example(name))
+                    .trim()
+                    .to_string(),
+            )
         })
     }
     Ok(match name {
@@ -278,7 +370,9 @@ fn directive(rel: &Path, full: &str, body_base: usize, info: &str, body: &str, p
         "checklist" => Directive::Checklist(args::<IdArgs>(rel, full, body_base, body, name)?.id),
         "list" => Directive::List(args::<IdArgs>(rel, full, body_base, body, name)?.id),
         "flow" => Directive::Flow(args::<IdArgs>(rel, full, body_base, body, name)?.id),
-        "matrix" => Directive::Matrix(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist),
+        "matrix" => {
+            Directive::Matrix(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist)
+        }
         _ => Directive::Groups(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist),
     })
 }
@@ -311,7 +405,9 @@ mod tests {
         let d = p("```{point} ポイント\n**強調**\n```\n\n```{cases}\nids = [\"a\"]\n```\n\n```rust\nfn x(){}\n```\n").unwrap();
         let ds = d.directives();
         assert_eq!(ds.len(), 2);
-        assert!(matches!(ds[0].0, Directive::Callout { kind: Callout::Point, title: Some(t), .. } if t == "ポイント"));
+        assert!(
+            matches!(ds[0].0, Directive::Callout { kind: Callout::Point, title: Some(t), .. } if t == "ポイント")
+        );
         assert!(matches!(ds[1].0, Directive::Cases(a) if a.ids == ["a"]));
         assert_eq!(ds[1].1.line, 5);
     }

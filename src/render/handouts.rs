@@ -74,18 +74,30 @@ pub const HANDBOOK_MAX_PAGES: usize = 500;
 pub fn list(site: &Site) -> Vec<Handout> {
     let mut v = Vec::new();
     if site.pages.len() <= HANDBOOK_MAX_PAGES {
-        v.push(Handout { name: HANDBOOK.into(), kind: Kind::Handbook });
+        v.push(Handout {
+            name: HANDBOOK.into(),
+            kind: Kind::Handbook,
+        });
     }
     for (i, p) in site.pages.iter().enumerate() {
         if p.kind == PageKind::Chapter {
-            v.push(Handout { name: p.slug_path.clone(), kind: Kind::Chapter(i) });
+            v.push(Handout {
+                name: p.slug_path.clone(),
+                kind: Kind::Chapter(i),
+            });
         }
     }
     for (i, c) in site.data.checklists.iter().enumerate() {
-        v.push(Handout { name: format!("checklist-{}", c.data.id), kind: Kind::Worksheet(i) });
+        v.push(Handout {
+            name: format!("checklist-{}", c.data.id),
+            kind: Kind::Worksheet(i),
+        });
     }
     if card_lists(site).0.is_some() {
-        v.push(Handout { name: CARD.into(), kind: Kind::Card });
+        v.push(Handout {
+            name: CARD.into(),
+            kind: Kind::Card,
+        });
     }
     v
 }
@@ -99,11 +111,15 @@ pub fn card_lists(site: &Site) -> (Option<&ListData>, Vec<&ListData>) {
         if let DataContents::Lists(lists) = &f.contents {
             for l in lists {
                 // Only lists the site kept (a duplicate id is an error at load).
-                let Some(kept) = site.data.lists.get(&l.id).map(|s| &s.value) else { continue };
+                let Some(kept) = site.data.lists.get(&l.id).map(|s| &s.value) else {
+                    continue;
+                };
                 if kept.style == ListStyle::Flow && flow.is_none() {
                     flow = Some(kept);
                 }
-                if kept.id.ends_with("report-to") && !report.iter().any(|r: &&ListData| r.id == kept.id) {
+                if kept.id.ends_with("report-to")
+                    && !report.iter().any(|r: &&ListData| r.id == kept.id)
+                {
                     report.push(kept);
                 }
             }
@@ -159,34 +175,68 @@ struct Entry {
 }
 
 /// Renders the handout pages of every language.
-pub fn render(site: &Site, theme: &Theme, nav: &NavCache, langs: &[LangState]) -> Result<Vec<OutputFile>> {
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    langs: &[LangState],
+) -> Result<Vec<OutputFile>> {
     check_names(site)?;
     let handouts = list(site);
-    let jobs: Vec<(&LangState, &Handout)> = langs.iter().flat_map(|ls| handouts.iter().map(move |h| (ls, h))).collect();
-    let mut files = jobs.par_iter().map(|(ls, h)| render_one(site, theme, ls, h)).collect::<Result<Vec<_>>>()?;
+    let jobs: Vec<(&LangState, &Handout)> = langs
+        .iter()
+        .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
+        .collect();
+    let mut files = jobs
+        .par_iter()
+        .map(|(ls, h)| render_one(site, theme, ls, h))
+        .collect::<Result<Vec<_>>>()?;
     for ls in langs {
         files.push(index(site, theme, nav, ls, &handouts)?);
-        files.push(OutputFile { path: format!("{}/handouts/running.css", ls.lang), bytes: running_css(site, ls).into_bytes() });
+        files.push(OutputFile {
+            path: format!("{}/handouts/running.css", ls.lang),
+            bytes: running_css(site, ls).into_bytes(),
+        });
     }
     Ok(files)
 }
 
 /// Renders only the handouts that contain page `page` (its chapter's handout and the handbook),
 /// for live reload after an edit to that page's text.
-pub fn render_containing(site: &Site, theme: &Theme, langs: &[LangState], page: usize) -> Result<Vec<OutputFile>> {
+pub fn render_containing(
+    site: &Site,
+    theme: &Theme,
+    langs: &[LangState],
+    page: usize,
+) -> Result<Vec<OutputFile>> {
     let chapter = match site.pages[page].kind {
         PageKind::Chapter => Some(page),
         _ => site.pages[page].chapter,
     };
-    let handouts: Vec<Handout> = list(site).into_iter().filter(|h| matches!(h.kind, Kind::Handbook) || matches!(h.kind, Kind::Chapter(c) if Some(c) == chapter)).collect();
-    let jobs: Vec<(&LangState, &Handout)> = langs.iter().flat_map(|ls| handouts.iter().map(move |h| (ls, h))).collect();
-    jobs.par_iter().map(|(ls, h)| render_one(site, theme, ls, h)).collect()
+    let handouts: Vec<Handout> = list(site)
+        .into_iter()
+        .filter(|h| {
+            matches!(h.kind, Kind::Handbook)
+                || matches!(h.kind, Kind::Chapter(c) if Some(c) == chapter)
+        })
+        .collect();
+    let jobs: Vec<(&LangState, &Handout)> = langs
+        .iter()
+        .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
+        .collect();
+    jobs.par_iter()
+        .map(|(ls, h)| render_one(site, theme, ls, h))
+        .collect()
 }
 
 /// A chapter whose slug is the name of another handout would overwrite it.
 fn check_names(site: &Site) -> Result<()> {
     for p in &site.pages {
-        if p.kind == PageKind::Chapter && (p.slug_path == HANDBOOK || p.slug_path == CARD || p.slug_path.starts_with("checklist-")) {
+        if p.kind == PageKind::Chapter
+            && (p.slug_path == HANDBOOK
+                || p.slug_path == CARD
+                || p.slug_path.starts_with("checklist-"))
+        {
             let v = &p.variants[site.source_lang()];
             return Err(Diagnostic::file(&v.file, format!("the chapter's URL `{}/` is also the name of a handout (LANG/handouts/{}/)", p.slug_path, p.slug_path))
                 .help("give the chapter another `slug` in its front matter (handbook, incident-card and checklist-… are taken)")
@@ -197,7 +247,8 @@ fn check_names(site: &Site) -> Result<()> {
 }
 
 fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
-    tera::Context::from_serialize(v).map_err(|e| Error::Usage(format!("internal: handout view: {e}")))
+    tera::Context::from_serialize(v)
+        .map_err(|e| Error::Usage(format!("internal: handout view: {e}")))
 }
 
 /// The anchor of page `i` inside a handout; its own ids are prefixed with it.
@@ -232,9 +283,16 @@ pub fn prefix_ids(html: &str, p: &str) -> String {
     use std::sync::OnceLock;
     // Single ids, then lists of ids.
     const SINGLE: [&str; 4] = [" id=\"", " for=\"", "href=\"#", "url(#"];
-    const LISTS: [&str; 4] = [" aria-labelledby=\"", " aria-describedby=\"", " aria-controls=\"", " headers=\""];
+    const LISTS: [&str; 4] = [
+        " aria-labelledby=\"",
+        " aria-describedby=\"",
+        " aria-controls=\"",
+        " headers=\"",
+    ];
     static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
-    let m = MATCHER.get_or_init(|| AhoCorasick::new(SINGLE.iter().chain(LISTS.iter())).expect("patterns build"));
+    let m = MATCHER.get_or_init(|| {
+        AhoCorasick::new(SINGLE.iter().chain(LISTS.iter())).expect("patterns build")
+    });
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut last = 0;
     for hit in m.find_iter(html) {
@@ -247,8 +305,14 @@ pub fn prefix_ids(html: &str, p: &str) -> String {
             out.push_str(p);
             out.push('-');
         } else {
-            let end = html[last..].find('"').map(|e| last + e).unwrap_or(html.len());
-            let ids: Vec<String> = html[last..end].split_whitespace().map(|id| format!("{p}-{id}")).collect();
+            let end = html[last..]
+                .find('"')
+                .map(|e| last + e)
+                .unwrap_or(html.len());
+            let ids: Vec<String> = html[last..end]
+                .split_whitespace()
+                .map(|id| format!("{p}-{id}"))
+                .collect();
             out.push_str(&ids.join(" "));
             last = end;
         }
@@ -268,8 +332,15 @@ pub fn shift_headings(html: &str, by: u8) -> String {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
         let b = tail.as_bytes();
-        let (close, digit_at) = if b.get(1) == Some(&b'/') { (true, 3) } else { (false, 2) };
-        let is_heading = b.get(digit_at - 1).is_some_and(|c| *c == b'h') && b.get(digit_at).is_some_and(|d| (b'1'..=b'6').contains(d)) && b.get(digit_at + 1).is_some_and(|c| *c == b'>' || *c == b' ' || (!close && *c == b'>'));
+        let (close, digit_at) = if b.get(1) == Some(&b'/') {
+            (true, 3)
+        } else {
+            (false, 2)
+        };
+        let is_heading = b.get(digit_at - 1).is_some_and(|c| *c == b'h')
+            && b.get(digit_at).is_some_and(|d| (b'1'..=b'6').contains(d))
+            && b.get(digit_at + 1)
+                .is_some_and(|c| *c == b'>' || *c == b' ' || (!close && *c == b'>'));
         if is_heading {
             let level = b[digit_at] - b'0';
             let to = (level + by).min(6);
@@ -290,7 +361,14 @@ pub type Inside = std::collections::HashMap<String, String>;
 
 /// The map of the pages in `pages` for a handout at `root` in `lang`.
 fn inside_map(site: &Site, lang: &str, root: &str, pages: impl Iterator<Item = usize>) -> Inside {
-    pages.map(|j| (escape_html(&format!("{root}{}", nav::page_path(site, j, lang))), anchor(site, j))).collect()
+    pages
+        .map(|j| {
+            (
+                escape_html(&format!("{root}{}", nav::page_path(site, j, lang))),
+                anchor(site, j),
+            )
+        })
+        .collect()
 }
 
 /// Rewrites, in one pass, every `href` to a page in `inside` into a link within the document.
@@ -300,7 +378,10 @@ fn link_inside(html: &str, inside: &Inside) -> String {
     while let Some(at) = rest.find("href=\"") {
         let start = at + 6;
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('"').map(|e| start + e).unwrap_or(rest.len());
+        let end = rest[start..]
+            .find('"')
+            .map(|e| start + e)
+            .unwrap_or(rest.len());
         let url = &rest[start..end];
         let (base, frag) = match url.split_once('#') {
             Some((b, f)) => (b, Some(f)),
@@ -319,22 +400,50 @@ fn link_inside(html: &str, inside: &Inside) -> String {
 
 /// The body of page `i` in `lang` for a handout at `root`: term marking off, ids prefixed, headings
 /// shifted, and links to pages in `inside` turned into links within the document.
-fn body(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &Inside, glossary_inside: bool) -> (String, Option<String>) {
+fn body(
+    site: &Site,
+    i: usize,
+    ls: &LangState,
+    root: &str,
+    shift: u8,
+    inside: &Inside,
+    glossary_inside: bool,
+) -> (String, Option<String>) {
     let lang = ls.lang;
     let (v, untranslated) = site.variant(&site.pages[i], lang);
-    let ctx = Ctx { site, page: i, lang, root, strings: &ls.strings };
+    let ctx = Ctx {
+        site,
+        page: i,
+        lang,
+        root,
+        strings: &ls.strings,
+    };
     let mut marker = Marker::new(&ls.terms);
     marker.enabled = false;
     let r = html::render(&ctx, &v.doc, &mut marker);
-    let mut h = link_inside(&shift_headings(&prefix_ids(&r.html, &anchor(site, i)), shift), inside);
+    let mut h = link_inside(
+        &shift_headings(&prefix_ids(&r.html, &anchor(site, i)), shift),
+        inside,
+    );
     if glossary_inside {
-        h = h.replace(&format!("href=\"{}{lang}/glossary/index.html#", escape_html(root)), "href=\"#");
+        h = h.replace(
+            &format!("href=\"{}{lang}/glossary/index.html#", escape_html(root)),
+            "href=\"#",
+        );
     }
     (h, untranslated.then(|| site.source_lang().to_string()))
 }
 
 /// Page `i` as a part of a handout.
-fn part(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &Inside, glossary_inside: bool) -> Part {
+fn part(
+    site: &Site,
+    i: usize,
+    ls: &LangState,
+    root: &str,
+    shift: u8,
+    inside: &Inside,
+    glossary_inside: bool,
+) -> Part {
     let lang = ls.lang;
     let p = &site.pages[i];
     let (v, _) = site.variant(p, lang);
@@ -357,7 +466,14 @@ fn part(site: &Site, i: usize, ls: &LangState, root: &str, shift: u8, inside: &I
     }
 }
 
-fn frame<'a>(site: &'a Site, ls: &'a LangState, name: &str, title: String, kind: &'static str, run: String) -> Frame<'a> {
+fn frame<'a>(
+    site: &'a Site,
+    ls: &'a LangState,
+    name: &str,
+    title: String,
+    kind: &'static str,
+    run: String,
+) -> Frame<'a> {
     let lang = ls.lang;
     let src = site.source_lang();
     let root = "../../../";
@@ -367,7 +483,13 @@ fn frame<'a>(site: &'a Site, ls: &'a LangState, name: &str, title: String, kind:
         site_title: site.config.title.or(lang, src),
         title,
         description: site.config.description.or(lang, src).to_string(),
-        alternates: nav::alternates(site, lang, &format!("handouts/{name}/index.html"), root, &ls.strings),
+        alternates: nav::alternates(
+            site,
+            lang,
+            &format!("handouts/{name}/index.html"),
+            root,
+            &ls.strings,
+        ),
         t: &ls.strings,
         kind,
         home_url: format!("{root}{lang}/index.html"),
@@ -387,17 +509,33 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
     let html = match h.kind {
         Kind::Chapter(c) => {
             let p = &site.pages[c];
-            let inside = inside_map(site, lang, root, std::iter::once(c).chain(p.sections.iter().copied()));
+            let inside = inside_map(
+                site,
+                lang,
+                root,
+                std::iter::once(c).chain(p.sections.iter().copied()),
+            );
             let mut chapter = part(site, c, ls, root, 0, &inside, false);
-            chapter.sections = p.sections.iter().map(|&j| part(site, j, ls, root, 1, &inside, false)).collect();
-            let title = s.get("handout_title").replace("{title}", &numbered_title(site, p, lang));
+            chapter.sections = p
+                .sections
+                .iter()
+                .map(|&j| part(site, j, ls, root, 1, &inside, false))
+                .collect();
+            let title = s
+                .get("handout_title")
+                .replace("{title}", &numbered_title(site, p, lang));
             let mut ctx = to_ctx(&frame(site, ls, &h.name, title, "chapter", run_class(c)))?;
             ctx.insert("chapter", &chapter);
             ctx.insert("note_lines", &NOTE_LINES);
             render_template(theme, "handout-chapter.html", &ctx)?
         }
         Kind::Handbook => {
-            let inside = inside_map(site, lang, root, (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home));
+            let inside = inside_map(
+                site,
+                lang,
+                root,
+                (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home),
+            );
             let glossary = !site.data.glossary.is_empty();
             let mut parts = Vec::new();
             for (i, p) in site.pages.iter().enumerate() {
@@ -405,7 +543,11 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
                     PageKind::Page => parts.push(part(site, i, ls, root, 0, &inside, glossary)),
                     PageKind::Chapter => {
                         let mut c = part(site, i, ls, root, 0, &inside, glossary);
-                        c.sections = p.sections.iter().map(|&j| part(site, j, ls, root, 1, &inside, glossary)).collect();
+                        c.sections = p
+                            .sections
+                            .iter()
+                            .map(|&j| part(site, j, ls, root, 1, &inside, glossary))
+                            .collect();
                         parts.push(c);
                     }
                     _ => {}
@@ -413,51 +555,113 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             }
             let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
             terms.sort_by_key(|t| t.1.to_lowercase());
-            let mut ctx = to_ctx(&frame(site, ls, &h.name, s.get("handout_handbook").to_string(), "handbook", "kz-toc".into()))?;
+            let mut ctx = to_ctx(&frame(
+                site,
+                ls,
+                &h.name,
+                s.get("handout_handbook").to_string(),
+                "handbook",
+                "kz-toc".into(),
+            ))?;
             ctx.insert("parts", &parts);
             ctx.insert("terms", &terms);
-            ctx.insert("course_summary", &site.pages.iter().find(|p| p.kind == PageKind::Home).and_then(|p| site.variant(p, lang).0.front.summary.clone()));
+            ctx.insert(
+                "course_summary",
+                &site
+                    .pages
+                    .iter()
+                    .find(|p| p.kind == PageKind::Home)
+                    .and_then(|p| site.variant(p, lang).0.front.summary.clone()),
+            );
             render_template(theme, "handout-handbook.html", &ctx)?
         }
         Kind::Worksheet(n) => {
             let c = &site.data.checklists[n];
-            let mut ctx = to_ctx(&frame(site, ls, &h.name, c.data.title.or(lang, src).to_string(), "worksheet", "kz-ws".into()))?;
+            let mut ctx = to_ctx(&frame(
+                site,
+                ls,
+                &h.name,
+                c.data.title.or(lang, src).to_string(),
+                "worksheet",
+                "kz-ws".into(),
+            ))?;
             worksheet(site, c, ls, &mut ctx);
             render_template(theme, "handout-checklist.html", &ctx)?
         }
         Kind::Card => {
-            let mut ctx = to_ctx(&frame(site, ls, &h.name, s.get("card_title").to_string(), "card", "kz-card".into()))?;
+            let mut ctx = to_ctx(&frame(
+                site,
+                ls,
+                &h.name,
+                s.get("card_title").to_string(),
+                "card",
+                "kz-card".into(),
+            ))?;
             card(site, ls, &mut ctx);
             render_template(theme, "handout-card.html", &ctx)?
         }
     };
-    Ok(OutputFile { path: format!("{lang}/handouts/{}/index.html", h.name), bytes: html.into_bytes() })
+    Ok(OutputFile {
+        path: format!("{lang}/handouts/{}/index.html", h.name),
+        bytes: html.into_bytes(),
+    })
 }
 
 /// The handouts index, a page of the site.
-fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState, handouts: &[Handout]) -> Result<OutputFile> {
+fn index(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    ls: &LangState,
+    handouts: &[Handout],
+) -> Result<OutputFile> {
     let lang = ls.lang;
     let src = site.source_lang();
     let s = &ls.strings;
     let root = "../../";
     let rest = "handouts/index.html";
-    let entry = |h: &Handout, title: String, summary: Option<String>| Entry { title, summary, url: format!("{}/index.html", h.name), pdf: format!("{}.pdf", h.name) };
+    let entry = |h: &Handout, title: String, summary: Option<String>| Entry {
+        title,
+        summary,
+        url: format!("{}/index.html", h.name),
+        pdf: format!("{}.pdf", h.name),
+    };
     let mut handbook = None;
     let mut chapters = Vec::new();
     let mut worksheets = Vec::new();
     let mut card = None;
     for h in handouts {
         match h.kind {
-            Kind::Handbook => handbook = Some(entry(h, s.get("handout_handbook").into(), Some(s.get("handout_handbook_desc").into()))),
+            Kind::Handbook => {
+                handbook = Some(entry(
+                    h,
+                    s.get("handout_handbook").into(),
+                    Some(s.get("handout_handbook_desc").into()),
+                ))
+            }
             Kind::Chapter(c) => {
                 let p = &site.pages[c];
-                chapters.push(entry(h, numbered_title(site, p, lang), site.variant(p, lang).0.front.summary.clone()));
+                chapters.push(entry(
+                    h,
+                    numbered_title(site, p, lang),
+                    site.variant(p, lang).0.front.summary.clone(),
+                ));
             }
             Kind::Worksheet(n) => {
                 let d = &site.data.checklists[n].data;
-                worksheets.push(entry(h, d.title.or(lang, src).into(), Some(s.get("worksheet_desc").into())));
+                worksheets.push(entry(
+                    h,
+                    d.title.or(lang, src).into(),
+                    Some(s.get("worksheet_desc").into()),
+                ));
             }
-            Kind::Card => card = Some(entry(h, s.get("card_title").into(), Some(s.get("card_desc").into()))),
+            Kind::Card => {
+                card = Some(entry(
+                    h,
+                    s.get("card_title").into(),
+                    Some(s.get("card_desc").into()),
+                ))
+            }
         }
     }
     let mut ctx = tera::Context::new();
@@ -466,8 +670,21 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState, handouts: &
     ctx.insert("site_title", site.config.title.or(lang, src));
     ctx.insert("title", s.get("handouts"));
     ctx.insert("description", site.config.description.or(lang, src));
-    ctx.insert("nav", &nav.sidebar(site, lang, None, 2, None, s).replacen("<a data-x=\"handouts\" ", "<a data-x=\"handouts\" aria-current=\"page\" ", 1));
-    ctx.insert("breadcrumbs", &vec![Link { title: s.get("home").into(), url: format!("{root}{lang}/index.html") }]);
+    ctx.insert(
+        "nav",
+        &nav.sidebar(site, lang, None, 2, None, s).replacen(
+            "<a data-x=\"handouts\" ",
+            "<a data-x=\"handouts\" aria-current=\"page\" ",
+            1,
+        ),
+    );
+    ctx.insert(
+        "breadcrumbs",
+        &vec![Link {
+            title: s.get("home").into(),
+            url: format!("{root}{lang}/index.html"),
+        }],
+    );
     ctx.insert("alternates", &nav::alternates(site, lang, rest, root, s));
     ctx.insert("t", s);
     ctx.insert("scripts", &Vec::<String>::new());
@@ -475,7 +692,10 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState, handouts: &
     ctx.insert("chapters", &chapters);
     ctx.insert("worksheets", &worksheets);
     ctx.insert("card", &card);
-    Ok(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "handout-index.html", &ctx)?.into_bytes() })
+    Ok(OutputFile {
+        path: format!("{lang}/{rest}"),
+        bytes: render_template(theme, "handout-index.html", &ctx)?.into_bytes(),
+    })
 }
 
 /// A CSS string literal.
@@ -499,9 +719,15 @@ fn running_css(site: &Site, ls: &LangState) -> String {
     let lang = ls.lang;
     let s = &ls.strings;
     let mut css = String::from("/* Running headers of the printed handouts: the course title top left, the part's title top right. Generated by kyozai. */\n");
-    css.push_str(&format!("@page {{ @top-left {{ content: {}; }} }}\n", css_string(site.config.title.or(lang, site.source_lang()))));
+    css.push_str(&format!(
+        "@page {{ @top-left {{ content: {}; }} }}\n",
+        css_string(site.config.title.or(lang, site.source_lang()))
+    ));
     let mut named = |class: &str, title: &str| {
-        css.push_str(&format!("@page {class} {{ @top-right {{ content: {}; }} }}\n.{class} {{ page: {class}; }}\n", css_string(title)));
+        css.push_str(&format!(
+            "@page {class} {{ @top-right {{ content: {}; }} }}\n.{class} {{ page: {class}; }}\n",
+            css_string(title)
+        ));
     };
     for (i, p) in site.pages.iter().enumerate() {
         if matches!(p.kind, PageKind::Chapter | PageKind::Page) {
@@ -560,13 +786,37 @@ fn worksheet(site: &Site, c: &Checklist, ls: &LangState, ctx: &mut tera::Context
     let statuses: Vec<Status> = d
         .statuses
         .iter()
-        .map(|x| Status { id: x.id.clone(), label: label(x), score: x.score.map(|v| ls.strings.get("ws_points").replace("{n}", &if v.fract() == 0.0 { format!("{v:.0}") } else { v.to_string() })), na: x.na })
+        .map(|x| Status {
+            id: x.id.clone(),
+            label: label(x),
+            score: x.score.map(|v| {
+                ls.strings.get("ws_points").replace(
+                    "{n}",
+                    &if v.fract() == 0.0 {
+                        format!("{v:.0}")
+                    } else {
+                        v.to_string()
+                    },
+                )
+            }),
+            na: x.na,
+        })
         .collect();
-    let note = |n: u32| d.domains.iter().find(|x| x.number == n).map(|x| inline_md(x.text.or(lang, src))).unwrap_or_default();
+    let note = |n: u32| {
+        d.domains
+            .iter()
+            .find(|x| x.number == n)
+            .map(|x| inline_md(x.text.or(lang, src)))
+            .unwrap_or_default()
+    };
     let mut cells: Vec<(u32, &str, &str)> = Vec::new();
     for subj in &d.subjects {
         for ctl in &d.controls {
-            cells.push((c.domain(&subj.id, &ctl.id).unwrap_or(0), subj.id.as_str(), ctl.id.as_str()));
+            cells.push((
+                c.domain(&subj.id, &ctl.id).unwrap_or(0),
+                subj.id.as_str(),
+                ctl.id.as_str(),
+            ));
         }
     }
     cells.sort();
@@ -579,7 +829,11 @@ fn worksheet(site: &Site, c: &Checklist, ls: &LangState, ctx: &mut tera::Context
             .filter(|i| i.subject == *sid && i.control == *cid)
             .map(|it| {
                 no += 1;
-                WsItem { id: it.id.clone(), no, question: inline_md(it.question.or(lang, src)) }
+                WsItem {
+                    id: it.id.clone(),
+                    no,
+                    question: inline_md(it.question.or(lang, src)),
+                }
             })
             .collect();
         if items.is_empty() {
@@ -588,8 +842,18 @@ fn worksheet(site: &Site, c: &Checklist, ls: &LangState, ctx: &mut tera::Context
         domains.push(WsDomain {
             number: *n,
             mark: circled(*n),
-            subject: d.subjects.iter().find(|x| x.id == *sid).map(label).unwrap_or_default(),
-            control: d.controls.iter().find(|x| x.id == *cid).map(label).unwrap_or_default(),
+            subject: d
+                .subjects
+                .iter()
+                .find(|x| x.id == *sid)
+                .map(label)
+                .unwrap_or_default(),
+            control: d
+                .controls
+                .iter()
+                .find(|x| x.id == *cid)
+                .map(label)
+                .unwrap_or_default(),
             note: note(*n),
             items,
         });
@@ -604,23 +868,53 @@ fn worksheet(site: &Site, c: &Checklist, ls: &LangState, ctx: &mut tera::Context
                 .iter()
                 .map(|subj| {
                     let n = c.domain(&subj.id, &ctl.id).unwrap_or(0);
-                    let count = d.items.iter().filter(|i| i.subject == subj.id && i.control == ctl.id).count();
-                    Cell { mark: circled(n), note: note(n), items_text: ls.strings.get("ws_items_count").replace("{n}", &count.to_string()) }
+                    let count = d
+                        .items
+                        .iter()
+                        .filter(|i| i.subject == subj.id && i.control == ctl.id)
+                        .count();
+                    Cell {
+                        mark: circled(n),
+                        note: note(n),
+                        items_text: ls
+                            .strings
+                            .get("ws_items_count")
+                            .replace("{n}", &count.to_string()),
+                    }
                 })
                 .collect();
             (label(ctl), cells)
         })
         .collect();
-    let groups: Vec<(String, String)> = d.groups.iter().map(|g| (label(g), g.domains.iter().map(|n| circled(*n)).collect::<Vec<_>>().join(" "))).collect();
+    let groups: Vec<(String, String)> = d
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                label(g),
+                g.domains
+                    .iter()
+                    .map(|n| circled(*n))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        })
+        .collect();
     ctx.insert("checklist_title", d.title.or(lang, src));
-    ctx.insert("checklist_description", &inline_md(d.description.or(lang, src)));
+    ctx.insert(
+        "checklist_description",
+        &inline_md(d.description.or(lang, src)),
+    );
     ctx.insert("statuses", &statuses);
     ctx.insert("domains", &domains);
     ctx.insert("items_total", &no);
     ctx.insert("subjects", &subjects);
     ctx.insert("rows", &rows);
     ctx.insert("groups", &groups);
-    ctx.insert("checklist_url", &format!("../../checklists/{}/index.html", d.id));
+    ctx.insert(
+        "checklist_url",
+        &format!("../../checklists/{}/index.html", d.id),
+    );
 }
 
 #[derive(Serialize)]
@@ -636,20 +930,58 @@ fn card(site: &Site, ls: &LangState, ctx: &mut tera::Context) {
     let src = site.source_lang();
     let (flow, report) = card_lists(site);
     let step = |(i, it): (usize, &crate::load::data::ListItem)| Step {
-        no: it.label.as_ref().map(|l| plain(l.or(lang, src))).unwrap_or_else(|| (i + 1).to_string()),
+        no: it
+            .label
+            .as_ref()
+            .map(|l| plain(l.or(lang, src)))
+            .unwrap_or_else(|| (i + 1).to_string()),
         text: inline_md(it.text.or(lang, src)),
         detail: it.detail.as_ref().map(|d| inline_md(d.or(lang, src))),
     };
     if let Some(f) = flow {
-        ctx.insert("flow_title", &f.title.as_ref().map(|t| inline_md(t.or(lang, src))));
-        let main: Vec<Step> = f.items.iter().filter(|i| !i.parallel).enumerate().map(step).collect();
-        let side: Vec<Step> = f.items.iter().filter(|i| i.parallel).enumerate().map(step).collect();
+        ctx.insert(
+            "flow_title",
+            &f.title.as_ref().map(|t| inline_md(t.or(lang, src))),
+        );
+        let main: Vec<Step> = f
+            .items
+            .iter()
+            .filter(|i| !i.parallel)
+            .enumerate()
+            .map(step)
+            .collect();
+        let side: Vec<Step> = f
+            .items
+            .iter()
+            .filter(|i| i.parallel)
+            .enumerate()
+            .map(step)
+            .collect();
         ctx.insert("steps", &main);
         ctx.insert("parallel", &side);
     }
-    let reports: Vec<(Option<String>, Vec<Step>)> = report.iter().map(|l| (l.title.as_ref().map(|t| inline_md(t.or(lang, src))), l.items.iter().enumerate().map(step).collect())).collect();
+    let reports: Vec<(Option<String>, Vec<Step>)> = report
+        .iter()
+        .map(|l| {
+            (
+                l.title.as_ref().map(|t| inline_md(t.or(lang, src))),
+                l.items.iter().enumerate().map(step).collect(),
+            )
+        })
+        .collect();
     ctx.insert("reports", &reports);
-    ctx.insert("contacts", &["card_contact_lead", "card_contact_system", "card_contact_vendor", "card_contact_other"].iter().map(|k| ls.strings.get(k).to_string()).collect::<Vec<_>>());
+    ctx.insert(
+        "contacts",
+        &[
+            "card_contact_lead",
+            "card_contact_system",
+            "card_contact_vendor",
+            "card_contact_other",
+        ]
+        .iter()
+        .map(|k| ls.strings.get(k).to_string())
+        .collect::<Vec<_>>(),
+    );
 }
 
 #[cfg(test)]
@@ -664,11 +996,17 @@ mod tests {
 
     #[test]
     fn headings_shift_down() {
-        assert_eq!(shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>", 1), "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>");
+        assert_eq!(
+            shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>", 1),
+            "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>"
+        );
     }
 
     #[test]
     fn css_strings_are_escaped() {
-        assert_eq!(css_string("a \"b\" \\ <c>\n"), "\"a \\\"b\\\" \\\\ \\3C c> \"");
+        assert_eq!(
+            css_string("a \"b\" \\ <c>\n"),
+            "\"a \\\"b\\\" \\\\ \\3C c> \""
+        );
     }
 }

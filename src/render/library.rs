@@ -85,7 +85,15 @@ pub fn citations(site: &Site) -> BTreeMap<String, Vec<usize>> {
     map
 }
 
-fn frame<'a>(site: &'a Site, nav: &NavCache, ls: &'a LangState, rest: &str, root: &'a str, title: String, current: &str) -> Frame<'a> {
+fn frame<'a>(
+    site: &'a Site,
+    nav: &NavCache,
+    ls: &'a LangState,
+    rest: &str,
+    root: &'a str,
+    title: String,
+    current: &str,
+) -> Frame<'a> {
     let lang = ls.lang;
     let depth = root.matches("../").count();
     let key = format!("<a data-x=\"{current}\" ");
@@ -94,8 +102,13 @@ fn frame<'a>(site: &'a Site, nav: &NavCache, ls: &'a LangState, rest: &str, root
         root,
         site_title: site.config.title.or(lang, site.source_lang()),
         title,
-        nav: nav.sidebar(site, lang, None, depth, None, &ls.strings).replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
-        breadcrumbs: vec![Link { title: ls.strings.get("home").into(), url: format!("{root}{lang}/index.html") }],
+        nav: nav
+            .sidebar(site, lang, None, depth, None, &ls.strings)
+            .replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
+        breadcrumbs: vec![Link {
+            title: ls.strings.get("home").into(),
+            url: format!("{root}{lang}/index.html"),
+        }],
         alternates: nav::alternates(site, lang, rest, root, &ls.strings),
         t: &ls.strings,
         scripts: vec![],
@@ -126,13 +139,29 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             organisation: l(&c.organisation),
             summary: l(&c.summary),
             impact: c.impact.as_ref().map(l),
-            category: site.data.category(&c.category).map(|k| k.text().or(lang, src).to_string()).unwrap_or_default(),
+            category: site
+                .data
+                .category(&c.category)
+                .map(|k| k.text().or(lang, src).to_string())
+                .unwrap_or_default(),
             category_id: c.category.clone(),
-            country: countries::name(&c.country, lang).unwrap_or(&c.country).to_string(),
+            country: countries::name(&c.country, lang)
+                .unwrap_or(&c.country)
+                .to_string(),
             country_code: c.country.clone(),
             date: c.date.as_ref().map(|d| d.0.clone()),
             records: c.records.map(|r| format_number(r, lang)),
-            causes: c.causes.iter().map(|x| (x.kind.id().to_string(), s.get(&format!("cause_{}", x.kind.id())).to_string(), l(&x.text))).collect(),
+            causes: c
+                .causes
+                .iter()
+                .map(|x| {
+                    (
+                        x.kind.id().to_string(),
+                        s.get(&format!("cause_{}", x.kind.id())).to_string(),
+                        l(&x.text),
+                    )
+                })
+                .collect(),
             cause_types: {
                 let mut v: Vec<&str> = c.causes.iter().map(|x| x.kind.id()).collect();
                 v.sort();
@@ -140,62 +169,152 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
                 v.join(" ")
             },
             lessons: c.lessons.iter().map(l).collect(),
-            sources: c.sources.iter().map(|x| (plain(x.title.or(lang, src)), x.url.clone())).collect(),
-            cited_by: cites.get(&c.id).map(|v| v.iter().map(|&i| Link { title: numbered_title(site, &site.pages[i], lang), url: format!("{root}{}", nav::page_path(site, i, lang)) }).collect()).unwrap_or_default(),
+            sources: c
+                .sources
+                .iter()
+                .map(|x| (plain(x.title.or(lang, src)), x.url.clone()))
+                .collect(),
+            cited_by: cites
+                .get(&c.id)
+                .map(|v| {
+                    v.iter()
+                        .map(|&i| Link {
+                            title: numbered_title(site, &site.pages[i], lang),
+                            url: format!("{root}{}", nav::page_path(site, i, lang)),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         let root = "../../../";
         for c in &site.data.cases {
             let c = &c.value;
             let rest = format!("cases/{}/index.html", c.id);
             let mut f = frame(site, nav, ls, &rest, root, plain(c.title.or(lang, src)), "");
-            f.breadcrumbs.push(Link { title: s.get("cases_library").into(), url: format!("{root}{lang}/cases/index.html") });
+            f.breadcrumbs.push(Link {
+                title: s.get("cases_library").into(),
+                url: format!("{root}{lang}/cases/index.html"),
+            });
             let mut ctx = to_ctx(&f)?;
             ctx.insert("case", &case_view(c, root));
-            files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "case.html", &ctx)?.into_bytes() });
-            let text = [c.organisation.or(lang, src), c.summary.or(lang, src), c.impact.as_ref().map(|x| x.or(lang, src)).unwrap_or("")]
-                .iter()
-                .map(|x| plain(x))
-                .chain(c.causes.iter().map(|x| plain(x.text.or(lang, src))))
-                .chain(c.lessons.iter().map(|x| plain(x.or(lang, src))))
-                .collect::<Vec<_>>()
-                .join(" ");
-            search.push(Searchable { lang: lang.into(), url: format!("{lang}/{rest}"), title: plain(c.title.or(lang, src)), kind: DocKind::Case, chunks: vec![Chunk { anchor: None, heading: None, text }] });
+            files.push(OutputFile {
+                path: format!("{lang}/{rest}"),
+                bytes: render_template(theme, "case.html", &ctx)?.into_bytes(),
+            });
+            let text = [
+                c.organisation.or(lang, src),
+                c.summary.or(lang, src),
+                c.impact.as_ref().map(|x| x.or(lang, src)).unwrap_or(""),
+            ]
+            .iter()
+            .map(|x| plain(x))
+            .chain(c.causes.iter().map(|x| plain(x.text.or(lang, src))))
+            .chain(c.lessons.iter().map(|x| plain(x.or(lang, src))))
+            .collect::<Vec<_>>()
+            .join(" ");
+            search.push(Searchable {
+                lang: lang.into(),
+                url: format!("{lang}/{rest}"),
+                title: plain(c.title.or(lang, src)),
+                kind: DocKind::Case,
+                chunks: vec![Chunk {
+                    anchor: None,
+                    heading: None,
+                    text,
+                }],
+            });
         }
         let root = "../../";
         let rest = "cases/index.html";
-        let f = frame(site, nav, ls, rest, root, s.get("cases_library").into(), "cases");
+        let f = frame(
+            site,
+            nav,
+            ls,
+            rest,
+            root,
+            s.get("cases_library").into(),
+            "cases",
+        );
         let mut f = f;
         f.scripts.push(format!("{root}static/cases.js"));
         let mut ctx = to_ctx(&f)?;
-        let views: Vec<CaseView> = site.data.cases.iter().map(|c| case_view(&c.value, root)).collect();
+        let views: Vec<CaseView> = site
+            .data
+            .cases
+            .iter()
+            .map(|c| case_view(&c.value, root))
+            .collect();
         ctx.insert("cases", &views);
-        let cats: Vec<Opt> = site.data.categories.iter().map(|k| Opt { value: k.id.clone(), label: k.text().or(lang, src).into() }).collect();
+        let cats: Vec<Opt> = site
+            .data
+            .categories
+            .iter()
+            .map(|k| Opt {
+                value: k.id.clone(),
+                label: k.text().or(lang, src).into(),
+            })
+            .collect();
         let mut countries_used: Vec<Opt> = Vec::new();
         for c in &site.data.cases {
             if !countries_used.iter().any(|o| o.value == c.value.country) {
-                countries_used.push(Opt { value: c.value.country.clone(), label: countries::name(&c.value.country, lang).unwrap_or(&c.value.country).into() });
+                countries_used.push(Opt {
+                    value: c.value.country.clone(),
+                    label: countries::name(&c.value.country, lang)
+                        .unwrap_or(&c.value.country)
+                        .into(),
+                });
             }
         }
-        let causes: Vec<Opt> = crate::load::data::CauseType::ALL.iter().map(|t| Opt { value: t.id().into(), label: s.get(&format!("cause_{}", t.id())).into() }).collect();
+        let causes: Vec<Opt> = crate::load::data::CauseType::ALL
+            .iter()
+            .map(|t| Opt {
+                value: t.id().into(),
+                label: s.get(&format!("cause_{}", t.id())).into(),
+            })
+            .collect();
         ctx.insert("categories", &cats);
         ctx.insert("countries", &countries_used);
         ctx.insert("cause_types", &causes);
-        files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "cases.html", &ctx)?.into_bytes() });
+        files.push(OutputFile {
+            path: format!("{lang}/{rest}"),
+            bytes: render_template(theme, "cases.html", &ctx)?.into_bytes(),
+        });
     }
 
     // Glossary.
     if !site.data.glossary.is_empty() {
         let root = "../../";
         let rest = "glossary/index.html";
-        let f = frame(site, nav, ls, rest, root, s.get("glossary").into(), "glossary");
+        let f = frame(
+            site,
+            nav,
+            ls,
+            rest,
+            root,
+            s.get("glossary").into(),
+            "glossary",
+        );
         let mut ctx = to_ctx(&f)?;
         let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
         terms.sort_by_key(|t| t.1.to_lowercase());
         for (id, term, def) in &terms {
-            search.push(Searchable { lang: lang.into(), url: format!("{lang}/{rest}#term-{id}"), title: term.clone(), kind: DocKind::Glossary, chunks: vec![Chunk { anchor: None, heading: None, text: def.clone() }] });
+            search.push(Searchable {
+                lang: lang.into(),
+                url: format!("{lang}/{rest}#term-{id}"),
+                title: term.clone(),
+                kind: DocKind::Glossary,
+                chunks: vec![Chunk {
+                    anchor: None,
+                    heading: None,
+                    text: def.clone(),
+                }],
+            });
         }
         ctx.insert("terms", &terms);
-        files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "glossary.html", &ctx)?.into_bytes() });
+        files.push(OutputFile {
+            path: format!("{lang}/{rest}"),
+            bytes: render_template(theme, "glossary.html", &ctx)?.into_bytes(),
+        });
     }
 
     // Checklist pages and their data scripts.
@@ -203,21 +322,46 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         let d = &c.data;
         let root = "../../../";
         let rest = format!("checklists/{}/index.html", d.id);
-        let mut f = frame(site, nav, ls, &rest, root, d.title.or(lang, src).into(), &format!("checklist-{}", d.id));
-        f.scripts.push(format!("{root}{lang}/checklists/{}/data.js", d.id));
+        let mut f = frame(
+            site,
+            nav,
+            ls,
+            &rest,
+            root,
+            d.title.or(lang, src).into(),
+            &format!("checklist-{}", d.id),
+        );
+        f.scripts
+            .push(format!("{root}{lang}/checklists/{}/data.js", d.id));
         let mut ctx = to_ctx(&f)?;
-        let pctx = Ctx { site, page: 0, lang, root, strings: s };
+        let pctx = Ctx {
+            site,
+            page: 0,
+            lang,
+            root,
+            strings: s,
+        };
         ctx.insert("description", &inline_md(d.description.or(lang, src)));
         ctx.insert("form", &checklist_form(&pctx, c));
-        files.push(OutputFile { path: format!("{lang}/{rest}"), bytes: render_template(theme, "checklist.html", &ctx)?.into_bytes() });
-        files.push(OutputFile { path: format!("{lang}/checklists/{}/data.js", d.id), bytes: checklist_data_js(site, c, lang).into_bytes() });
+        files.push(OutputFile {
+            path: format!("{lang}/{rest}"),
+            bytes: render_template(theme, "checklist.html", &ctx)?.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("{lang}/checklists/{}/data.js", d.id),
+            bytes: checklist_data_js(site, c, lang).into_bytes(),
+        });
         for it in &d.items {
             search.push(Searchable {
                 lang: lang.into(),
                 url: format!("{lang}/{rest}"),
                 title: plain(d.title.or(lang, src)),
                 kind: DocKind::ChecklistItem,
-                chunks: vec![Chunk { anchor: None, heading: Some(plain(it.question.or(lang, src))), text: plain(it.countermeasure.or(lang, src)) }],
+                chunks: vec![Chunk {
+                    anchor: None,
+                    heading: Some(plain(it.question.or(lang, src))),
+                    text: plain(it.countermeasure.or(lang, src)),
+                }],
             });
         }
     }
@@ -256,7 +400,9 @@ pub fn checklist_data_js(site: &Site, c: &crate::site::data::Checklist, lang: &s
             "countermeasure": plain(it.countermeasure.or(lang, src)),
         })).collect::<Vec<_>>(),
     });
-    let json = serde_json::to_string(&v).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
+    let json = serde_json::to_string(&v)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c");
     format!("window.kyozaiChecklists = window.kyozaiChecklists || {{}};\nwindow.kyozaiChecklists[{}] = {json};\n", serde_json::to_string(&d.id).unwrap_or_default())
 }
 
@@ -284,14 +430,21 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
             enter: ls.strings.get("enter_course"),
         })
         .collect();
-    let src_strings = langs.iter().find(|l| l.lang == src).map(|l| &l.strings).unwrap_or(&langs[0].strings);
+    let src_strings = langs
+        .iter()
+        .find(|l| l.lang == src)
+        .map(|l| &l.strings)
+        .unwrap_or(&langs[0].strings);
     let mut ctx = tera::Context::new();
     ctx.insert("choices", &choices);
     ctx.insert("lang", src);
     ctx.insert("root", "");
     ctx.insert("site_title", site.config.title.or(src, src));
     ctx.insert("t", src_strings);
-    files.push(OutputFile { path: "index.html".into(), bytes: render_template(theme, "root.html", &ctx)?.into_bytes() });
+    files.push(OutputFile {
+        path: "index.html".into(),
+        bytes: render_template(theme, "root.html", &ctx)?.into_bytes(),
+    });
     // The 404 page is served from any folder, so it links through the base path.
     let mut ctx = tera::Context::new();
     ctx.insert("choices", &choices);
@@ -299,20 +452,33 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
     ctx.insert("root", &site.config.base());
     ctx.insert("site_title", site.config.title.or(src, src));
     ctx.insert("t", src_strings);
-    files.push(OutputFile { path: "404.html".into(), bytes: render_template(theme, "404.html", &ctx)?.into_bytes() });
+    files.push(OutputFile {
+        path: "404.html".into(),
+        bytes: render_template(theme, "404.html", &ctx)?.into_bytes(),
+    });
     // Sitemap.
     let base = site.config.base();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     for i in 0..site.pages.len() {
         for ls in langs {
-            xml.push_str(&format!("<url><loc>{base}{}</loc>", nav::page_path(site, i, ls.lang)));
+            xml.push_str(&format!(
+                "<url><loc>{base}{}</loc>",
+                nav::page_path(site, i, ls.lang)
+            ));
             for other in langs {
-                xml.push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>", other.lang, nav::page_path(site, i, other.lang)));
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>",
+                    other.lang,
+                    nav::page_path(site, i, other.lang)
+                ));
             }
             xml.push_str("</url>\n");
         }
     }
     xml.push_str("</urlset>\n");
-    files.push(OutputFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() });
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    });
     Ok(files)
 }

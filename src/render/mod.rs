@@ -88,7 +88,14 @@ pub struct SectionCard {
 
 /// The per-language states of a site.
 pub fn lang_states<'a>(site: &'a Site, theme: &Theme) -> Vec<LangState<'a>> {
-    site.languages().into_iter().map(|l| LangState { lang: l, strings: theme.strings(l), terms: Terms::new(site, l) }).collect()
+    site.languages()
+        .into_iter()
+        .map(|l| LangState {
+            lang: l,
+            strings: theme.strings(l),
+            terms: Terms::new(site, l),
+        })
+        .collect()
 }
 
 /// Per-language rendering state shared by that language's pages.
@@ -111,7 +118,10 @@ pub struct Collect(pub std::sync::Mutex<Vec<OutputFile>>);
 
 impl Sink for Collect {
     fn put(&self, file: OutputFile) -> Result<()> {
-        self.0.lock().map_err(|_| Error::Usage("internal: output lock poisoned".into()))?.push(file);
+        self.0
+            .lock()
+            .map_err(|_| Error::Usage("internal: output lock poisoned".into()))?
+            .push(file);
         Ok(())
     }
 }
@@ -136,7 +146,10 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
             eprintln!("{what}: {:?}", t0.elapsed());
         }
     };
-    let jobs: Vec<(usize, &LangState)> = langs.iter().flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls))).collect();
+    let jobs: Vec<(usize, &LangState)> = langs
+        .iter()
+        .flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls)))
+        .collect();
     let mut search: Vec<Searchable> = jobs
         .par_iter()
         .map(|(i, ls)| {
@@ -156,19 +169,31 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
         lib.files.into_iter().try_for_each(|f| sink.put(f))?;
         search.extend(lib.search);
     }
-    library::site_files(site, theme, &langs)?.into_iter().try_for_each(|f| sink.put(f))?;
+    library::site_files(site, theme, &langs)?
+        .into_iter()
+        .try_for_each(|f| sink.put(f))?;
     lap("library");
-    handouts::render(site, theme, &nav, &langs)?.into_iter().try_for_each(|f| sink.put(f))?;
+    handouts::render(site, theme, &nav, &langs)?
+        .into_iter()
+        .try_for_each(|f| sink.put(f))?;
     lap("handouts");
-    searchindex::render_indexes(&search).into_iter().try_for_each(|f| sink.put(f))?;
+    searchindex::render_indexes(&search)
+        .into_iter()
+        .try_for_each(|f| sink.put(f))?;
     out.search = search;
     lap("search");
     for (p, b) in &theme.statics {
-        sink.put(OutputFile { path: format!("static/{p}"), bytes: b.clone() })?;
+        sink.put(OutputFile {
+            path: format!("static/{p}"),
+            bytes: b.clone(),
+        })?;
     }
     for a in &site.assets {
         let bytes = std::fs::read(&a.abs).map_err(|e| Error::io("read", &a.abs, e))?;
-        sink.put(OutputFile { path: format!("media/{}", a.rel.to_string_lossy().replace('\\', "/")), bytes })?;
+        sink.put(OutputFile {
+            path: format!("media/{}", a.rel.to_string_lossy().replace('\\', "/")),
+            bytes,
+        })?;
     }
     Ok(out)
 }
@@ -191,23 +216,48 @@ fn kind_name(k: PageKind) -> &'static str {
 }
 
 /// Renders page `i` in one language.
-pub fn render_page(site: &Site, theme: &Theme, nav: &NavCache, i: usize, ls: &LangState) -> Result<(OutputFile, Searchable)> {
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    i: usize,
+    ls: &LangState,
+) -> Result<(OutputFile, Searchable)> {
     let p = &site.pages[i];
     let lang = ls.lang;
-    let rest = if p.slug_path.is_empty() { "index.html".to_string() } else { format!("{}/index.html", p.slug_path) };
+    let rest = if p.slug_path.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{}/index.html", p.slug_path)
+    };
     let path = format!("{lang}/{rest}");
     let depth = path.matches('/').count();
     let root = "../".repeat(depth);
     let (v, untranslated) = site.variant(p, lang);
-    let ctx = Ctx { site, page: i, lang, root: &root, strings: &ls.strings };
+    let ctx = Ctx {
+        site,
+        page: i,
+        lang,
+        root: &root,
+        strings: &ls.strings,
+    };
     let mut marker = Marker::new(&ls.terms);
     let body = html::render(&ctx, &v.doc, &mut marker);
-    let chapter = if p.kind == PageKind::Chapter { Some(i) } else { p.chapter };
+    let chapter = if p.kind == PageKind::Chapter {
+        Some(i)
+    } else {
+        p.chapter
+    };
     let (prev, next) = nav::prev_next(site, i, lang, &root);
     let card = |j: usize| {
         let q = &site.pages[j];
         let (qv, _) = site.variant(q, lang);
-        SectionCard { title: numbered_title(site, q, lang), url: format!("{root}{}", nav::page_path(site, j, lang)), summary: qv.front.summary.clone(), sections: vec![] }
+        SectionCard {
+            title: numbered_title(site, q, lang),
+            url: format!("{root}{}", nav::page_path(site, j, lang)),
+            summary: qv.front.summary.clone(),
+            sections: vec![],
+        }
     };
     let sections: Vec<SectionCard> = match p.kind {
         PageKind::Chapter => p.sections.iter().map(|&s| card(s)).collect(),
@@ -231,7 +281,10 @@ pub fn render_page(site: &Site, theme: &Theme, nav: &NavCache, i: usize, ls: &La
         }
     }
     let handout_url = match (p.kind, chapter) {
-        (PageKind::Chapter | PageKind::Section, Some(c)) => Some(format!("{root}{lang}/handouts/{}/index.html", site.pages[c].slug_path)),
+        (PageKind::Chapter | PageKind::Section, Some(c)) => Some(format!(
+            "{root}{lang}/handouts/{}/index.html",
+            site.pages[c].slug_path
+        )),
         _ => None,
     };
     let view = PageView {
@@ -258,10 +311,27 @@ pub fn render_page(site: &Site, theme: &Theme, nav: &NavCache, i: usize, ls: &La
         handout_url,
         description: site.config.description.or(lang, site.source_lang()),
     };
-    let tctx = tera::Context::from_serialize(&view).map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
-    let template = if p.kind == PageKind::Home { "home.html" } else { "page.html" };
+    let tctx = tera::Context::from_serialize(&view)
+        .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
+    let template = if p.kind == PageKind::Home {
+        "home.html"
+    } else {
+        "page.html"
+    };
     let html = render_template(theme, template, &tctx)?;
     let url_base = format!("{lang}/{rest}");
-    let searchable = Searchable { lang: lang.to_string(), url: url_base, title: view.title.clone(), kind: crate::search::DocKind::Page, chunks: body.chunks };
-    Ok((OutputFile { path, bytes: html.into_bytes() }, searchable))
+    let searchable = Searchable {
+        lang: lang.to_string(),
+        url: url_base,
+        title: view.title.clone(),
+        kind: crate::search::DocKind::Page,
+        chunks: body.chunks,
+    };
+    Ok((
+        OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        },
+        searchable,
+    ))
 }

@@ -38,7 +38,15 @@ type NavKey = (String, Option<usize>, usize);
 
 impl NavCache {
     /// The sidebar for a page of `lang` in `chapter` at folder `depth`, with `current` marked.
-    pub fn sidebar(&self, site: &Site, lang: &str, chapter: Option<usize>, depth: usize, current: Option<usize>, strings: &crate::render::theme::Strings) -> String {
+    pub fn sidebar(
+        &self,
+        site: &Site,
+        lang: &str,
+        chapter: Option<usize>,
+        depth: usize,
+        current: Option<usize>,
+        strings: &crate::render::theme::Strings,
+    ) -> String {
         let key = (lang.to_string(), chapter, depth);
         let cached = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
         let nav = match cached {
@@ -87,23 +95,49 @@ pub fn page_path(site: &Site, i: usize, lang: &str) -> String {
     }
 }
 
-fn build(site: &Site, lang: &str, chapter: Option<usize>, root: &str, strings: &crate::render::theme::Strings) -> String {
-    let mut h = format!("<nav class=\"toc\" aria-label=\"{}\"><ol class=\"toc-list\">", escape_html(strings.get("toc")));
+fn build(
+    site: &Site,
+    lang: &str,
+    chapter: Option<usize>,
+    root: &str,
+    strings: &crate::render::theme::Strings,
+) -> String {
+    let mut h = format!(
+        "<nav class=\"toc\" aria-label=\"{}\"><ol class=\"toc-list\">",
+        escape_html(strings.get("toc"))
+    );
     for (i, p) in site.pages.iter().enumerate() {
         match p.kind {
             PageKind::Home => {
-                h.push_str(&format!("<li class=\"toc-home\"><a data-p=\"{i}\" href=\"{root}{}\">{}</a></li>", page_path(site, i, lang), escape_html(strings.get("home"))));
+                h.push_str(&format!(
+                    "<li class=\"toc-home\"><a data-p=\"{i}\" href=\"{root}{}\">{}</a></li>",
+                    page_path(site, i, lang),
+                    escape_html(strings.get("home"))
+                ));
             }
             PageKind::Page => {
-                h.push_str(&format!("<li class=\"toc-page\"><a data-p=\"{i}\" href=\"{root}{}\">{}</a></li>", page_path(site, i, lang), escape_html(&numbered_title(site, p, lang))));
+                h.push_str(&format!(
+                    "<li class=\"toc-page\"><a data-p=\"{i}\" href=\"{root}{}\">{}</a></li>",
+                    page_path(site, i, lang),
+                    escape_html(&numbered_title(site, p, lang))
+                ));
             }
             PageKind::Chapter => {
                 let open = chapter == Some(i);
-                h.push_str(&format!("<li class=\"toc-chapter{}\"><a data-p=\"{i}\" href=\"{root}{}\">{}</a>", if open { " open" } else { "" }, page_path(site, i, lang), escape_html(&numbered_title(site, p, lang))));
+                h.push_str(&format!(
+                    "<li class=\"toc-chapter{}\"><a data-p=\"{i}\" href=\"{root}{}\">{}</a>",
+                    if open { " open" } else { "" },
+                    page_path(site, i, lang),
+                    escape_html(&numbered_title(site, p, lang))
+                ));
                 if open && !p.sections.is_empty() {
                     h.push_str("<ol>");
                     for &s in &p.sections {
-                        h.push_str(&format!("<li><a data-p=\"{s}\" href=\"{root}{}\">{}</a></li>", page_path(site, s, lang), escape_html(&numbered_title(site, &site.pages[s], lang))));
+                        h.push_str(&format!(
+                            "<li><a data-p=\"{s}\" href=\"{root}{}\">{}</a></li>",
+                            page_path(site, s, lang),
+                            escape_html(&numbered_title(site, &site.pages[s], lang))
+                        ));
                     }
                     h.push_str("</ol>");
                 }
@@ -114,45 +148,80 @@ fn build(site: &Site, lang: &str, chapter: Option<usize>, root: &str, strings: &
     }
     h.push_str("</ol><ul class=\"toc-extra\">");
     if !site.data.cases.is_empty() {
-        h.push_str(&format!("<li><a data-x=\"cases\" href=\"{root}{lang}/cases/index.html\">{}</a></li>", escape_html(strings.get("cases_library"))));
+        h.push_str(&format!(
+            "<li><a data-x=\"cases\" href=\"{root}{lang}/cases/index.html\">{}</a></li>",
+            escape_html(strings.get("cases_library"))
+        ));
     }
     for c in &site.data.checklists {
         h.push_str(&format!("<li><a data-x=\"checklist-{}\" href=\"{root}{lang}/checklists/{}/index.html\">{}</a></li>", escape_html(&c.data.id), escape_html(&c.data.id), escape_html(c.data.title.or(lang, site.source_lang()))));
     }
     if !site.data.glossary.is_empty() {
-        h.push_str(&format!("<li><a data-x=\"glossary\" href=\"{root}{lang}/glossary/index.html\">{}</a></li>", escape_html(strings.get("glossary"))));
+        h.push_str(&format!(
+            "<li><a data-x=\"glossary\" href=\"{root}{lang}/glossary/index.html\">{}</a></li>",
+            escape_html(strings.get("glossary"))
+        ));
     }
-    h.push_str(&format!("<li><a data-x=\"handouts\" href=\"{root}{lang}/handouts/index.html\">{}</a></li>", escape_html(strings.get("handouts"))));
+    h.push_str(&format!(
+        "<li><a data-x=\"handouts\" href=\"{root}{lang}/handouts/index.html\">{}</a></li>",
+        escape_html(strings.get("handouts"))
+    ));
     h.push_str("</ul></nav>");
     h
 }
 
 /// Breadcrumbs: home › chapter (› section, the current page not linked).
-pub fn breadcrumbs(site: &Site, i: usize, lang: &str, root: &str, strings: &crate::render::theme::Strings) -> Vec<Link> {
+pub fn breadcrumbs(
+    site: &Site,
+    i: usize,
+    lang: &str,
+    root: &str,
+    strings: &crate::render::theme::Strings,
+) -> Vec<Link> {
     let p = &site.pages[i];
     let mut out = Vec::new();
     if p.kind != PageKind::Home {
-        out.push(Link { title: strings.get("home").to_string(), url: format!("{root}{lang}/index.html") });
+        out.push(Link {
+            title: strings.get("home").to_string(),
+            url: format!("{root}{lang}/index.html"),
+        });
     }
     if let Some(c) = p.chapter {
-        out.push(Link { title: numbered_title(site, &site.pages[c], lang), url: format!("{root}{}", page_path(site, c, lang)) });
+        out.push(Link {
+            title: numbered_title(site, &site.pages[c], lang),
+            url: format!("{root}{}", page_path(site, c, lang)),
+        });
     }
     out
 }
 
 /// Previous and next pages in reading order.
 pub fn prev_next(site: &Site, i: usize, lang: &str, root: &str) -> (Option<Link>, Option<Link>) {
-    let link = |j: usize| Link { title: numbered_title(site, &site.pages[j], lang), url: format!("{root}{}", page_path(site, j, lang)) };
+    let link = |j: usize| Link {
+        title: numbered_title(site, &site.pages[j], lang),
+        url: format!("{root}{}", page_path(site, j, lang)),
+    };
     let prev = i.checked_sub(1).map(link);
     let next = (i + 1 < site.pages.len()).then(|| link(i + 1));
     (prev, next)
 }
 
 /// The language versions of a page whose path below the language folder is `rest`.
-pub fn alternates(site: &Site, lang: &str, rest: &str, root: &str, strings: &crate::render::theme::Strings) -> Vec<Alternate> {
+pub fn alternates(
+    site: &Site,
+    lang: &str,
+    rest: &str,
+    root: &str,
+    strings: &crate::render::theme::Strings,
+) -> Vec<Alternate> {
     site.languages()
         .into_iter()
-        .map(|l| Alternate { lang: l.to_string(), name: language_name(l, strings), url: format!("{root}{l}/{rest}"), current: l == lang })
+        .map(|l| Alternate {
+            lang: l.to_string(),
+            name: language_name(l, strings),
+            url: format!("{root}{l}/{rest}"),
+            current: l == lang,
+        })
         .collect()
 }
 

@@ -16,8 +16,18 @@ pub fn docs(search: &[Searchable]) -> BTreeMap<String, Vec<SearchDoc>> {
                 Some(a) => format!("{}#{a}", s.url),
                 None => s.url.clone(),
             };
-            let heading = c.heading.as_ref().map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-            docs.push(SearchDoc { url, title: s.title.clone(), heading, kind: s.kind, text: c.text.split_whitespace().collect::<Vec<_>>().join(" ") });
+            let heading = c
+                .heading
+                .as_ref()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty());
+            docs.push(SearchDoc {
+                url,
+                title: s.title.clone(),
+                heading,
+                kind: s.kind,
+                text: c.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            });
         }
     }
     by_lang
@@ -30,7 +40,10 @@ pub fn render_indexes(search: &[Searchable]) -> Vec<OutputFile> {
         .into_par_iter()
         .map(|(lang, docs)| {
             let idx = SearchIndex::build(&lang, &docs);
-            OutputFile { path: format!("search/{lang}.js"), bytes: idx.to_js().into_bytes() }
+            OutputFile {
+                path: format!("search/{lang}.js"),
+                bytes: idx.to_js().into_bytes(),
+            }
         })
         .collect()
 }

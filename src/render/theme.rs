@@ -40,21 +40,41 @@ pub fn default_files() -> &'static [(&'static str, &'static [u8])] {
 impl Theme {
     /// Loads theme `name`: the built-in files, then the course's `themes/NAME/` over them.
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
-        let mut files: BTreeMap<String, (Vec<u8>, Option<std::path::PathBuf>)> = DEFAULT_THEME.iter().map(|(p, b)| (p.to_string(), (b.to_vec(), None))).collect();
+        let mut files: BTreeMap<String, (Vec<u8>, Option<std::path::PathBuf>)> = DEFAULT_THEME
+            .iter()
+            .map(|(p, b)| (p.to_string(), (b.to_vec(), None)))
+            .collect();
         let dir = root.join("themes").join(name);
         if name != "default" && !dir.is_dir() {
-            return Err(Diagnostic::file("kyozai.toml", format!("theme `{name}` not found: there is no themes/{name}/ folder")).help("create the folder or set theme = \"default\"").into());
+            return Err(Diagnostic::file(
+                "kyozai.toml",
+                format!("theme `{name}` not found: there is no themes/{name}/ folder"),
+            )
+            .help("create the folder or set theme = \"default\"")
+            .into());
         }
         let mut overrides = Vec::new();
         if dir.is_dir() {
             for e in walkdir::WalkDir::new(&dir).follow_links(false) {
                 let e = e.map_err(|e| Error::Usage(format!("cannot read the theme: {e}")))?;
-                if !e.file_type().is_file() || crate::load::is_ignored(&e.file_name().to_string_lossy()) {
+                if !e.file_type().is_file()
+                    || crate::load::is_ignored(&e.file_name().to_string_lossy())
+                {
                     continue;
                 }
-                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-                let bytes = std::fs::read(e.path()).map_err(|err| Error::io("read", e.path(), err))?;
-                let course_rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+                let rel = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes =
+                    std::fs::read(e.path()).map_err(|err| Error::io("read", e.path(), err))?;
+                let course_rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
                 overrides.push(course_rel.clone());
                 files.insert(rel, (bytes, Some(course_rel)));
             }
@@ -67,15 +87,21 @@ impl Theme {
         let mut statics = BTreeMap::new();
         let mut strings = BTreeMap::new();
         for (rel, (bytes, origin)) in &files {
-            let shown = origin.clone().unwrap_or_else(|| Path::new("themes").join(name).join(rel));
+            let shown = origin
+                .clone()
+                .unwrap_or_else(|| Path::new("themes").join(name).join(rel));
             if let Some(t) = rel.strip_prefix("templates/") {
                 let text = crate::text::decode(&shown, bytes)?;
                 templates.push((t.to_string(), text, shown));
             } else if let Some(s) = rel.strip_prefix("static/") {
                 statics.insert(s.to_string(), bytes.clone());
-            } else if let Some(l) = rel.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".toml")) {
+            } else if let Some(l) = rel
+                .strip_prefix("i18n/")
+                .and_then(|f| f.strip_suffix(".toml"))
+            {
                 let text = crate::text::decode(&shown, bytes)?;
-                let map: BTreeMap<String, String> = crate::text::toml_from_str(&shown, &text, 0, &text, &[])?;
+                let map: BTreeMap<String, String> =
+                    crate::text::toml_from_str(&shown, &text, 0, &text, &[])?;
                 strings.insert(l.to_string(), Strings(map));
             }
         }
@@ -85,9 +111,19 @@ impl Theme {
             }
         }
         if let Err(e) = tera.build_inheritance_chains() {
-            return Err(Diagnostic::file(overrides.first().cloned().unwrap_or_default(), format!("template error: {}", chain(&e))).help("check the templates' {% extends %} and {% block %} tags").into());
+            return Err(Diagnostic::file(
+                overrides.first().cloned().unwrap_or_default(),
+                format!("template error: {}", chain(&e)),
+            )
+            .help("check the templates' {% extends %} and {% block %} tags")
+            .into());
         }
-        Ok(Theme { tera, statics, strings, overrides })
+        Ok(Theme {
+            tera,
+            statics,
+            strings,
+            overrides,
+        })
     }
 
     /// UI strings for `lang`, English strings filling gaps, then keys.
@@ -117,10 +153,21 @@ fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
     let full = chain(e);
     // Tera's parse errors contain " --> LINE:COL".
     let pos = full.split("--> ").nth(1).and_then(|r| {
-        let mut it = r.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-        Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+        let mut it = r
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            it.next()?.parse::<usize>().ok()?,
+            it.next()?.parse::<usize>().ok()?,
+        ))
     });
-    let message = full.lines().filter(|l| !l.trim().is_empty()).map(str::trim).collect::<Vec<_>>().join(" ");
+    let message = full
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
     let (line, col) = pos.unwrap_or((1, 0));
-    Diagnostic::at_line(path, text, line, col, format!("template error: {message}")).help("fix the template syntax; see the Tera documentation for tags and filters")
+    Diagnostic::at_line(path, text, line, col, format!("template error: {message}"))
+        .help("fix the template syntax; see the Tera documentation for tags and filters")
 }

@@ -36,15 +36,31 @@ pub fn error_report(root: &Path, e: &Error) -> ErrorReport {
             let lines: Vec<&str> = text.lines().collect();
             let from = d.line.saturating_sub(3).max(1);
             let to = (d.line + 2).min(lines.len());
-            let snippet = (from..=to).filter_map(|n| lines.get(n - 1).map(|l| (n, l.to_string()))).collect();
+            let snippet = (from..=to)
+                .filter_map(|n| lines.get(n - 1).map(|l| (n, l.to_string())))
+                .collect();
             let more = e.diagnostics().len().saturating_sub(1);
             let mut message = d.message.clone();
             if more > 0 {
                 message.push_str(&format!(" (and {more} more problems: see the terminal)"));
             }
-            ErrorReport { path: d.path.display().to_string(), line: d.line, column: d.column, message, help: d.help.clone(), snippet }
+            ErrorReport {
+                path: d.path.display().to_string(),
+                line: d.line,
+                column: d.column,
+                message,
+                help: d.help.clone(),
+                snippet,
+            }
         }
-        None => ErrorReport { path: String::new(), line: 0, column: 0, message: e.to_string(), help: None, snippet: vec![] },
+        None => ErrorReport {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+            help: None,
+            snippet: vec![],
+        },
     }
 }
 
@@ -52,7 +68,10 @@ const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=
 
 /// Runs the server until Ctrl-C.
 pub fn run(opts: Options) -> Result<()> {
-    let root = opts.root.canonicalize().map_err(|e| Error::io("read", &opts.root, e))?;
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io("read", &opts.root, e))?;
     if !root.join("kyozai.toml").is_file() {
         crate::config::Config::load(&root)?;
     }
@@ -76,7 +95,14 @@ fn say(opts: &Options, msg: &str) {
 }
 
 fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Result<()> {
-    let mut session = Session::new(root, crate::build::Options { drafts: opts.drafts, base_path: None }, out);
+    let mut session = Session::new(
+        root,
+        crate::build::Options {
+            drafts: opts.drafts,
+            base_path: None,
+        },
+        out,
+    );
     let live = LiveState::new(out.to_path_buf());
     // Watch before the first build, so that edits made while it runs are not missed.
     let mut watcher = watch::Watcher::new(root)?;
@@ -88,16 +114,33 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
             live.set_error(Some(error_report(root, &e)));
         }
     }
-    let listener = http::bind(opts.bind, opts.port).map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
-    let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
-    let host = if addr.ip().is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
+    let listener = http::bind(opts.bind, opts.port)
+        .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let host = if addr.ip().is_ipv6() {
+        format!("[{}]", addr.ip())
+    } else {
+        addr.ip().to_string()
+    };
     let url = format!("http://{host}:{}/", addr.port());
     if !opts.bind.is_loopback() {
-        eprintln!("warning: serving on {} makes the course, drafts included, visible to the network", opts.bind);
+        eprintln!(
+            "warning: serving on {} makes the course, drafts included, visible to the network",
+            opts.bind
+        );
     }
-    say(opts, &format!("serving the course at {url}  (Ctrl-C to stop)"));
+    say(
+        opts,
+        &format!("serving the course at {url}  (Ctrl-C to stop)"),
+    );
     if opts.open {
-        let _ = std::process::Command::new("xdg-open").arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
     }
     let server = {
         let live = live.clone();
@@ -113,7 +156,16 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
                 if r.written + r.removed > 0 {
                     live.reload(r.css_only);
                 }
-                say(opts, &format!("{} changed: {} files written in {:.0} ms{}", describe(&batch), r.written, r.millis, if r.incremental { " (incremental)" } else { "" }));
+                say(
+                    opts,
+                    &format!(
+                        "{} changed: {} files written in {:.0} ms{}",
+                        describe(&batch),
+                        r.written,
+                        r.millis,
+                        if r.incremental { " (incremental)" } else { "" }
+                    ),
+                );
                 if let Err(e) = session.finish() {
                     eprintln!("{e}");
                 }

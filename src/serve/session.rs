@@ -60,7 +60,15 @@ fn digest(bytes: &[u8]) -> u64 {
 impl Session {
     /// A session that writes the course in `root` into `out`.
     pub fn new(root: &Path, opts: Options, out: &Path) -> Session {
-        Session { root: root.to_path_buf(), opts, out: out.to_path_buf(), state: None, disk: HashMap::new(), search_stale: false, failed: false }
+        Session {
+            root: root.to_path_buf(),
+            opts,
+            out: out.to_path_buf(),
+            state: None,
+            disk: HashMap::new(),
+            search_stale: false,
+            failed: false,
+        }
     }
 
     /// The folder being served.
@@ -71,7 +79,11 @@ impl Session {
     /// Rebuilds after `changes` (all of them when empty or when the structure may have changed).
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Report> {
         let start = Instant::now();
-        let result = match if self.failed { None } else { self.incremental(changes) } {
+        let result = match if self.failed {
+            None
+        } else {
+            self.incremental(changes)
+        } {
             Some(r) => r,
             None => self.full(),
         };
@@ -85,9 +97,19 @@ impl Session {
     pub fn full(&mut self) -> Result<Report> {
         let built = build(&self.root, &self.opts)?;
         let (written, removed, css_only) = self.sync(&built.output.files, true)?;
-        self.state = Some(State { site: built.site, theme: built.theme, search: built.output.search });
+        self.state = Some(State {
+            site: built.site,
+            theme: built.theme,
+            search: built.output.search,
+        });
         self.search_stale = false;
-        Ok(Report { written, removed, css_only, incremental: false, millis: 0.0 })
+        Ok(Report {
+            written,
+            removed,
+            css_only,
+            incremental: false,
+            millis: 0.0,
+        })
     }
 
     /// Writes the search indexes if an incremental rebuild left them stale; returns files written.
@@ -107,8 +129,24 @@ impl Session {
         let st = self.state.as_mut()?;
         // Editors' temporary files come and go between events: a path that no longer exists and
         // that the site never knew is not a change.
-        let known = |rel: &Path| st.site.page_by_file(rel).is_some() || st.site.assets.iter().any(|a| Path::new("content").join(&a.rel) == rel) || st.site.data.files.iter().any(|f| f.path == rel);
-        let changes: Vec<&Change> = changes.iter().filter(|c| self.root.join(&c.rel).exists() || known(&c.rel) || c.kind == ChangeKind::Config || c.kind == ChangeKind::Theme).collect();
+        let known = |rel: &Path| {
+            st.site.page_by_file(rel).is_some()
+                || st
+                    .site
+                    .assets
+                    .iter()
+                    .any(|a| Path::new("content").join(&a.rel) == rel)
+                || st.site.data.files.iter().any(|f| f.path == rel)
+        };
+        let changes: Vec<&Change> = changes
+            .iter()
+            .filter(|c| {
+                self.root.join(&c.rel).exists()
+                    || known(&c.rel)
+                    || c.kind == ChangeKind::Config
+                    || c.kind == ChangeKind::Theme
+            })
+            .collect();
         if changes.is_empty() {
             return Some(Ok(Report::default()));
         }
@@ -126,7 +164,13 @@ impl Session {
                 Err(d) => return Some(Err(d.into())),
             };
             let old = st.site.pages[page].variants.get(&md.lang)?;
-            if old.front != md.front || old.doc.directives().iter().map(|d| d.0).ne(md.doc.directives().iter().map(|d| d.0)) {
+            if old.front != md.front
+                || old.doc.directives().iter().map(|d| d.0).ne(md
+                    .doc
+                    .directives()
+                    .iter()
+                    .map(|d| d.0))
+            {
                 return None;
             }
             edits.push((page, md.lang.clone(), md));
@@ -135,7 +179,13 @@ impl Session {
         // texts back if anything is wrong.
         let mut previous: Vec<(usize, String, Variant)> = Vec::new();
         for (page, lang, md) in edits {
-            let v = Variant { file: md.rel, text: md.text, front: md.front, doc: md.doc, body_offset: md.body_offset };
+            let v = Variant {
+                file: md.rel,
+                text: md.text,
+                front: md.front,
+                doc: md.doc,
+                body_offset: md.body_offset,
+            };
             if let Some(old) = st.site.pages[page].variants.insert(lang.clone(), v) {
                 previous.push((page, lang, old));
             }
@@ -167,7 +217,11 @@ impl Session {
             files.extend(handouts::render_containing(&st.site, &st.theme, &langs, i)?);
         }
         for s in searchables {
-            match st.search.iter_mut().find(|x| x.lang == s.lang && x.url == s.url) {
+            match st
+                .search
+                .iter_mut()
+                .find(|x| x.lang == s.lang && x.url == s.url)
+            {
                 Some(slot) => *slot = s,
                 None => st.search.push(s),
             }
@@ -175,7 +229,13 @@ impl Session {
         drop(langs);
         let (written, removed, css_only) = self.sync(&files, false)?;
         self.search_stale = true;
-        Ok(Report { written, removed, css_only, incremental: true, millis: 0.0 })
+        Ok(Report {
+            written,
+            removed,
+            css_only,
+            incremental: true,
+            millis: 0.0,
+        })
     }
 
     /// Writes the files whose bytes differ from what is on disk (each through a temporary file
@@ -195,7 +255,12 @@ impl Session {
             if let Some(parent) = p.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
             }
-            let tmp = p.with_file_name(format!(".{}.kyozai-tmp", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
+            let tmp = p.with_file_name(format!(
+                ".{}.kyozai-tmp",
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
             std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io("write", &tmp, e))?;
             std::fs::rename(&tmp, &p).map_err(|e| Error::io("write", &p, e))?;
             self.disk.insert(f.path.clone(), d);
@@ -204,7 +269,12 @@ impl Session {
         }
         let mut removed = 0;
         if complete {
-            let gone: Vec<String> = self.disk.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+            let gone: Vec<String> = self
+                .disk
+                .keys()
+                .filter(|k| !seen.contains(*k))
+                .cloned()
+                .collect();
             for g in gone {
                 let path = self.out.join(&g);
                 let _ = std::fs::remove_file(&path);

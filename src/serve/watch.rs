@@ -68,17 +68,32 @@ pub struct Watcher {
 impl Watcher {
     /// Starts watching the course in `root`.
     pub fn new(root: &Path) -> Result<Watcher> {
-        let root = root.canonicalize().map_err(|e| Error::io("read", root, e))?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| Error::io("read", root, e))?;
         let (tx, rx) = channel();
         let mut watcher = notify::recommended_watcher(move |ev| {
             let _ = tx.send(ev);
         })
         .map_err(|e| Error::Usage(format!("cannot watch the course folder: {e}")))?;
-        let w = |wt: &mut RecommendedWatcher, p: &Path, mode| wt.watch(p, mode).map_err(|e| Error::Usage(format!("cannot watch {}: {e}", p.display())));
+        let w = |wt: &mut RecommendedWatcher, p: &Path, mode| {
+            wt.watch(p, mode)
+                .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", p.display())))
+        };
         w(&mut watcher, &root, RecursiveMode::NonRecursive)?;
-        w(&mut watcher, &root.join("content"), RecursiveMode::Recursive)?;
-        let themes_watched = root.join("themes").is_dir() && w(&mut watcher, &root.join("themes"), RecursiveMode::Recursive).is_ok();
-        Ok(Watcher { root, watcher, rx, themes_watched })
+        w(
+            &mut watcher,
+            &root.join("content"),
+            RecursiveMode::Recursive,
+        )?;
+        let themes_watched = root.join("themes").is_dir()
+            && w(&mut watcher, &root.join("themes"), RecursiveMode::Recursive).is_ok();
+        Ok(Watcher {
+            root,
+            watcher,
+            rx,
+            themes_watched,
+        })
     }
 
     /// Waits for changes and returns them once the files have been quiet for `quiet` (editors
@@ -91,16 +106,24 @@ impl Watcher {
             if stop.load(Ordering::SeqCst) {
                 return None;
             }
-            let wait = if first.is_some() { quiet } else { Duration::from_millis(100) };
+            let wait = if first.is_some() {
+                quiet
+            } else {
+                Duration::from_millis(100)
+            };
             match self.rx.recv_timeout(wait) {
                 Ok(Ok(ev)) => {
                     if matches!(ev.kind, notify::EventKind::Access(_)) {
                         continue;
                     }
                     for p in ev.paths {
-                        let rel = p.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or(p.clone());
+                        let rel = p
+                            .strip_prefix(&self.root)
+                            .map(Path::to_path_buf)
+                            .unwrap_or(p.clone());
                         if rel == Path::new("themes") && !self.themes_watched && p.is_dir() {
-                            self.themes_watched = self.watcher.watch(&p, RecursiveMode::Recursive).is_ok();
+                            self.themes_watched =
+                                self.watcher.watch(&p, RecursiveMode::Recursive).is_ok();
                             changed.insert(rel.join("."), ChangeKind::Theme);
                         }
                         if let Some(kind) = classify(&rel) {
@@ -126,7 +149,12 @@ impl Watcher {
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
-        Some(changed.into_iter().map(|(rel, kind)| Change { kind, rel }).collect())
+        Some(
+            changed
+                .into_iter()
+                .map(|(rel, kind)| Change { kind, rel })
+                .collect(),
+        )
     }
 }
 
@@ -136,10 +164,22 @@ mod tests {
 
     #[test]
     fn classifies_paths() {
-        assert_eq!(classify(Path::new("content/01-a/02-b.ja.md")), Some(ChangeKind::Markdown));
-        assert_eq!(classify(Path::new("content/data/x.cases.toml")), Some(ChangeKind::Data));
-        assert_eq!(classify(Path::new("content/01-a/figures/f.svg")), Some(ChangeKind::Asset));
-        assert_eq!(classify(Path::new("themes/default/static/style.css")), Some(ChangeKind::Theme));
+        assert_eq!(
+            classify(Path::new("content/01-a/02-b.ja.md")),
+            Some(ChangeKind::Markdown)
+        );
+        assert_eq!(
+            classify(Path::new("content/data/x.cases.toml")),
+            Some(ChangeKind::Data)
+        );
+        assert_eq!(
+            classify(Path::new("content/01-a/figures/f.svg")),
+            Some(ChangeKind::Asset)
+        );
+        assert_eq!(
+            classify(Path::new("themes/default/static/style.css")),
+            Some(ChangeKind::Theme)
+        );
         assert_eq!(classify(Path::new("kyozai.toml")), Some(ChangeKind::Config));
         assert_eq!(classify(Path::new("content/01-a/.02-b.ja.md.swp")), None);
         assert_eq!(classify(Path::new("content/01-a/02-b.ja.md~")), None);

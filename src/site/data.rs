@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::error::{suggest, Diagnostic, Diagnostics};
-use crate::load::data::{CaseData, ChecklistData, DataContents, DataFile, DataKind, Labelled, ListData, ListStyle, TermData};
+use crate::load::data::{
+    CaseData, ChecklistData, DataContents, DataFile, DataKind, Labelled, ListData, ListStyle,
+    TermData,
+};
 use crate::markdown::parse::Directive;
 use crate::text::Localized;
 
@@ -53,7 +56,12 @@ pub struct Data {
 
 impl Data {
     /// Validates every data file.
-    pub fn new(config: &Config, files: Vec<DataFile>, diags: &mut Diagnostics, warnings: &mut Vec<Diagnostic>) -> Data {
+    pub fn new(
+        config: &Config,
+        files: Vec<DataFile>,
+        diags: &mut Diagnostics,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Data {
         let mut d = Data::default();
         let langs = &config.languages;
         let src = config.source_language.as_str();
@@ -61,29 +69,69 @@ impl Data {
         let mut dup = |kind: &'static str, id: &str, f: &DataFile, diags: &mut Diagnostics| {
             // Ids become parts of URLs, file names and HTML attributes.
             if !valid_id(id) {
-                diags.push(f.locate(None, id, format!("`{id}` is not a valid id")).help("use letters, digits, dashes and underscores only"));
+                diags.push(
+                    f.locate(None, id, format!("`{id}` is not a valid id"))
+                        .help("use letters, digits, dashes and underscores only"),
+                );
             }
             if let Some(other) = ids.insert((kind, id.to_string()), f.path.clone()) {
-                diags.push(f.locate(None, id, format!("the {kind} id `{id}` is also defined in {}", other.display())).help("ids must be unique across every data file: rename one"));
+                diags.push(
+                    f.locate(
+                        None,
+                        id,
+                        format!(
+                            "the {kind} id `{id}` is also defined in {}",
+                            other.display()
+                        ),
+                    )
+                    .help("ids must be unique across every data file: rename one"),
+                );
                 true
             } else {
                 false
             }
         };
         // Text checks: source language required, others reported.
-        let check_text = |f: &DataFile, id: &str, field: &str, t: &Localized, required: bool, diags: &mut Diagnostics, warnings: &mut Vec<Diagnostic>| {
+        let check_text = |f: &DataFile,
+                          id: &str,
+                          field: &str,
+                          t: &Localized,
+                          required: bool,
+                          diags: &mut Diagnostics,
+                          warnings: &mut Vec<Diagnostic>| {
             for l in t.unknown_languages(langs) {
-                diags.push(f.locate(Some(id), l, format!("`{l}` in `{field}` of `{id}` is not a language of this course")).help(format!("use one of {}", langs.join(", "))));
+                diags.push(
+                    f.locate(
+                        Some(id),
+                        l,
+                        format!("`{l}` in `{field}` of `{id}` is not a language of this course"),
+                    )
+                    .help(format!("use one of {}", langs.join(", "))),
+                );
             }
             if t.get(src).is_none() {
                 if required || !t.is_empty() {
-                    diags.push(f.locate(Some(id), field, format!("`{field}` of `{id}` has no {src} text")).help(format!("add {src} = \"…\"")));
+                    diags.push(
+                        f.locate(
+                            Some(id),
+                            field,
+                            format!("`{field}` of `{id}` has no {src} text"),
+                        )
+                        .help(format!("add {src} = \"…\"")),
+                    );
                 }
                 return;
             }
             for l in langs {
                 if t.get(l).is_none() {
-                    warnings.push(f.locate(Some(id), field, format!("`{field}` of `{id}` has no {l} text; the {src} text is shown")).help(format!("add {l} = \"…\"")));
+                    warnings.push(
+                        f.locate(
+                            Some(id),
+                            field,
+                            format!("`{field}` of `{id}` has no {l} text; the {src} text is shown"),
+                        )
+                        .help(format!("add {l} = \"…\"")),
+                    );
                 }
             }
         };
@@ -102,7 +150,11 @@ impl Data {
                         if dup("case", &c.id, f, diags) {
                             continue;
                         }
-                        for (field, t, req) in [("title", &c.title, true), ("organisation", &c.organisation, true), ("summary", &c.summary, true)] {
+                        for (field, t, req) in [
+                            ("title", &c.title, true),
+                            ("organisation", &c.organisation, true),
+                            ("summary", &c.summary, true),
+                        ] {
                             check_text(f, &c.id, field, t, req, diags, warnings);
                         }
                         if let Some(i) = &c.impact {
@@ -115,19 +167,37 @@ impl Data {
                             check_text(f, &c.id, "lessons", l, true, diags, warnings);
                         }
                         if countries::name(&c.country, "en").is_none() {
-                            let help = match suggest(&c.country.to_ascii_uppercase(), countries::codes()) {
+                            let help = match suggest(
+                                &c.country.to_ascii_uppercase(),
+                                countries::codes(),
+                            ) {
                                 Some(s) => format!("use an ISO 3166-1 alpha-2 code, e.g. `{s}`"),
-                                None => "use an ISO 3166-1 alpha-2 code such as JP, US, GB or AU".into(),
+                                None => {
+                                    "use an ISO 3166-1 alpha-2 code such as JP, US, GB or AU".into()
+                                }
                             };
-                            diags.push(f.locate(Some(&c.id), &c.country, format!("unknown country `{}` in case `{}`", c.country, c.id)).help(help));
+                            diags.push(
+                                f.locate(
+                                    Some(&c.id),
+                                    &c.country,
+                                    format!("unknown country `{}` in case `{}`", c.country, c.id),
+                                )
+                                .help(help),
+                            );
                         }
-                        d.cases.push(Sourced { value: c.clone(), file: f.path.clone() });
+                        d.cases.push(Sourced {
+                            value: c.clone(),
+                            file: f.path.clone(),
+                        });
                     }
                 }
                 DataContents::Checklist(cl) => {
                     if !dup("checklist", &cl.id, f, diags) {
                         check_checklist(f, cl, langs, src, diags, warnings);
-                        d.checklists.push(Checklist { data: (**cl).clone(), file: f.path.clone() });
+                        d.checklists.push(Checklist {
+                            data: (**cl).clone(),
+                            file: f.path.clone(),
+                        });
                     }
                 }
                 DataContents::Lists(lists) => {
@@ -140,13 +210,21 @@ impl Data {
                         }
                         for it in &l.items {
                             check_text(f, &l.id, "text", &it.text, true, diags, warnings);
-                            for (n, t) in [("detail", &it.detail), ("label", &it.label), ("by", &it.by)] {
+                            for (n, t) in
+                                [("detail", &it.detail), ("label", &it.label), ("by", &it.by)]
+                            {
                                 if let Some(t) = t {
                                     check_text(f, &l.id, n, t, false, diags, warnings);
                                 }
                             }
                         }
-                        d.lists.insert(l.id.clone(), Sourced { value: l.clone(), file: f.path.clone() });
+                        d.lists.insert(
+                            l.id.clone(),
+                            Sourced {
+                                value: l.clone(),
+                                file: f.path.clone(),
+                            },
+                        );
                     }
                 }
                 DataContents::Glossary(terms) => {
@@ -156,18 +234,52 @@ impl Data {
                         }
                         for l in t.langs.keys() {
                             if !langs.contains(l) {
-                                diags.push(f.locate(Some(&t.id), l, format!("unknown field or language `{l}` in term `{}`", t.id)).help(format!("a term has `id` and one table per language ({})", langs.join(", "))));
+                                diags.push(
+                                    f.locate(
+                                        Some(&t.id),
+                                        l,
+                                        format!(
+                                            "unknown field or language `{l}` in term `{}`",
+                                            t.id
+                                        ),
+                                    )
+                                    .help(format!(
+                                        "a term has `id` and one table per language ({})",
+                                        langs.join(", ")
+                                    )),
+                                );
                             }
                         }
                         if !t.langs.contains_key(src) {
-                            diags.push(f.locate(None, &t.id, format!("term `{}` has no {src} entry", t.id)).help(format!("add {src} = {{ term = \"…\", definition = \"…\" }}")));
+                            diags.push(
+                                f.locate(
+                                    None,
+                                    &t.id,
+                                    format!("term `{}` has no {src} entry", t.id),
+                                )
+                                .help(format!(
+                                    "add {src} = {{ term = \"…\", definition = \"…\" }}"
+                                )),
+                            );
                         }
                         for l in langs {
                             if !t.langs.contains_key(l) && l != src {
-                                warnings.push(f.locate(None, &t.id, format!("term `{}` has no {l} entry", t.id)).help(format!("add {l} = {{ term = \"…\", definition = \"…\" }}")));
+                                warnings.push(
+                                    f.locate(
+                                        None,
+                                        &t.id,
+                                        format!("term `{}` has no {l} entry", t.id),
+                                    )
+                                    .help(format!(
+                                        "add {l} = {{ term = \"…\", definition = \"…\" }}"
+                                    )),
+                                );
                             }
                         }
-                        d.glossary.push(Sourced { value: t.clone(), file: f.path.clone() });
+                        d.glossary.push(Sourced {
+                            value: t.clone(),
+                            file: f.path.clone(),
+                        });
                     }
                 }
             }
@@ -192,12 +304,34 @@ impl Data {
         for c in &d.cases {
             if !d.categories.iter().any(|k| k.id == c.value.category) {
                 let f = files.iter().find(|f| f.path == c.file).expect("case file");
-                let help = match suggest(&c.value.category, d.categories.iter().map(|k| k.id.as_str())) {
+                let help = match suggest(
+                    &c.value.category,
+                    d.categories.iter().map(|k| k.id.as_str()),
+                ) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if d.categories.is_empty() => "define categories in a NAME.categories.toml file".to_string(),
-                    None => format!("known categories: {}", d.categories.iter().map(|k| k.id.as_str()).collect::<Vec<_>>().join(", ")),
+                    None if d.categories.is_empty() => {
+                        "define categories in a NAME.categories.toml file".to_string()
+                    }
+                    None => format!(
+                        "known categories: {}",
+                        d.categories
+                            .iter()
+                            .map(|k| k.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
-                diags.push(f.locate(Some(&c.value.id), &c.value.category, format!("unknown category `{}` in case `{}`", c.value.category, c.value.id)).help(help));
+                diags.push(
+                    f.locate(
+                        Some(&c.value.id),
+                        &c.value.category,
+                        format!(
+                            "unknown category `{}` in case `{}`",
+                            c.value.category, c.value.id
+                        ),
+                    )
+                    .help(help),
+                );
             }
         }
         d.files = files;
@@ -238,14 +372,25 @@ impl Data {
     }
 
     /// The cases a `{cases}` directive selects, in data order.
-    pub fn select_cases(&self, args: &crate::markdown::parse::CasesArgs) -> Vec<&Sourced<CaseData>> {
+    pub fn select_cases(
+        &self,
+        args: &crate::markdown::parse::CasesArgs,
+    ) -> Vec<&Sourced<CaseData>> {
         if !args.ids.is_empty() {
             return args.ids.iter().filter_map(|id| self.case(id)).collect();
         }
         self.cases
             .iter()
-            .filter(|c| args.category.as_ref().is_none_or(|k| &c.value.category == k))
-            .filter(|c| args.country.as_ref().is_none_or(|k| c.value.country.eq_ignore_ascii_case(k)))
+            .filter(|c| {
+                args.category
+                    .as_ref()
+                    .is_none_or(|k| &c.value.category == k)
+            })
+            .filter(|c| {
+                args.country
+                    .as_ref()
+                    .is_none_or(|k| c.value.country.eq_ignore_ascii_case(k))
+            })
             .collect()
     }
 
@@ -263,12 +408,20 @@ impl Data {
             Directive::Cases(a) => {
                 for id in &a.ids {
                     if self.case(id).is_none() {
-                        return unknown("case", id, self.cases.iter().map(|c| c.value.id.as_str()).collect());
+                        return unknown(
+                            "case",
+                            id,
+                            self.cases.iter().map(|c| c.value.id.as_str()).collect(),
+                        );
                     }
                 }
                 if let Some(k) = &a.category {
                     if self.category(k).is_none() {
-                        return unknown("category", k, self.categories.iter().map(|c| c.id.as_str()).collect());
+                        return unknown(
+                            "category",
+                            k,
+                            self.categories.iter().map(|c| c.id.as_str()).collect(),
+                        );
                     }
                 }
                 if let Some(k) = &a.country {
@@ -284,21 +437,33 @@ impl Data {
                     }
                 }
                 if a.ids.is_empty() && a.category.is_none() && a.country.is_none() {
-                    return Err(("`{cases}` selects nothing".into(), "give ids = [..], category = \"..\" or country = \"..\"".into()));
+                    return Err((
+                        "`{cases}` selects nothing".into(),
+                        "give ids = [..], category = \"..\" or country = \"..\"".into(),
+                    ));
                 }
                 Ok(())
             }
-            Directive::Checklist(id) | Directive::Matrix(id) | Directive::Groups(id) => match self.checklist(id) {
-                Some(_) => Ok(()),
-                None => unknown("checklist", id, self.checklists.iter().map(|c| c.data.id.as_str()).collect()),
-            },
+            Directive::Checklist(id) | Directive::Matrix(id) | Directive::Groups(id) => {
+                match self.checklist(id) {
+                    Some(_) => Ok(()),
+                    None => unknown(
+                        "checklist",
+                        id,
+                        self.checklists.iter().map(|c| c.data.id.as_str()).collect(),
+                    ),
+                }
+            }
             Directive::List(id) => match self.lists.get(id) {
                 Some(_) => Ok(()),
                 None => unknown("list", id, self.lists.keys().map(String::as_str).collect()),
             },
             Directive::Flow(id) => match self.lists.get(id) {
                 Some(l) if l.value.style == ListStyle::Flow => Ok(()),
-                Some(_) => Err((format!("list `{id}` is not a flow"), "set style = \"flow\" on the list, or embed it with {list}".into())),
+                Some(_) => Err((
+                    format!("list `{id}` is not a flow"),
+                    "set style = \"flow\" on the list, or embed it with {list}".into(),
+                )),
                 None => unknown("list", id, self.lists.keys().map(String::as_str).collect()),
             },
             Directive::Callout { .. } => Ok(()),
@@ -307,42 +472,106 @@ impl Data {
 }
 
 /// Columns a `{cases}` table can show.
-pub const CASE_COLUMNS: &[&str] = &["title", "category", "country", "organisation", "date", "records", "summary", "impact"];
+pub const CASE_COLUMNS: &[&str] = &[
+    "title",
+    "category",
+    "country",
+    "organisation",
+    "date",
+    "records",
+    "summary",
+    "impact",
+];
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn check_checklist(f: &DataFile, cl: &ChecklistData, langs: &[String], src: &str, diags: &mut Diagnostics, warnings: &mut Vec<Diagnostic>) {
+fn check_checklist(
+    f: &DataFile,
+    cl: &ChecklistData,
+    langs: &[String],
+    src: &str,
+    diags: &mut Diagnostics,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let id = cl.id.as_str();
-    let label_check = |what: &str, l: &Labelled, diags: &mut Diagnostics, warnings: &mut Vec<Diagnostic>| {
-        for k in l.label.keys() {
-            if !langs.contains(k) {
-                let fields = if what == "status" { "id, score, na" } else if what == "group" { "id, domains" } else { "id" };
-                diags.push(f.locate(Some(&l.id), k, format!("unknown field `{k}` in {what} `{}`", l.id)).help(format!("a {what} has {fields} and one label per language ({})", langs.join(", "))));
+    let label_check =
+        |what: &str, l: &Labelled, diags: &mut Diagnostics, warnings: &mut Vec<Diagnostic>| {
+            for k in l.label.keys() {
+                if !langs.contains(k) {
+                    let fields = if what == "status" {
+                        "id, score, na"
+                    } else if what == "group" {
+                        "id, domains"
+                    } else {
+                        "id"
+                    };
+                    diags.push(
+                        f.locate(
+                            Some(&l.id),
+                            k,
+                            format!("unknown field `{k}` in {what} `{}`", l.id),
+                        )
+                        .help(format!(
+                            "a {what} has {fields} and one label per language ({})",
+                            langs.join(", ")
+                        )),
+                    );
+                }
             }
-        }
-        if !l.label.contains_key(src) {
-            diags.push(f.locate(None, &l.id, format!("{what} `{}` has no {src} label", l.id)).help(format!("add {src} = \"…\"")));
-        }
-        for lang in langs {
-            if !l.label.contains_key(lang) && lang != src {
-                warnings.push(f.locate(None, &l.id, format!("{what} `{}` has no {lang} label", l.id)).help(format!("add {lang} = \"…\"")));
+            if !l.label.contains_key(src) {
+                diags.push(
+                    f.locate(None, &l.id, format!("{what} `{}` has no {src} label", l.id))
+                        .help(format!("add {src} = \"…\"")),
+                );
             }
-        }
-    };
-    for (what, v) in [("subject", &cl.subjects), ("control", &cl.controls), ("status", &cl.statuses), ("group", &cl.groups)] {
+            for lang in langs {
+                if !l.label.contains_key(lang) && lang != src {
+                    warnings.push(
+                        f.locate(
+                            None,
+                            &l.id,
+                            format!("{what} `{}` has no {lang} label", l.id),
+                        )
+                        .help(format!("add {lang} = \"…\"")),
+                    );
+                }
+            }
+        };
+    for (what, v) in [
+        ("subject", &cl.subjects),
+        ("control", &cl.controls),
+        ("status", &cl.statuses),
+        ("group", &cl.groups),
+    ] {
         if v.is_empty() && what != "group" {
-            diags.push(f.locate(None, id, format!("checklist `{id}` has no {what}s")).help(format!("add {what}s = [ {{ id = \"…\", {src} = \"…\" }} ]")));
+            diags.push(
+                f.locate(None, id, format!("checklist `{id}` has no {what}s"))
+                    .help(format!("add {what}s = [ {{ id = \"…\", {src} = \"…\" }} ]")),
+            );
         }
         let mut seen = Vec::new();
         for l in v {
             if !valid_id(&l.id) {
-                diags.push(f.locate(None, &l.id, format!("`{}` is not a valid {what} id", l.id)).help("use letters, digits, dashes and underscores only"));
+                diags.push(
+                    f.locate(None, &l.id, format!("`{}` is not a valid {what} id", l.id))
+                        .help("use letters, digits, dashes and underscores only"),
+                );
             }
             if seen.contains(&&l.id) {
                 let n = seen.iter().filter(|x| **x == &l.id).count();
-                diags.push(f.locate_nth(&format!("id = \"{}\"", l.id), n, format!("the {what} id `{}` is used twice", l.id)).help("give each a different id"));
+                diags.push(
+                    f.locate_nth(
+                        &format!("id = \"{}\"", l.id),
+                        n,
+                        format!("the {what} id `{}` is used twice", l.id),
+                    )
+                    .help("give each a different id"),
+                );
             }
             seen.push(&l.id);
             label_check(what, l, diags, warnings);
@@ -352,45 +581,143 @@ fn check_checklist(f: &DataFile, cl: &ChecklistData, langs: &[String], src: &str
     for g in &cl.groups {
         for dn in &g.domains {
             if *dn == 0 || *dn > n {
-                diags.push(f.locate(Some(&g.id), &dn.to_string(), format!("group `{}` names domain {dn}, but the checklist has domains 1 to {n}", g.id)).help("domains are numbered down each column of the subjects × controls matrix"));
+                diags.push(
+                    f.locate(
+                        Some(&g.id),
+                        &dn.to_string(),
+                        format!(
+                            "group `{}` names domain {dn}, but the checklist has domains 1 to {n}",
+                            g.id
+                        ),
+                    )
+                    .help(
+                        "domains are numbered down each column of the subjects × controls matrix",
+                    ),
+                );
             }
         }
     }
     let mut item_ids = Vec::new();
     for it in &cl.items {
         if !valid_id(&it.id) {
-            diags.push(f.locate(None, &it.id, format!("`{}` is not a valid item id", it.id)).help("use letters, digits, dashes and underscores only"));
+            diags.push(
+                f.locate(None, &it.id, format!("`{}` is not a valid item id", it.id))
+                    .help("use letters, digits, dashes and underscores only"),
+            );
         }
         if item_ids.contains(&&it.id) {
             let n = item_ids.iter().filter(|x| **x == &it.id).count();
-            diags.push(f.locate_nth(&format!("id = \"{}\"", it.id), n, format!("the item id `{}` is used twice", it.id)).help("give each item a different id"));
+            diags.push(
+                f.locate_nth(
+                    &format!("id = \"{}\"", it.id),
+                    n,
+                    format!("the item id `{}` is used twice", it.id),
+                )
+                .help("give each item a different id"),
+            );
         }
         item_ids.push(&it.id);
         if !cl.subjects.iter().any(|s| s.id == it.subject) {
-            let help = suggest(&it.subject, cl.subjects.iter().map(|s| s.id.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| format!("known subjects: {}", cl.subjects.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")));
-            diags.push(f.locate(Some(&it.id), &it.subject, format!("item `{}` is in subject `{}`, which the checklist does not define", it.id, it.subject)).help(help));
+            let help = suggest(&it.subject, cl.subjects.iter().map(|s| s.id.as_str()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "known subjects: {}",
+                        cl.subjects
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            diags.push(
+                f.locate(
+                    Some(&it.id),
+                    &it.subject,
+                    format!(
+                        "item `{}` is in subject `{}`, which the checklist does not define",
+                        it.id, it.subject
+                    ),
+                )
+                .help(help),
+            );
         }
         if !cl.controls.iter().any(|s| s.id == it.control) {
-            let help = suggest(&it.control, cl.controls.iter().map(|s| s.id.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| format!("known controls: {}", cl.controls.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")));
-            diags.push(f.locate(Some(&it.id), &it.control, format!("item `{}` is in control `{}`, which the checklist does not define", it.id, it.control)).help(help));
+            let help = suggest(&it.control, cl.controls.iter().map(|s| s.id.as_str()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "known controls: {}",
+                        cl.controls
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            diags.push(
+                f.locate(
+                    Some(&it.id),
+                    &it.control,
+                    format!(
+                        "item `{}` is in control `{}`, which the checklist does not define",
+                        it.id, it.control
+                    ),
+                )
+                .help(help),
+            );
         }
-        for (field, t) in [("question", &it.question), ("countermeasure", &it.countermeasure)] {
+        for (field, t) in [
+            ("question", &it.question),
+            ("countermeasure", &it.countermeasure),
+        ] {
             for l in t.unknown_languages(langs) {
-                diags.push(f.locate(Some(&it.id), l, format!("`{l}` in `{field}` of item `{}` is not a language of this course", it.id)).help(format!("use one of {}", langs.join(", "))));
+                diags.push(
+                    f.locate(
+                        Some(&it.id),
+                        l,
+                        format!(
+                            "`{l}` in `{field}` of item `{}` is not a language of this course",
+                            it.id
+                        ),
+                    )
+                    .help(format!("use one of {}", langs.join(", "))),
+                );
             }
             if t.get(src).is_none() {
-                diags.push(f.locate(Some(&it.id), field, format!("`{field}` of item `{}` has no {src} text", it.id)).help(format!("add {src} = \"…\"")));
+                diags.push(
+                    f.locate(
+                        Some(&it.id),
+                        field,
+                        format!("`{field}` of item `{}` has no {src} text", it.id),
+                    )
+                    .help(format!("add {src} = \"…\"")),
+                );
             }
             for l in langs {
                 if t.get(l).is_none() && l != src {
-                    warnings.push(f.locate(Some(&it.id), field, format!("`{field}` of item `{}` has no {l} text", it.id)).help(format!("add {l} = \"…\"")));
+                    warnings.push(
+                        f.locate(
+                            Some(&it.id),
+                            field,
+                            format!("`{field}` of item `{}` has no {l} text", it.id),
+                        )
+                        .help(format!("add {l} = \"…\"")),
+                    );
                 }
             }
         }
     }
     for dn in &cl.domains {
         if dn.number == 0 || dn.number > n {
-            diags.push(f.locate(None, &format!("number = {}", dn.number), format!("domain {} does not exist (1 to {n})", dn.number)).help("number domains down each column of the matrix"));
+            diags.push(
+                f.locate(
+                    None,
+                    &format!("number = {}", dn.number),
+                    format!("domain {} does not exist (1 to {n})", dn.number),
+                )
+                .help("number domains down each column of the matrix"),
+            );
         }
     }
 }

@@ -27,7 +27,14 @@ pub fn is_external(dest: &str) -> bool {
         return true;
     }
     match dest.split_once(':') {
-        Some((scheme, _)) => !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) && scheme != "term" && scheme.len() > 1,
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && scheme != "term"
+                && scheme.len() > 1
+        }
         None => false,
     }
 }
@@ -37,7 +44,8 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3) {
+        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3)
+        {
             if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(v);
                 i += 3;
@@ -51,12 +59,20 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Resolves `dest`, written in `page`'s file for language `lang`.
-pub fn resolve(site: &Site, page: usize, lang: &str, dest: &str) -> Result<Target, (String, String)> {
+pub fn resolve(
+    site: &Site,
+    page: usize,
+    lang: &str,
+    dest: &str,
+) -> Result<Target, (String, String)> {
     if let Some(id) = dest.strip_prefix("term:") {
         return if site.data.glossary.iter().any(|t| t.value.id == id) {
             Ok(Target::Term(id.to_string()))
         } else {
-            let help = match crate::error::suggest(id, site.data.glossary.iter().map(|t| t.value.id.as_str())) {
+            let help = match crate::error::suggest(
+                id,
+                site.data.glossary.iter().map(|t| t.value.id.as_str()),
+            ) {
                 Some(s) => format!("did you mean `term:{s}`?"),
                 None => "define the term in a NAME.glossary.toml file".into(),
             };
@@ -67,7 +83,10 @@ pub fn resolve(site: &Site, page: usize, lang: &str, dest: &str) -> Result<Targe
         return Ok(Target::External(dest.to_string()));
     }
     if dest.is_empty() {
-        return Err(("the link has no destination".into(), "write the file to link to, e.g. (04-vendors.md)".into()));
+        return Err((
+            "the link has no destination".into(),
+            "write the file to link to, e.g. (04-vendors.md)".into(),
+        ));
     }
     let (path, anchor) = match dest.split_once('#') {
         Some((p, a)) => (p, Some(percent_decode(a))),
@@ -80,17 +99,30 @@ pub fn resolve(site: &Site, page: usize, lang: &str, dest: &str) -> Result<Targe
         return if v.doc.headings.iter().any(|h| h.id == a) || a.is_empty() {
             Ok(Target::Anchor(a))
         } else {
-            Err((format!("no heading with the id `#{a}` on this page"), hint_anchor(&v.doc.headings, &a)))
+            Err((
+                format!("no heading with the id `#{a}` on this page"),
+                hint_anchor(&v.doc.headings, &a),
+            ))
         };
     }
     if path.starts_with('/') || path.contains('\\') {
-        return Err((format!("`{path}` is an absolute path"), "link to the source file relative to this one, e.g. ../02-survey/01-staff-rules.md".into()));
+        return Err((
+            format!("`{path}` is an absolute path"),
+            "link to the source file relative to this one, e.g. ../02-survey/01-staff-rules.md"
+                .into(),
+        ));
     }
     let base = p.key.parent().unwrap_or(Path::new(""));
     let Some(target) = normalize(&base.join(percent_decode(path))) else {
-        return Err((format!("`{path}` leads outside the course's content/ folder"), "link only to files inside content/".into()));
+        return Err((
+            format!("`{path}` leads outside the course's content/ folder"),
+            "link only to files inside content/".into(),
+        ));
     };
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let md = name.ends_with(".md");
     if md || path.ends_with('/') || site.page_by_key(&target.join("_index")).is_some() {
         let key = if md {
@@ -109,7 +141,10 @@ pub fn resolve(site: &Site, page: usize, lang: &str, dest: &str) -> Result<Targe
         if let Some(a) = &anchor {
             let (v, _) = site.variant(&site.pages[idx], lang);
             if !v.doc.headings.iter().any(|h| &h.id == a) {
-                return Err((format!("`{path}` has no heading with the id `#{a}` in its {lang} version"), hint_anchor(&v.doc.headings, a)));
+                return Err((
+                    format!("`{path}` has no heading with the id `#{a}` in its {lang} version"),
+                    hint_anchor(&v.doc.headings, a),
+                ));
             }
         }
         return Ok(Target::Page { page: idx, anchor });
@@ -117,14 +152,24 @@ pub fn resolve(site: &Site, page: usize, lang: &str, dest: &str) -> Result<Targe
     if site.assets.iter().any(|a| a.rel == target) {
         return Ok(Target::Asset(target));
     }
-    Err((format!("`{path}` does not exist"), "check the path: it is relative to this file's folder".into()))
+    Err((
+        format!("`{path}` does not exist"),
+        "check the path: it is relative to this file's folder".into(),
+    ))
 }
 
 fn hint_anchor(headings: &[crate::markdown::parse::Heading], a: &str) -> String {
     match crate::error::suggest(a, headings.iter().map(|h| h.id.as_str())) {
         Some(s) => format!("did you mean `#{s}`?"),
         None if headings.is_empty() => "the page has no headings".into(),
-        None => format!("its headings: {}", headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")),
+        None => format!(
+            "its headings: {}",
+            headings
+                .iter()
+                .map(|h| format!("#{}", h.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -152,7 +197,10 @@ pub fn check(site: &Site, diags: &mut Diagnostics, _warnings: &mut Vec<Diagnosti
         for (lang, v) in &p.variants {
             for l in v.doc.all_links() {
                 if let Err((msg, help)) = resolve(site, i, lang, &l.dest) {
-                    diags.push(Diagnostic::at_line(&v.file, &v.text, l.pos.line, l.pos.column, msg).help(help));
+                    diags.push(
+                        Diagnostic::at_line(&v.file, &v.text, l.pos.line, l.pos.column, msg)
+                            .help(help),
+                    );
                 }
             }
         }
@@ -165,7 +213,18 @@ pub fn check_images(site: &Site, warnings: &mut Vec<Diagnostic>) {
         for v in p.variants.values() {
             for l in v.doc.all_links() {
                 if l.image && l.alt.trim().is_empty() {
-                    warnings.push(Diagnostic::at_line(&v.file, &v.text, l.pos.line, l.pos.column, "this image has no text alternative").help("describe the picture between the brackets: ![what it shows](file.svg)"));
+                    warnings.push(
+                        Diagnostic::at_line(
+                            &v.file,
+                            &v.text,
+                            l.pos.line,
+                            l.pos.column,
+                            "this image has no text alternative",
+                        )
+                        .help(
+                            "describe the picture between the brackets: ![what it shows](file.svg)",
+                        ),
+                    );
                 }
             }
         }

@@ -84,12 +84,27 @@ pub struct Site {
 }
 
 /// Names reserved for generated pages in each language folder.
-pub const RESERVED: &[&str] = &["cases", "glossary", "checklists", "handouts", "search", "static", "media", "print"];
+pub const RESERVED: &[&str] = &[
+    "cases",
+    "glossary",
+    "checklists",
+    "handouts",
+    "search",
+    "static",
+    "media",
+    "print",
+];
 
 impl Site {
     /// Builds and checks the course model.
     pub fn new(loaded: Loaded, drafts: bool) -> Result<Site> {
-        let Loaded { root, config, pages: files, data: data_files, assets } = loaded;
+        let Loaded {
+            root,
+            config,
+            pages: files,
+            data: data_files,
+            assets,
+        } = loaded;
         let mut diags = Diagnostics::default();
         let mut warnings = Vec::new();
         let src = config.source_language.clone();
@@ -105,7 +120,11 @@ impl Site {
         for (key, mut langs) in groups {
             let Some(source) = langs.get(&src) else {
                 let (lang, f) = langs.iter().next().expect("a group has at least one file");
-                diags.push(Diagnostic::file(&f.rel, format!("this {lang} page has no {src} source")).help(format!("add {}.{src}.md, the source-language version", f.stem)));
+                diags.push(
+                    Diagnostic::file(&f.rel, format!("this {lang} page has no {src} source")).help(
+                        format!("add {}.{src}.md, the source-language version", f.stem),
+                    ),
+                );
                 continue;
             };
             if source.front.draft && !drafts {
@@ -120,20 +139,49 @@ impl Site {
                 (2, true) => PageKind::Chapter,
                 (2, false) => PageKind::Section,
                 _ => {
-                    diags.push(Diagnostic::file(&source.rel, "pages may only be one folder deep (content/CHAPTER/SECTION.LANG.md)").help("move this page into a chapter folder"));
+                    diags.push(
+                        Diagnostic::file(
+                            &source.rel,
+                            "pages may only be one folder deep (content/CHAPTER/SECTION.LANG.md)",
+                        )
+                        .help("move this page into a chapter folder"),
+                    );
                     continue;
                 }
             };
             langs.retain(|_, f| !f.front.draft || drafts);
             let variants = langs
                 .into_iter()
-                .map(|(l, f)| (l, Variant { file: f.rel, text: f.text, front: f.front, doc: f.doc, body_offset: f.body_offset }))
+                .map(|(l, f)| {
+                    (
+                        l,
+                        Variant {
+                            file: f.rel,
+                            text: f.text,
+                            front: f.front,
+                            doc: f.doc,
+                            body_offset: f.body_offset,
+                        },
+                    )
+                })
                 .collect();
-            raw.push(Page { kind, key, slug_path: String::new(), number: None, chapter: None, sections: vec![], variants });
+            raw.push(Page {
+                kind,
+                key,
+                slug_path: String::new(),
+                number: None,
+                chapter: None,
+                sections: vec![],
+                variants,
+            });
         }
 
         // Every section needs its chapter.
-        let chapter_dirs: BTreeSet<PathBuf> = raw.iter().filter(|p| p.kind == PageKind::Chapter).map(|p| p.key.parent().unwrap_or(Path::new("")).to_path_buf()).collect();
+        let chapter_dirs: BTreeSet<PathBuf> = raw
+            .iter()
+            .filter(|p| p.kind == PageKind::Chapter)
+            .map(|p| p.key.parent().unwrap_or(Path::new("")).to_path_buf())
+            .collect();
         raw.retain(|p| {
             if p.kind == PageKind::Section {
                 let dir = p.key.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -142,14 +190,34 @@ impl Site {
                         return false;
                     }
                     let v = p.variants.get(&src).expect("source checked");
-                    diags.push(Diagnostic::file(&v.file, format!("this section has no chapter page: {}/_index.{src}.md is missing", dir.display())).help(format!("create content/{}/_index.{src}.md with the chapter's title", dir.display())));
+                    diags.push(
+                        Diagnostic::file(
+                            &v.file,
+                            format!(
+                                "this section has no chapter page: {}/_index.{src}.md is missing",
+                                dir.display()
+                            ),
+                        )
+                        .help(format!(
+                            "create content/{}/_index.{src}.md with the chapter's title",
+                            dir.display()
+                        )),
+                    );
                     return false;
                 }
             }
             true
         });
         if !raw.iter().any(|p| p.kind == PageKind::Home) {
-            diags.push(Diagnostic::file(format!("content/_index.{src}.md"), "the course home page is missing").help(format!("create content/_index.{src}.md with the course's introduction")));
+            diags.push(
+                Diagnostic::file(
+                    format!("content/_index.{src}.md"),
+                    "the course home page is missing",
+                )
+                .help(format!(
+                    "create content/_index.{src}.md with the course's introduction"
+                )),
+            );
         }
 
         // Order and number.
@@ -160,15 +228,32 @@ impl Site {
             for lang in &config.languages {
                 if !p.variants.contains_key(lang) {
                     let v = &p.variants[&src];
-                    let stem = p.key.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let stem = p
+                        .key
+                        .file_name()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     warnings.push(Diagnostic::file(&v.file, format!("no {lang} translation: the {lang} page shows the {src} text under a notice")).help(format!("add {stem}.{lang}.md beside it")));
                 }
             }
         }
 
         let data = data::Data::new(&config, data_files, &mut diags, &mut warnings);
-        let keys = pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
-        let mut site = Site { root, config, pages, data, assets, warnings, drafts, keys };
+        let keys = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.clone(), i))
+            .collect();
+        let mut site = Site {
+            root,
+            config,
+            pages,
+            data,
+            assets,
+            warnings,
+            drafts,
+            keys,
+        };
         site.check_slugs(&mut diags);
         site.check_directives(&mut diags);
         links::check(&site, &mut diags, &mut site.warnings.clone());
@@ -182,7 +267,13 @@ impl Site {
     /// The site's languages, source first.
     pub fn languages(&self) -> Vec<&str> {
         let mut v: Vec<&str> = vec![self.config.source_language.as_str()];
-        v.extend(self.config.languages.iter().map(String::as_str).filter(|l| *l != self.config.source_language));
+        v.extend(
+            self.config
+                .languages
+                .iter()
+                .map(String::as_str)
+                .filter(|l| *l != self.config.source_language),
+        );
         v
     }
 
@@ -201,7 +292,9 @@ impl Site {
 
     /// Finds the page whose source file (any language) is `rel` (relative to the course).
     pub fn page_by_file(&self, rel: &Path) -> Option<usize> {
-        self.pages.iter().position(|p| p.variants.values().any(|v| v.file == rel))
+        self.pages
+            .iter()
+            .position(|p| p.variants.values().any(|v| v.file == rel))
     }
 
     /// Finds the page with the key (folder/stem relative to `content/`).
@@ -217,14 +310,23 @@ impl Site {
         for v in p.variants.values() {
             for (d, _) in v.doc.directives() {
                 match d {
-                    Directive::Cases(_) => deps.extend(self.data.files_of_kind(crate::load::data::DataKind::Cases)),
-                    Directive::Checklist(id) | Directive::Matrix(id) | Directive::Groups(id) => deps.extend(self.data.checklist(id).map(|c| c.file.clone())),
-                    Directive::List(id) | Directive::Flow(id) => deps.extend(self.data.lists.get(id).map(|l| l.file.clone())),
+                    Directive::Cases(_) => {
+                        deps.extend(self.data.files_of_kind(crate::load::data::DataKind::Cases))
+                    }
+                    Directive::Checklist(id) | Directive::Matrix(id) | Directive::Groups(id) => {
+                        deps.extend(self.data.checklist(id).map(|c| c.file.clone()))
+                    }
+                    Directive::List(id) | Directive::Flow(id) => {
+                        deps.extend(self.data.lists.get(id).map(|l| l.file.clone()))
+                    }
                     Directive::Callout { .. } => {}
                 }
             }
         }
-        deps.extend(self.data.files_of_kind(crate::load::data::DataKind::Glossary));
+        deps.extend(
+            self.data
+                .files_of_kind(crate::load::data::DataKind::Glossary),
+        );
         deps
     }
 
@@ -233,11 +335,30 @@ impl Site {
         for p in &self.pages {
             let v = &p.variants[self.source_lang()];
             let first = p.slug_path.split('/').next().unwrap_or("");
-            if p.kind != PageKind::Home && (RESERVED.contains(&first) || self.config.languages.iter().any(|l| l == first)) && p.kind != PageKind::Section {
-                diags.push(Diagnostic::file(&v.file, format!("the URL `{first}/` is reserved for kyozai's own pages")).help("give the page another file name or a `slug`"));
+            if p.kind != PageKind::Home
+                && (RESERVED.contains(&first) || self.config.languages.iter().any(|l| l == first))
+                && p.kind != PageKind::Section
+            {
+                diags.push(
+                    Diagnostic::file(
+                        &v.file,
+                        format!("the URL `{first}/` is reserved for kyozai's own pages"),
+                    )
+                    .help("give the page another file name or a `slug`"),
+                );
             }
             if let Some(other) = seen.insert(&p.slug_path, &v.file) {
-                diags.push(Diagnostic::file(&v.file, format!("two pages would be written to the same URL `{}/`: this one and {}", p.slug_path, other.display())).help("rename one of them or give it another `slug`"));
+                diags.push(
+                    Diagnostic::file(
+                        &v.file,
+                        format!(
+                            "two pages would be written to the same URL `{}/`: this one and {}",
+                            p.slug_path,
+                            other.display()
+                        ),
+                    )
+                    .help("rename one of them or give it another `slug`"),
+                );
             }
         }
     }
@@ -248,7 +369,9 @@ impl Site {
                 for (d, pos) in v.doc.directives() {
                     if let Err(msg) = self.data.check_directive(d) {
                         let (m, h) = msg;
-                        diags.push(Diagnostic::at_line(&v.file, &v.text, pos.line, pos.column, m).help(h));
+                        diags.push(
+                            Diagnostic::at_line(&v.file, &v.text, pos.line, pos.column, m).help(h),
+                        );
                     }
                 }
             }
@@ -260,8 +383,16 @@ impl Site {
 fn order(raw: Vec<Page>, src: &str, diags: &mut Diagnostics) -> Vec<Page> {
     let sort_key = |p: &Page| {
         let v = &p.variants[src];
-        let name = if p.kind == PageKind::Chapter { p.key.parent().and_then(Path::file_name) } else { p.key.file_name() };
-        (v.front.weight.unwrap_or(i64::MAX), name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+        let name = if p.kind == PageKind::Chapter {
+            p.key.parent().and_then(Path::file_name)
+        } else {
+            p.key.file_name()
+        };
+        (
+            v.front.weight.unwrap_or(i64::MAX),
+            name.map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )
     };
     let mut home = None;
     let mut top: Vec<Page> = Vec::new();
@@ -270,7 +401,10 @@ fn order(raw: Vec<Page>, src: &str, diags: &mut Diagnostics) -> Vec<Page> {
         match p.kind {
             PageKind::Home => home = Some(p),
             PageKind::Page | PageKind::Chapter => top.push(p),
-            PageKind::Section => sections.entry(p.key.parent().unwrap_or(Path::new("")).to_path_buf()).or_default().push(p),
+            PageKind::Section => sections
+                .entry(p.key.parent().unwrap_or(Path::new("")).to_path_buf())
+                .or_default()
+                .push(p),
         }
     }
     let check_weights = |list: &[Page], diags: &mut Diagnostics| {
@@ -295,8 +429,17 @@ fn order(raw: Vec<Page>, src: &str, diags: &mut Diagnostics) -> Vec<Page> {
     let slug_of = |p: &Page| {
         let v = &p.variants[src];
         v.front.slug.clone().unwrap_or_else(|| {
-            let name = if p.kind == PageKind::Chapter { p.key.parent().and_then(Path::file_name) } else { p.key.file_name() };
-            strip_order_prefix(&name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()).to_string()
+            let name = if p.kind == PageKind::Chapter {
+                p.key.parent().and_then(Path::file_name)
+            } else {
+                p.key.file_name()
+            };
+            strip_order_prefix(
+                &name
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )
+            .to_string()
         })
     };
     let mut chapter_no = 0;

@@ -54,20 +54,36 @@ pub fn bin() -> PathBuf {
 
 /// Runs `kyozai ARGS` and returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(bin()).args(args).output().expect("run kyozai");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = std::process::Command::new(bin())
+        .args(args)
+        .output()
+        .expect("run kyozai");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Builds `dir` into memory and returns the files by path.
 pub fn build_files(dir: &Path) -> std::collections::BTreeMap<String, String> {
     let built = kyozai::build::build(dir, &kyozai::build::Options::default()).expect("build");
-    built.output.files.into_iter().map(|f| (f.path, String::from_utf8_lossy(&f.bytes).into_owned())).collect()
+    built
+        .output
+        .files
+        .into_iter()
+        .map(|f| (f.path, String::from_utf8_lossy(&f.bytes).into_owned()))
+        .collect()
 }
 
 /// The first error of a failing build of `dir`.
 pub fn build_error(dir: &Path) -> kyozai::Diagnostic {
     match kyozai::build::build(dir, &kyozai::build::Options::default()) {
         Ok(_) => panic!("the build should have failed"),
-        Err(e) => e.diagnostics().first().cloned().unwrap_or_else(|| panic!("not a source error: {e}")),
+        Err(e) => e
+            .diagnostics()
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("not a source error: {e}")),
     }
 }
