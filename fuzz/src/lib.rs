@@ -22,10 +22,13 @@ pub fn frontmatter(data: &[u8]) {
     if let Some(t) = text(data) {
         let before = kyozai::load::frontmatter::split(rel, &t);
         if let Ok(edited) = kyozai::check::tracking::set_source_hash(&t, "0123456789abcdef") {
-            if let (Ok(before), Ok(after_text)) = (before, kyozai::text::decode(rel, edited.as_bytes())) {
+            if let (Ok(before), Ok(after_text)) =
+                (before, kyozai::text::decode(rel, edited.as_bytes()))
+            {
                 // A front matter that parsed must still parse after the edit, or the edit is
                 // refused by `kyozai translated` (which re-reads it); it must never panic.
-                let _ = kyozai::load::frontmatter::split(rel, &after_text).map(|s| (s.front, before.front));
+                let _ = kyozai::load::frontmatter::split(rel, &after_text)
+                    .map(|s| (s.front, before.front));
             }
         }
     }
@@ -42,7 +45,9 @@ pub fn markdown(data: &[u8]) {
     let Some(t) = text(data) else { return };
     let docs = [
         kyozai::markdown::parse::parse(rel, &t, 0, &t).ok(),
-        kyozai::load::frontmatter::split(rel, &t).ok().and_then(|s| kyozai::markdown::parse::parse(rel, &t, s.body_offset, s.body).ok()),
+        kyozai::load::frontmatter::split(rel, &t)
+            .ok()
+            .and_then(|s| kyozai::markdown::parse::parse(rel, &t, s.body_offset, s.body).ok()),
     ];
     for doc in docs.into_iter().flatten() {
         let _ = doc.directives();
@@ -55,13 +60,17 @@ pub fn markdown(data: &[u8]) {
 /// Data files: `load::data::parse` for every kind and format, chosen by the first byte; then the
 /// source-text listing `kyozai translated` and `check` make of it.
 pub fn data(data: &[u8]) {
-    let Some((&sel, rest)) = data.split_first() else { return };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
     let kinds = DataKind::ALL;
     let (name, kind) = kinds[(sel as usize) % kinds.len()];
     let exts = ["toml", "yaml", "yml", "csv"];
     let ext = exts[(sel as usize / kinds.len()) % exts.len()];
     let path = PathBuf::from(format!("content/data/f.{name}.{ext}"));
-    let Ok(t) = kyozai::text::decode(&path, rest) else { return };
+    let Ok(t) = kyozai::text::decode(&path, rest) else {
+        return;
+    };
     if let Ok(f) = kyozai::load::data::parse(&path, t, kind, ext) {
         let langs = ["ja".to_string(), "en".to_string()];
         let _ = kyozai::check::tracking::data_source_text(&f.contents, "ja", &langs);
@@ -70,18 +79,36 @@ pub fn data(data: &[u8]) {
 }
 
 const SITE: &[(&str, &str)] = &[
-    ("content/_index.ja.md", "+++\ntitle = \"ホーム\"\n+++\n## 見出し\n\n[章](01-ch/_index.md)\n"),
-    ("content/_index.en.md", "+++\ntitle = \"Home\"\n+++\n## Heading\n"),
-    ("content/01-ch/_index.ja.md", "+++\ntitle = \"章\"\n+++\n## 明示の例\n"),
-    ("content/01-ch/01-sec.ja.md", "+++\ntitle = \"節\"\n+++\n## 詳細\n\n## 詳細\n"),
-    ("content/01-ch/01-sec.en.md", "+++\ntitle = \"Section\"\n+++\n## Details\n"),
+    (
+        "content/_index.ja.md",
+        "+++\ntitle = \"ホーム\"\n+++\n## 見出し\n\n[章](01-ch/_index.md)\n",
+    ),
+    (
+        "content/_index.en.md",
+        "+++\ntitle = \"Home\"\n+++\n## Heading\n",
+    ),
+    (
+        "content/01-ch/_index.ja.md",
+        "+++\ntitle = \"章\"\n+++\n## 明示の例\n",
+    ),
+    (
+        "content/01-ch/01-sec.ja.md",
+        "+++\ntitle = \"節\"\n+++\n## 詳細\n\n## 詳細\n",
+    ),
+    (
+        "content/01-ch/01-sec.en.md",
+        "+++\ntitle = \"Section\"\n+++\n## Details\n",
+    ),
 ];
 
 /// A small fixed site, built once.
 fn site() -> &'static Site {
     static SITE_CELL: OnceLock<Site> = OnceLock::new();
     SITE_CELL.get_or_init(|| {
-        let config = kyozai::config::Config::parse("source_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"講座\"\n").expect("config");
+        let config = kyozai::config::Config::parse(
+            "source_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"講座\"\n",
+        )
+        .expect("config");
         let pages = SITE
             .iter()
             .map(|(rel, text)| {
@@ -90,7 +117,8 @@ fn site() -> &'static Site {
                 let name = inner.file_name().unwrap().to_string_lossy().into_owned();
                 let parts: Vec<&str> = name.split('.').collect();
                 let split = kyozai::load::frontmatter::split(&rel, text).expect("front matter");
-                let doc = kyozai::markdown::parse::parse(&rel, text, split.body_offset, split.body).expect("markdown");
+                let doc = kyozai::markdown::parse::parse(&rel, text, split.body_offset, split.body)
+                    .expect("markdown");
                 kyozai::load::MdFile {
                     dir: inner.parent().unwrap().to_path_buf(),
                     stem: parts[0].to_string(),
@@ -103,8 +131,17 @@ fn site() -> &'static Site {
                 }
             })
             .collect();
-        let assets = vec![kyozai::load::Asset { rel: PathBuf::from("01-ch/figures/a b.svg"), abs: PathBuf::from("/nonexistent/a b.svg") }];
-        let loaded = kyozai::load::Loaded { root: PathBuf::from("/nonexistent"), config, pages, data: vec![], assets };
+        let assets = vec![kyozai::load::Asset {
+            rel: PathBuf::from("01-ch/figures/a b.svg"),
+            abs: PathBuf::from("/nonexistent/a b.svg"),
+        }];
+        let loaded = kyozai::load::Loaded {
+            root: PathBuf::from("/nonexistent"),
+            config,
+            pages,
+            data: vec![],
+            assets,
+        };
         Site::new(loaded, false).expect("the fixed site is valid")
     })
 }
@@ -112,14 +149,18 @@ fn site() -> &'static Site {
 /// Link rewriting: `site::links::is_external`, `normalize` and `resolve` over the fixed site,
 /// from every page and language.
 pub fn links(data: &[u8]) {
-    let Ok(dest) = std::str::from_utf8(data) else { return };
+    let Ok(dest) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = kyozai::site::links::is_external(dest);
     let _ = kyozai::site::links::normalize(Path::new(dest));
     let _ = kyozai::site::links::normalize(&Path::new("01-ch").join(dest));
     let site = site();
     for page in 0..site.pages.len() {
         for lang in ["ja", "en"] {
-            if let Ok(kyozai::site::links::Target::Page { page: p, .. }) = kyozai::site::links::resolve(site, page, lang, dest) {
+            if let Ok(kyozai::site::links::Target::Page { page: p, .. }) =
+                kyozai::site::links::resolve(site, page, lang, dest)
+            {
                 assert!(p < site.pages.len());
             }
         }
@@ -145,14 +186,28 @@ pub fn check_text(data: &[u8]) {
         assert!(d.is_empty());
     }
     let lines = kyozai::check::diff::diff(a, b);
-    let old: Vec<&str> = lines.iter().filter_map(|l| match l {
-        kyozai::check::diff::Line::Same(t) | kyozai::check::diff::Line::Removed(t) => Some(*t),
-        _ => None,
-    }).collect();
-    assert_eq!(old, a.lines().collect::<Vec<_>>(), "the diff must keep every old line in order");
-    let new: Vec<&str> = lines.iter().filter_map(|l| match l {
-        kyozai::check::diff::Line::Same(t) | kyozai::check::diff::Line::Added(t) => Some(*t),
-        _ => None,
-    }).collect();
-    assert_eq!(new, b.lines().collect::<Vec<_>>(), "the diff must keep every new line in order");
+    let old: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| match l {
+            kyozai::check::diff::Line::Same(t) | kyozai::check::diff::Line::Removed(t) => Some(*t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        old,
+        a.lines().collect::<Vec<_>>(),
+        "the diff must keep every old line in order"
+    );
+    let new: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| match l {
+            kyozai::check::diff::Line::Same(t) | kyozai::check::diff::Line::Added(t) => Some(*t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        new,
+        b.lines().collect::<Vec<_>>(),
+        "the diff must keep every new line in order"
+    );
 }
