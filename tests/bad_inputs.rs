@@ -100,11 +100,14 @@ impl Drop for Mount {
     }
 }
 
+/// A check of the output a generated case runs after the build.
+type AfterCheck = Box<dyn Fn(&Path) -> Result<(), String>>;
+
 /// What a generator leaves behind: how to run the build, a mount to keep, a check of the output.
 struct Generated {
     runner: Runner,
     _mount: Option<Mount>,
-    after: Option<Box<dyn Fn(&Path) -> Result<(), String>>>,
+    after: Option<AfterCheck>,
 }
 
 impl Generated {

@@ -10,7 +10,10 @@ mod bodies;
 
 use std::path::Path;
 
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A fuzz target: its name and the function it runs on one input.
+type Target = (&'static str, fn(&[u8]));
+
+const TARGETS: &[Target] = &[
     ("frontmatter", bodies::frontmatter),
     ("markdown", bodies::markdown),
     ("data", bodies::data),

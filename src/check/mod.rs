@@ -196,7 +196,7 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
     let (loaded, problems) = match crate::load::load_partial(root) {
         Ok(l) => l,
         Err(Error::Source(diags)) => {
-            out.extend(diags.iter().map(|d| classify::error(d)));
+            out.extend(diags.iter().map(classify::error));
             report.finish();
             return Ok(report);
         }

@@ -234,6 +234,7 @@ fn report_broken(
         .collect();
     let mut written_at: HashMap<String, Option<(usize, usize)>> = HashMap::new();
     // Key: (source index and offset, or none) + href for written links, message for made ones.
+    #[allow(clippy::type_complexity)]
     let mut groups: BTreeMap<(Option<(usize, usize)>, String, bool), Vec<Broken>> = BTreeMap::new();
     for b in broken {
         let at = *written_at.entry(b.href.clone()).or_insert_with(|| {

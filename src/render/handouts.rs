@@ -340,7 +340,7 @@ pub fn shift_headings(html: &str, by: u8) -> String {
         let is_heading = b.get(digit_at - 1).is_some_and(|c| *c == b'h')
             && b.get(digit_at).is_some_and(|d| (b'1'..=b'6').contains(d))
             && b.get(digit_at + 1)
-                .is_some_and(|c| *c == b'>' || *c == b' ' || (!close && *c == b'>'));
+                .is_some_and(|c| *c == b'>' || *c == b' ');
         if is_heading {
             let level = b[digit_at] - b'0';
             let to = (level + by).min(6);
