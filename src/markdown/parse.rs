@@ -125,13 +125,15 @@ pub struct Doc {
     pub pieces: Vec<Piece>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
+    /// Indices in `pieces` of the directives, so they are found without walking every event.
+    pub directive_at: Vec<usize>,
 }
 
 impl Doc {
     /// Every directive of the document, callout bodies included.
     pub fn directives(&self) -> Vec<(&Directive, Pos)> {
         let mut out = Vec::new();
-        for p in &self.pieces {
+        for p in self.directive_at.iter().filter_map(|&i| self.pieces.get(i)) {
             if let Piece::Directive(d, pos) = p {
                 out.push((d, *pos));
                 if let Directive::Callout { body, .. } = d {
@@ -207,6 +209,7 @@ fn parse_inner(
                 let pos = pos_of(range.start);
                 let body_base = base + body_start.unwrap_or(range.start);
                 let d = directive(rel, full, body_base, &info, &text, pos, ids, depth)?;
+                doc.directive_at.push(doc.pieces.len());
                 doc.pieces.push(Piece::Directive(d, pos));
                 continue;
             }

@@ -33,7 +33,7 @@ const MAX_HEAD: usize = 16 * 1024;
 /// cannot break the response; larger ones are streamed.
 const READ_WHOLE: u64 = 8 * 1024 * 1024;
 /// How long the accept loop sleeps when no connection is waiting.
-const ACCEPT_POLL: Duration = Duration::from_millis(25);
+const ACCEPT_POLL: Duration = Duration::from_millis(3);
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_CSS: &str = include_str!("live.css");

@@ -6,6 +6,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::watch::{Change, ChangeKind};
@@ -46,10 +47,15 @@ pub struct Session {
     disk: HashMap<String, u64>,
     /// The search indexes wait until after the reload event for incremental rebuilds.
     search_stale: bool,
+    /// Bumped by every search-index write, so a stale background write gives up.
+    search_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The last rebuild failed: the next one is a full build, so that every problem still in
     /// the course is found again and nothing edited meanwhile is left unrendered.
     failed: bool,
 }
+
+/// Courses with more search entries than this rebuild their indexes in the background.
+const BACKGROUND_SEARCH_FROM: usize = 5_000;
 
 fn digest(bytes: &[u8]) -> u64 {
     let mut h = DefaultHasher::new();
@@ -67,6 +73,7 @@ impl Session {
             state: None,
             disk: HashMap::new(),
             search_stale: false,
+            search_generation: Default::default(),
             failed: false,
         }
     }
@@ -96,6 +103,7 @@ impl Session {
     /// A full build, writing what differs from the files on disk.
     pub fn full(&mut self) -> Result<Report> {
         let built = build(&self.root, &self.opts)?;
+        self.search_generation.fetch_add(1, Ordering::SeqCst);
         let (written, removed, css_only) = self.sync(&built.output.files, true)?;
         self.state = Some(State {
             site: built.site,
@@ -113,14 +121,37 @@ impl Session {
     }
 
     /// Writes the search indexes if an incremental rebuild left them stale; returns files written.
+    /// On a large course the indexes are rebuilt on a background thread, so the next edit is not
+    /// kept waiting; a newer rebuild makes an older, unfinished one give up.
     pub fn finish(&mut self) -> Result<usize> {
         if !self.search_stale {
             return Ok(0);
         }
         self.search_stale = false;
         let Some(st) = &self.state else { return Ok(0) };
-        let files = searchindex::render_indexes(&st.search);
-        Ok(self.sync(&files, false)?.0)
+        if st.search.len() <= BACKGROUND_SEARCH_FROM {
+            let files = searchindex::render_indexes(&st.search);
+            return Ok(self.sync(&files, false)?.0);
+        }
+        let search = st.search.clone();
+        let generation = self.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let current = self.search_generation.clone();
+        let out = self.out.clone();
+        std::thread::spawn(move || {
+            for f in searchindex::render_indexes(&search) {
+                if current.load(Ordering::SeqCst) != generation {
+                    return;
+                }
+                let p = out.join(&f.path);
+                let tmp = p.with_extension("js.kyozai-tmp");
+                if std::fs::write(&tmp, &f.bytes).is_ok() {
+                    let _ = std::fs::rename(&tmp, &p);
+                }
+            }
+        });
+        // What is on disk for these files is no longer known here: the next full build rewrites them.
+        self.disk.retain(|k, _| !k.starts_with("search/"));
+        Ok(0)
     }
 
     /// Re-renders only the edited pages when every change is the body of an existing page whose
