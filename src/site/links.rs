@@ -193,7 +193,13 @@ pub fn normalize(p: &Path) -> Option<PathBuf> {
 
 /// Checks every link of every page in every language.
 pub fn check(site: &Site, diags: &mut Diagnostics, _warnings: &mut Vec<Diagnostic>) {
-    for (i, p) in site.pages.iter().enumerate() {
+    check_pages(site, 0..site.pages.len(), diags);
+}
+
+/// Checks every link of the given pages in every language.
+pub fn check_pages(site: &Site, pages: impl IntoIterator<Item = usize>, diags: &mut Diagnostics) {
+    for i in pages {
+        let p = &site.pages[i];
         for (lang, v) in &p.variants {
             for l in v.doc.all_links() {
                 if let Err((msg, help)) = resolve(site, i, lang, &l.dest) {
