@@ -72,7 +72,9 @@ pub fn build_to_disk(
         }
         loaded.config.base_path = b.clone();
     }
+    lap("load");
     let site = Site::new(loaded, opts.drafts)?;
+    lap("site");
     let theme = Theme::load(root, &site.config.theme)?;
     let mut pages = Default::default();
     let n = crate::write::write_streaming(out, |staging| {
@@ -80,8 +82,33 @@ pub fn build_to_disk(
         pages = crate::render::render_into(&site, &theme, &sink)?.pages;
         Ok(sink.count())
     })?;
+    lap("written");
     Ok((site, pages, n))
 }
+
+/// With `KYOZAI_TIMING` set, prints how long the process has run and its memory so far, after
+/// the stage `what`.
+pub fn lap(what: &str) {
+    if std::env::var_os("KYOZAI_TIMING").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    eprintln!(
+        "{what}: {} ms, rss {}, peak {}",
+        START.get_or_init(Instant::now).elapsed().as_millis(),
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}
+
+static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
 /// The default output folder of a course.
 pub fn default_out(root: &Path) -> PathBuf {

@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    kyozai::build::lap("start");
     let cli = match kyozai::cmd::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

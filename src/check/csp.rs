@@ -61,16 +61,16 @@ struct Scan<'a> {
 
 impl Scan<'_> {
     fn doc(&mut self, doc: &Doc) {
-        for p in &doc.pieces {
+        for p in doc.pieces() {
             match p {
                 Piece::Event(Event::Html(h) | Event::InlineHtml(h)) => {
-                    let off = self.locate(h);
+                    let off = self.locate(&h);
                     self.segments.push((self.run.len(), off));
-                    self.run.push_str(h);
+                    self.run.push_str(&h);
                 }
                 Piece::Event(Event::Text(t) | Event::Code(t)) => {
                     self.flush();
-                    self.locate(t);
+                    self.locate(&t);
                 }
                 Piece::Event(_) => self.flush(),
                 Piece::Directive(Directive::Callout { body, .. }, _) => {

@@ -88,7 +88,11 @@ impl<'a> Marker<'a> {
     }
 
     /// Pushes `text` as events, with the first use of each term marked.
-    pub fn mark(&mut self, ctx: &Ctx, text: &CowStr<'static>, events: &mut Vec<Event<'static>>) {
+    pub fn mark<'t>(&mut self, ctx: &Ctx, text: &CowStr<'t>, events: &mut Vec<Event<'t>>) {
+        let part = |a: usize, b: usize| match text {
+            CowStr::Borrowed(s) => CowStr::Borrowed(&s[a..b]),
+            _ => CowStr::from(text[a..b].to_string()),
+        };
         let Some(m) = self.terms.matcher.as_ref().filter(|_| self.enabled) else {
             events.push(Event::Text(text.clone()));
             return;
@@ -107,9 +111,7 @@ impl<'a> Marker<'a> {
             }
             self.seen.insert(idx);
             if hit.start() > last {
-                events.push(Event::Text(CowStr::from(
-                    text[last..hit.start()].to_string(),
-                )));
+                events.push(Event::Text(part(last, hit.start())));
             }
             let t = &ctx.site.data.glossary[idx].value;
             let entry = t
@@ -134,7 +136,7 @@ impl<'a> Marker<'a> {
         if last == 0 {
             events.push(Event::Text(text.clone()));
         } else if last < text.len() {
-            events.push(Event::Text(CowStr::from(text[last..].to_string())));
+            events.push(Event::Text(part(last, text.len())));
         }
     }
 }

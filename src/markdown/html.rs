@@ -66,15 +66,15 @@ pub fn render(ctx: &Ctx, doc: &Doc, marker: &mut Marker) -> Rendered {
 
 /// Renders `doc` appending to `out` (used for callout bodies too).
 pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered) {
-    let mut events: Vec<Event> = Vec::with_capacity(doc.pieces.len());
+    let pieces: Vec<Piece> = doc.pieces().collect();
+    let mut events: Vec<Event> = Vec::with_capacity(pieces.len());
     let mut in_heading = false;
     let mut in_link = 0usize;
     let mut in_code = false;
     let mut i = 0;
-    let pieces = &doc.pieces;
     while i < pieces.len() {
         match &pieces[i] {
-            Piece::Directive(d, _) => {
+            &Piece::Directive(d, _) => {
                 flush(&mut events, &mut out.html);
                 super::directives::render(ctx, d, marker, out);
             }

@@ -112,31 +112,84 @@ pub const DIRECTIVES: &[&str] = &[
     "flow",
 ];
 
-/// A piece of a parsed page: a Markdown event, or a directive to expand when rendering.
+/// A piece of a parsed page as the renderer sees it: a Markdown event borrowing its text from
+/// the page, or a directive to expand.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Piece {
-    Event(Event<'static>),
-    Directive(Directive, Pos),
+pub enum Piece<'a> {
+    Event(Event<'a>),
+    Directive(&'a Directive, Pos),
+}
+
+/// Which text event a [`Stored::Str`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StrKind {
+    Text,
+    Code,
+    Html,
+    InlineHtml,
+}
+
+/// A piece as kept in memory: 16 bytes. Text is a byte range of the document's source; a start
+/// tag without data is kept as its end tag; only the rare events that carry data of their own
+/// (headings with their ids, links, code blocks, tables) are boxed.
+#[derive(Debug, Clone, PartialEq)]
+enum Stored {
+    Str(StrKind, u32, u32),
+    Start(TagEnd),
+    End(TagEnd),
+    SoftBreak,
+    HardBreak,
+    Rule,
+    Task(bool),
+    Event(Box<Event<'static>>),
+    Directive(Box<(Directive, Pos)>),
 }
 
 /// A parsed Markdown document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Doc {
-    pub pieces: Vec<Piece>,
+    /// The text the pieces' byte ranges point into.
+    src: std::sync::Arc<str>,
+    pieces: Vec<Stored>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     /// Indices in `pieces` of the directives, so they are found without walking every event.
-    pub directive_at: Vec<usize>,
+    directive_at: Vec<usize>,
 }
 
 impl Doc {
+    /// The pieces of the document in order.
+    pub fn pieces(&self) -> impl ExactSizeIterator<Item = Piece<'_>> + '_ {
+        self.pieces.iter().map(move |p| self.piece(p))
+    }
+
+    fn piece<'a>(&'a self, p: &'a Stored) -> Piece<'a> {
+        let text = |a: u32, b: u32| CowStr::Borrowed(&self.src[a as usize..b as usize]);
+        Piece::Event(match p {
+            Stored::Str(k, a, b) => match k {
+                StrKind::Text => Event::Text(text(*a, *b)),
+                StrKind::Code => Event::Code(text(*a, *b)),
+                StrKind::Html => Event::Html(text(*a, *b)),
+                StrKind::InlineHtml => Event::InlineHtml(text(*a, *b)),
+            },
+            Stored::Start(end) => Event::Start(start_of(*end)),
+            Stored::End(end) => Event::End(*end),
+            Stored::SoftBreak => Event::SoftBreak,
+            Stored::HardBreak => Event::HardBreak,
+            Stored::Rule => Event::Rule,
+            Stored::Task(done) => Event::TaskListMarker(*done),
+            Stored::Event(e) => borrow_event(e),
+            Stored::Directive(d) => return Piece::Directive(&d.0, d.1),
+        })
+    }
+
     /// Every directive of the document, callout bodies included.
     pub fn directives(&self) -> Vec<(&Directive, Pos)> {
         let mut out = Vec::new();
         for p in self.directive_at.iter().filter_map(|&i| self.pieces.get(i)) {
-            if let Piece::Directive(d, pos) = p {
-                out.push((d, *pos));
-                if let Directive::Callout { body, .. } = d {
+            if let Stored::Directive(d) = p {
+                out.push((&d.0, d.1));
+                if let Directive::Callout { body, .. } = &d.0 {
                     out.extend(body.directives());
                 }
             }
@@ -153,6 +206,99 @@ impl Doc {
             }
         }
         out
+    }
+
+    /// Keeps `ev` (an event of a parser over `body`, which is `self.src[base..]`).
+    fn push(&mut self, ev: Event<'_>, body: &str, base: usize) {
+        let range = |c: &CowStr| match c {
+            CowStr::Borrowed(t) => {
+                let start = (t.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+                let end = start + t.len();
+                (end <= body.len() && end + base <= u32::MAX as usize)
+                    .then(|| ((base + start) as u32, (base + end) as u32))
+            }
+            _ => None,
+        };
+        let stored = match &ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                match range(t) {
+                    Some((a, b)) => {
+                        let kind = match ev {
+                            Event::Text(_) => StrKind::Text,
+                            Event::Code(_) => StrKind::Code,
+                            Event::Html(_) => StrKind::Html,
+                            _ => StrKind::InlineHtml,
+                        };
+                        Stored::Str(kind, a, b)
+                    }
+                    None => Stored::Event(Box::new(ev.into_static())),
+                }
+            }
+            Event::Start(tag) if start_of(tag.to_end()) == *tag => Stored::Start(tag.to_end()),
+            Event::End(end) => Stored::End(*end),
+            Event::SoftBreak => Stored::SoftBreak,
+            Event::HardBreak => Stored::HardBreak,
+            Event::Rule => Stored::Rule,
+            Event::TaskListMarker(done) => Stored::Task(*done),
+            _ => Stored::Event(Box::new(ev.into_static())),
+        };
+        self.pieces.push(stored);
+    }
+}
+
+/// The start tag of `end` for the tags that carry nothing more than their end does (others get
+/// a paragraph, which never equals them, so they are kept whole).
+fn start_of(end: TagEnd) -> Tag<'static> {
+    match end {
+        TagEnd::Emphasis => Tag::Emphasis,
+        TagEnd::Strong => Tag::Strong,
+        TagEnd::Strikethrough => Tag::Strikethrough,
+        TagEnd::Item => Tag::Item,
+        TagEnd::TableHead => Tag::TableHead,
+        TagEnd::TableRow => Tag::TableRow,
+        TagEnd::TableCell => Tag::TableCell,
+        TagEnd::HtmlBlock => Tag::HtmlBlock,
+        TagEnd::BlockQuote(kind) => Tag::BlockQuote(kind),
+        _ => Tag::Paragraph,
+    }
+}
+
+/// `e` with its strings borrowed instead of copied.
+fn borrow_event<'a>(e: &'a Event<'static>) -> Event<'a> {
+    fn b<'a>(c: &'a CowStr<'static>) -> CowStr<'a> {
+        CowStr::Borrowed(c.as_ref())
+    }
+    match e {
+        Event::Text(t) => Event::Text(b(t)),
+        Event::Code(t) => Event::Code(b(t)),
+        Event::Html(t) => Event::Html(b(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(b(t)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(b(info))))
+        }
+        other => other.clone(),
     }
 }
 
@@ -183,7 +329,10 @@ fn parse_inner(
         let (line, column) = line_col(full, base + off);
         Pos { line, column }
     };
-    let mut doc = Doc::default();
+    let mut doc = Doc {
+        src: std::sync::Arc::from(body),
+        ..Doc::default()
+    };
     let mut iter = Parser::new_ext(body, options())
         .into_offset_iter()
         .peekable();
@@ -210,7 +359,7 @@ fn parse_inner(
                 let body_base = base + body_start.unwrap_or(range.start);
                 let d = directive(rel, full, body_base, &info, &text, pos, ids, depth)?;
                 doc.directive_at.push(doc.pieces.len());
-                doc.pieces.push(Piece::Directive(d, pos));
+                doc.pieces.push(Stored::Directive(Box::new((d, pos))));
                 continue;
             }
             Event::Start(Tag::Heading { level, .. }) => {
@@ -220,12 +369,15 @@ fn parse_inner(
             Event::Text(t) | Event::Code(t) if heading.is_some() => heading_text.push_str(t),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start, level)) = heading.take() {
-                    if let Some(Piece::Event(Event::Start(Tag::Heading {
-                        id,
-                        classes,
-                        attrs,
-                        ..
-                    }))) = doc.pieces.get(start).cloned()
+                    let (id, classes, attrs) = match doc.pieces.get(start) {
+                        Some(Stored::Event(e)) => match &**e {
+                            Event::Start(Tag::Heading {
+                                id, classes, attrs, ..
+                            }) => (id.clone(), classes.clone(), attrs.clone()),
+                            _ => (None, vec![], vec![]),
+                        },
+                        _ => (None, vec![], vec![]),
+                    };
                     {
                         let wanted = id
                             .map(|s| s.to_string())
@@ -238,12 +390,12 @@ fn parse_inner(
                                 wanted
                             },
                         );
-                        doc.pieces[start] = Piece::Event(Event::Start(Tag::Heading {
+                        doc.pieces[start] = Stored::Event(Box::new(Event::Start(Tag::Heading {
                             level,
                             id: Some(CowStr::from(unique.clone())),
                             classes,
                             attrs,
-                        }));
+                        })));
                         doc.headings.push(Heading {
                             level: level as u8,
                             id: unique,
@@ -277,7 +429,7 @@ fn parse_inner(
             Event::End(TagEnd::Image) => image = None,
             _ => {}
         }
-        doc.pieces.push(Piece::Event(ev.into_static()));
+        doc.push(ev, body, 0);
     }
     Ok(doc)
 }
@@ -394,6 +546,25 @@ mod tests {
 
     fn p(src: &str) -> Result<Doc, Diagnostic> {
         parse(Path::new("a.ja.md"), src, 0, src)
+    }
+
+    #[test]
+    fn stored_pieces_give_back_the_parsers_events() {
+        let src = "Text &amp; *em* **strong** ~~del~~ `code` <b>x</b>\\\nnext  \nhard\n\n\
+                   > quote\n\n- [x] done\n- [ ] todo\n\n1. one\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n\
+                   ```rust\nfn x() {}\n```\n\n<div>html</div>\n\n---\n\n[l](u \"t\") ![i](p.svg) a[^1]\n\n[^1]: note\n";
+        let want: Vec<Event> = Parser::new_ext(src, options()).collect();
+        let doc = p(src).unwrap();
+        let got: Vec<Event> = doc
+            .pieces()
+            .map(|p| match p {
+                Piece::Event(e) => e,
+                Piece::Directive(..) => panic!("no directive here"),
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert!(doc.pieces.iter().any(|s| matches!(s, Stored::Str(..))));
+        assert!(std::mem::size_of::<Stored>() <= 16);
     }
 
     #[test]

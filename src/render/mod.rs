@@ -93,6 +93,7 @@ pub fn lang_states<'a>(site: &'a Site, theme: &Theme) -> Vec<LangState<'a>> {
         .map(|l| LangState {
             lang: l,
             strings: theme.strings(l),
+            page_strings: theme.page_strings(l),
             terms: Terms::new(site, l),
         })
         .collect()
@@ -102,6 +103,8 @@ pub fn lang_states<'a>(site: &'a Site, theme: &Theme) -> Vec<LangState<'a>> {
 pub struct LangState<'a> {
     pub lang: &'a str,
     pub strings: Strings,
+    /// The strings the page templates use, the ones a page's view carries.
+    pub page_strings: Strings,
     pub terms: Terms,
 }
 
@@ -139,13 +142,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
 pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output> {
     let langs = lang_states(site, theme);
     let nav = NavCache::default();
-    let t0 = std::time::Instant::now();
-    let timing = std::env::var_os("KYOZAI_TIMING").is_some();
-    let lap = |what: &str| {
-        if timing {
-            eprintln!("{what}: {:?}", t0.elapsed());
-        }
-    };
+    let lap = crate::build::lap;
     let jobs: Vec<(usize, &LangState)> = langs
         .iter()
         .flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls)))
@@ -213,6 +210,30 @@ fn kind_name(k: PageKind) -> &'static str {
         PageKind::Chapter => "chapter",
         PageKind::Section => "section",
     }
+}
+
+/// Stand-ins for the two large parts of a page (the sidebar and the body), which the default
+/// templates print as they are: the template renders around them and they are put in after,
+/// so Tera never copies them. Control characters never occur in rendered text.
+const CONTENT_MARK: &str = "\u{1}kyozai-content\u{1}";
+const NAV_MARK: &str = "\u{1}kyozai-nav\u{1}";
+
+/// `html` with each mark replaced by its text; `None` unless each occurs exactly once, in order.
+fn fill(html: &str, parts: &[(&str, &str)]) -> Option<String> {
+    let extra: usize = parts.iter().map(|(_, t)| t.len()).sum();
+    let mut out = String::with_capacity(html.len() + extra);
+    let mut rest = html;
+    for (mark, text) in parts {
+        let at = rest.find(mark)?;
+        out.push_str(&rest[..at]);
+        out.push_str(text);
+        rest = &rest[at + mark.len()..];
+        if rest.contains(mark) {
+            return None;
+        }
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Renders page `i` in one language.
@@ -287,6 +308,13 @@ pub fn render_page(
         )),
         _ => None,
     };
+    let sidebar = nav.sidebar(site, lang, chapter, depth, Some(i), &ls.strings);
+    let template = if p.kind == PageKind::Home {
+        "home.html"
+    } else {
+        "page.html"
+    };
+    let splice = theme.builtin_templates();
     let view = PageView {
         lang,
         root: &root,
@@ -297,15 +325,21 @@ pub fn render_page(
         kind: kind_name(p.kind),
         summary: v.front.summary.as_deref(),
         key_points: &v.front.key_points,
-        content: body.html,
+        content: splice
+            .then(|| CONTENT_MARK.to_string())
+            .unwrap_or(body.html.clone()),
         untranslated,
         source_lang_name: nav::language_name(site.source_lang(), &ls.strings),
-        nav: nav.sidebar(site, lang, chapter, depth, Some(i), &ls.strings),
+        nav: if splice {
+            NAV_MARK.to_string()
+        } else {
+            sidebar.clone()
+        },
         breadcrumbs: nav::breadcrumbs(site, i, lang, &root, &ls.strings),
         prev,
         next,
         alternates: nav::alternates(site, lang, &rest, &root, &ls.strings),
-        t: &ls.strings,
+        t: &ls.page_strings,
         scripts,
         sections,
         handout_url,
@@ -313,12 +347,11 @@ pub fn render_page(
     };
     let tctx = tera::Context::from_serialize(&view)
         .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
-    let template = if p.kind == PageKind::Home {
-        "home.html"
-    } else {
-        "page.html"
-    };
-    let html = render_template(theme, template, &tctx)?;
+    let mut html = render_template(theme, template, &tctx)?;
+    if splice {
+        html = fill(&html, &[(NAV_MARK, &sidebar), (CONTENT_MARK, &body.html)])
+            .ok_or_else(|| Error::Usage(format!("internal: `{template}` lost its content")))?;
+    }
     let url_base = format!("{lang}/{rest}");
     let searchable = Searchable {
         lang: lang.to_string(),
@@ -334,4 +367,22 @@ pub fn render_page(
         },
         searchable,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_filled_only_when_each_occurs_once_in_order() {
+        let parts = [(NAV_MARK, "<nav>"), (CONTENT_MARK, "<p>x</p>")];
+        let html = format!("a{NAV_MARK}b{CONTENT_MARK}c");
+        assert_eq!(fill(&html, &parts).as_deref(), Some("a<nav>b<p>x</p>c"));
+        assert_eq!(fill(&format!("a{CONTENT_MARK}"), &parts), None);
+        assert_eq!(
+            fill(&format!("{NAV_MARK}{NAV_MARK}{CONTENT_MARK}"), &parts),
+            None
+        );
+        assert_eq!(fill(&format!("{CONTENT_MARK}{NAV_MARK}"), &parts), None);
+    }
 }

@@ -38,6 +38,14 @@ pub fn default_files() -> &'static [(&'static str, &'static [u8])] {
 }
 
 impl Theme {
+    /// Whether every template is the default theme's own (the course overrides none).
+    pub fn builtin_templates(&self) -> bool {
+        !self
+            .overrides
+            .iter()
+            .any(|p| p.components().any(|c| c.as_os_str() == "templates"))
+    }
+
     /// Loads theme `name`: the built-in files, then the course's `themes/NAME/` over them.
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let mut files: BTreeMap<String, (Vec<u8>, Option<std::path::PathBuf>)> = DEFAULT_THEME
@@ -134,6 +142,53 @@ impl Theme {
         }
         s
     }
+
+    /// The UI strings a content page's templates need: those that the default `base.html`,
+    /// `page.html` and `home.html` name as `t.KEY` (every page serialises its strings, so fewer is
+    /// faster), or all of them when the course has templates of its own.
+    pub fn page_strings(&self, lang: &str) -> Strings {
+        let all = self.strings(lang);
+        if !self.builtin_templates() {
+            return all;
+        }
+        let mut used = std::collections::BTreeSet::new();
+        for (path, bytes) in DEFAULT_THEME {
+            let page_template = ["base.html", "page.html", "home.html"]
+                .iter()
+                .any(|n| path.strip_prefix("templates/") == Some(n));
+            if page_template {
+                used.extend(string_keys(&String::from_utf8_lossy(bytes)));
+            }
+        }
+        Strings(
+            all.0
+                .into_iter()
+                .filter(|(k, _)| used.contains(k))
+                .collect(),
+        )
+    }
+}
+
+/// The keys a template names as `t.KEY`.
+fn string_keys(template: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find("t.") {
+        let before = template.len() - rest.len() + at;
+        let starts_word = before == 0
+            || !template.as_bytes()[before - 1].is_ascii_alphanumeric()
+                && template.as_bytes()[before - 1] != b'_'
+                && template.as_bytes()[before - 1] != b'.';
+        rest = &rest[at + 2..];
+        let key: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if starts_word && !key.is_empty() {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// Every message of an error chain on one line.
@@ -170,4 +225,25 @@ fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
     let (line, col) = pos.unwrap_or((1, 0));
     Diagnostic::at_line(path, text, line, col, format!("template error: {message}"))
         .help("fix the template syntax; see the Tera documentation for tags and filters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_strings_are_the_ones_page_templates_name() {
+        assert_eq!(
+            string_keys("{{ t.a }} {{ x.t.b }} {{t.c_1}} at.d"),
+            ["a", "c_1"]
+        );
+        let theme = Theme::load(Path::new("/nonexistent"), "default").unwrap();
+        let s = theme.page_strings("ja");
+        assert!(s.0.contains_key("skip_to_content") && s.0.contains_key("next"));
+        assert!(
+            !s.0.contains_key("handout_label"),
+            "not used on content pages"
+        );
+        assert!(s.0.len() < theme.strings("ja").0.len());
+    }
 }
