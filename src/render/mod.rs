@@ -325,9 +325,11 @@ pub fn render_page(
         kind: kind_name(p.kind),
         summary: v.front.summary.as_deref(),
         key_points: &v.front.key_points,
-        content: splice
-            .then(|| CONTENT_MARK.to_string())
-            .unwrap_or(body.html.clone()),
+        content: if splice {
+            CONTENT_MARK.to_string()
+        } else {
+            body.html.clone()
+        },
         untranslated,
         source_lang_name: nav::language_name(site.source_lang(), &ls.strings),
         nav: if splice {
