@@ -26,7 +26,8 @@ pub fn docs(search: &[Searchable]) -> BTreeMap<String, Vec<SearchDoc>> {
                 title: s.title.clone(),
                 heading,
                 kind: s.kind,
-                text: c.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                // The index stores it in display form, whitespace collapsed.
+                text: c.text.clone(),
             });
         }
     }

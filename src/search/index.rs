@@ -85,17 +85,26 @@ impl SearchIndex {
         let mut page = Vec::with_capacity(docs.len());
         let mut anchor = Vec::with_capacity(docs.len());
         let mut kind = String::with_capacity(docs.len());
-        let mut text = String::new();
+        let mut text = String::with_capacity(docs.iter().map(|d| d.text.len() + 8).sum());
+        // Consecutive chunks usually belong to the same page: look its id up once.
+        let mut last: Option<(&str, &str, u32)> = None;
         for (i, doc) in docs.iter().enumerate() {
             let (path, frag) = match doc.url.find('#') {
                 Some(at) => doc.url.split_at(at),
                 None => (doc.url.as_str(), ""),
             };
-            let key = (path.to_string(), display(&doc.title));
-            let id = *page_ids.entry(key.clone()).or_insert_with(|| {
-                pages.push(key);
-                (pages.len() - 1) as u32
-            });
+            let id = match last {
+                Some((p, t, id)) if p == path && t == doc.title => id,
+                _ => {
+                    let key = (path.to_string(), display(&doc.title));
+                    let id = *page_ids.entry(key.clone()).or_insert_with(|| {
+                        pages.push(key);
+                        (pages.len() - 1) as u32
+                    });
+                    last = Some((path, &doc.title, id));
+                    id
+                }
+            };
             page.push(id);
             anchor.push(frag.to_string());
             kind.push(doc.kind.code());
@@ -144,17 +153,31 @@ impl SearchIndex {
     /// The index as JSON (with `<`, U+2028 and U+2029 escaped, so that it is also safe
     /// inside HTML and as JavaScript source).
     pub fn to_json(&self) -> String {
-        let json = serde_json::to_string(self).expect("the search index serialises");
-        let mut out = String::with_capacity(json.len() + json.len() / 64);
-        for c in json.chars() {
-            match c {
-                '<' => out.push_str("\\u003c"),
-                '\u{2028}' => out.push_str("\\u2028"),
-                '\u{2029}' => out.push_str("\\u2029"),
-                _ => out.push(c),
-            }
-        }
+        let mut out = String::new();
+        self.push_json(&mut out);
         out
+    }
+
+    fn push_json(&self, out: &mut String) {
+        let json = serde_json::to_string(self).expect("the search index serialises");
+        out.reserve(json.len() + 64);
+        // `<` is one byte and U+2028/U+2029 start with 0xE2: copy the runs between them whole.
+        let mut from = 0;
+        for (at, &b) in json.as_bytes().iter().enumerate() {
+            if b != b'<' && b != 0xE2 {
+                continue;
+            }
+            let escaped = match &json[at..] {
+                r if r.starts_with('<') => "\\u003c",
+                r if r.starts_with('\u{2028}') => "\\u2028",
+                r if r.starts_with('\u{2029}') => "\\u2029",
+                _ => continue,
+            };
+            out.push_str(&json[from..at]);
+            out.push_str(escaped);
+            from = at + if b == b'<' { 1 } else { 3 };
+        }
+        out.push_str(&json[from..]);
     }
 
     /// JavaScript source that registers the index:
@@ -163,11 +186,12 @@ impl SearchIndex {
         let lang = serde_json::to_string(&self.lang)
             .expect("a string serialises")
             .replace('<', "\\u003c");
-        format!(
-            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{}] = {};\n",
-            lang,
-            self.to_json()
-        )
+        let mut js = format!(
+            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang}] = "
+        );
+        self.push_json(&mut js);
+        js.push_str(";\n");
+        js
     }
 
     /// The index unpacked for searching (computed on first use).

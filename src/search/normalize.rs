@@ -26,8 +26,52 @@ pub fn normalize(s: &str) -> String {
 /// The display form: half-width katakana composed into full-width, whitespace and
 /// control characters collapsed to single spaces, trimmed.
 pub fn display(s: &str) -> String {
-    let units: Vec<u16> = s.encode_utf16().collect();
-    String::from_utf16_lossy(&display_units(&units))
+    // The same steps as [`display_units`], on characters: a character outside the BMP is two
+    // surrogate units there, which are neither spaces, kana nor voiced marks.
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    let mut chars = s.chars().peekable();
+    while let Some(ch) = chars.next() {
+        let Ok(c) = u16::try_from(u32::from(ch)) else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(ch);
+            continue;
+        };
+        if is_space(c) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c < 0x3000 {
+            out.push(ch);
+            continue;
+        }
+        let base = if (0xFF61..=0xFF9F).contains(&c) {
+            HALFWIDTH_KANA[(c - 0xFF61) as usize]
+        } else {
+            c
+        };
+        let composed = match chars.peek().map(|&n| u32::from(n)) {
+            Some(0xFF9E | 0x3099) => voiced(base),
+            Some(0xFF9F | 0x309A) => semi_voiced(base),
+            _ => None,
+        };
+        let unit = match composed {
+            Some(k) => {
+                chars.next();
+                k
+            }
+            None => base,
+        };
+        out.push(char::from_u32(u32::from(unit)).unwrap_or(ch));
+    }
+    out
 }
 
 /// [`display`] on UTF-16 code units.

@@ -316,3 +316,24 @@ fn index_layout() {
     assert_eq!(shared.pages.len(), 1);
     assert_eq!(shared.page, [0, 0]);
 }
+
+#[test]
+fn display_on_chars_matches_display_on_utf16_units() {
+    let alphabet: Vec<char> = "aZ \t\n\u{3000}\u{a0}\u{200b}ｶﾞﾊﾟﾟﾞかはﾞ\u{3099}\u{309a}う\u{3099}ウﾞヲﾞ😀、。Ａ\u{1}"
+        .chars()
+        .collect();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..2000 {
+        let len = (seed >> 59) as usize;
+        let mut s = String::new();
+        for _ in 0..len {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+        }
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let want = String::from_utf16_lossy(&super::normalize::display_units(&units));
+        assert_eq!(super::normalize::display(&s), want, "{s:?}");
+    }
+}
