@@ -123,7 +123,7 @@ fn site() -> &'static Site {
                     dir: inner.parent().unwrap().to_path_buf(),
                     stem: parts[0].to_string(),
                     lang: parts[1].to_string(),
-                    text: text.to_string(),
+                    text: (*text).into(),
                     front: split.front,
                     body_offset: split.body_offset,
                     doc,

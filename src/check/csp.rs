@@ -249,7 +249,7 @@ mod tests {
             dir: PathBuf::new(),
             stem: "a".into(),
             lang: "ja".into(),
-            text: text.clone(),
+            text: text.clone().into(),
             front: split.front,
             doc,
             body_offset: off,

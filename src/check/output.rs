@@ -229,7 +229,7 @@ fn report_broken(
         .chain(site.pages.iter().flat_map(|p| {
             p.variants
                 .values()
-                .map(|v| (v.file.as_path(), v.text.as_str()))
+                .map(|v| (v.file.as_path(), &*v.text))
         }))
         .collect();
     let mut written_at: HashMap<String, Option<(usize, usize)>> = HashMap::new();

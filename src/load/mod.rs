@@ -31,8 +31,8 @@ pub struct MdFile {
     pub stem: String,
     /// Language code from the file name.
     pub lang: String,
-    /// The decoded text.
-    pub text: String,
+    /// The decoded text (shared with the parsed body, whose text it borrows).
+    pub text: std::sync::Arc<str>,
     /// The front matter.
     pub front: FrontMatter,
     /// The parsed body.
@@ -338,11 +338,10 @@ fn read_entry(e: Entry) -> std::result::Result<Parsed, Diagnostic> {
             stem,
             lang,
         } => {
-            let text = read_text(&rel, &abs)?;
+            let text: std::sync::Arc<str> = read_text(&rel, &abs)?.into();
             let split = frontmatter::split(&rel, &text)?;
             let (front, body_offset) = (split.front, split.body_offset);
-            let doc =
-                crate::markdown::parse::parse(&rel, &text, body_offset, &text[body_offset..])?;
+            let doc = crate::markdown::parse::parse_shared(&rel, &text, body_offset)?;
             Ok(Parsed::Md(Box::new(MdFile {
                 rel,
                 dir,

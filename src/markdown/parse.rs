@@ -314,7 +314,19 @@ pub fn options() -> Options {
 /// Parses `body`, which starts at byte `base` of `full` (the whole file at `rel`).
 pub fn parse(rel: &Path, full: &str, base: usize, body: &str) -> Result<Doc, Diagnostic> {
     let mut ids = Vec::new();
-    parse_inner(rel, full, base, body, &mut ids, 0)
+    parse_inner(rel, full, base, body, None, &mut ids, 0)
+}
+
+/// Parses the body of `full` from byte `base`; the document keeps `full` (without a copy) as
+/// the text its pieces borrow.
+pub fn parse_shared(
+    rel: &Path,
+    full: &std::sync::Arc<str>,
+    base: usize,
+) -> Result<Doc, Diagnostic> {
+    let mut ids = Vec::new();
+    let body = full.get(base..).unwrap_or("");
+    parse_inner(rel, full, base, body, Some(full), &mut ids, 0)
 }
 
 fn parse_inner(
@@ -322,6 +334,7 @@ fn parse_inner(
     full: &str,
     base: usize,
     body: &str,
+    shared: Option<&std::sync::Arc<str>>,
     ids: &mut Vec<String>,
     depth: usize,
 ) -> Result<Doc, Diagnostic> {
@@ -329,8 +342,14 @@ fn parse_inner(
         let (line, column) = line_col(full, base + off);
         Pos { line, column }
     };
+    // The pieces' ranges are offsets into `src`: the whole file when it is shared (the body
+    // starts at `base`), else a copy of the body.
+    let (src, src_base) = match shared {
+        Some(full) => (full.clone(), base),
+        None => (std::sync::Arc::from(body), 0),
+    };
     let mut doc = Doc {
-        src: std::sync::Arc::from(body),
+        src,
         ..Doc::default()
     };
     let mut iter = Parser::new_ext(body, options())
@@ -429,7 +448,7 @@ fn parse_inner(
             Event::End(TagEnd::Image) => image = None,
             _ => {}
         }
-        doc.push(ev, body, 0);
+        doc.push(ev, body, src_base);
     }
     Ok(doc)
 }
@@ -477,7 +496,7 @@ fn directive(
                 at("callouts are nested more than 8 deep".into()).help("flatten the nesting")
             );
         }
-        let inner = parse_inner(rel, full, body_base, body, ids, depth + 1)?;
+        let inner = parse_inner(rel, full, body_base, body, None, ids, depth + 1)?;
         let title = (!rest.is_empty()).then(|| rest.to_string());
         return Ok(Directive::Callout {
             kind,

@@ -34,7 +34,7 @@ pub enum PageKind {
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub file: PathBuf,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     pub front: FrontMatter,
     pub doc: Doc,
     pub body_offset: usize,
