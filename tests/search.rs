@@ -9,10 +9,7 @@ use kyozai::search::SearchIndex;
 fn indexes() -> (BTreeMap<String, SearchIndex>, BTreeMap<String, String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = kyozai::build::build(root, &kyozai::build::Options::default()).expect("build");
-    let idx = kyozai::render::searchindex::docs(&built.output.search)
-        .into_iter()
-        .map(|(l, d)| (l.clone(), SearchIndex::build(&l, &d)))
-        .collect();
+    let idx = kyozai::render::searchindex::indexes(&built.output.search);
     let files = built
         .output
         .files

@@ -1041,6 +1041,11 @@ fn a_burst_of_edits_ends_in_what_a_fresh_build_writes() {
         server.stdout().join("\n")
     );
 
+    assert_same_as_fresh_build(&server, root, &format!("seed {seed}"));
+}
+
+/// The served folder, and every file over HTTP, are exactly what `kyozai build --drafts` writes.
+fn assert_same_as_fresh_build(server: &Server, root: &Path, what: &str) {
     let fresh_dir = tempfile::tempdir().unwrap();
     let fresh_out = fresh_dir.path().join("site");
     let (code, _, err) = common::run(&[
@@ -1059,7 +1064,7 @@ fn a_burst_of_edits_ends_in_what_a_fresh_build_writes() {
     let only_served: Vec<&String> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();
     assert!(
         only_fresh.is_empty() && only_served.is_empty(),
-        "seed {seed}: missing from the served folder {only_fresh:?}; extra in it {only_served:?}"
+        "{what}: missing from the served folder {only_fresh:?}; extra in it {only_served:?}"
     );
     let differ: Vec<&String> = fresh
         .iter()
@@ -1068,7 +1073,7 @@ fn a_burst_of_edits_ends_in_what_a_fresh_build_writes() {
         .collect();
     assert!(
         differ.is_empty(),
-        "seed {seed}: differ from a fresh build: {differ:?}"
+        "{what}: differ from a fresh build: {differ:?}"
     );
     // And the same over HTTP (HTML pages with the live-reload client taken out).
     for (path, bytes) in &fresh {
@@ -1083,7 +1088,7 @@ fn a_burst_of_edits_ends_in_what_a_fresh_build_writes() {
         };
         assert!(
             body == *bytes,
-            "seed {seed}: {path} is served differently from a fresh build"
+            "{what}: {path} is served differently from a fresh build"
         );
     }
 }
@@ -1371,4 +1376,56 @@ fn edits_made_during_the_first_build_are_not_lost() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn a_data_edit_renders_what_embeds_it_and_ends_as_a_fresh_build() {
+    let dir = course();
+    let root = dir.path();
+    let cases = root.join("content/data/incidents.cases.toml");
+    let server = Server::start(root);
+    let events = server.events();
+    let text = std::fs::read_to_string(&cases).unwrap();
+
+    // A case's title: the page that embeds it, its own page and the library, incrementally.
+    let before = server.stdout().len();
+    write(
+        &cases,
+        &text.replace("en = \"Case A\"", "en = \"Case A retitled\""),
+    );
+    events.expect("reload", &[], "data edit");
+    check_line(
+        &server.wait_line(before, " changed: "),
+        "content/data/incidents.cases.toml",
+        true,
+    );
+    for page in ["/en/intro/first/", "/en/cases/case-a/", "/en/cases/"] {
+        assert!(server.page(page).contains("Case A retitled"), "{page}");
+    }
+    settle(&server, &events, "data edit");
+    eventually("the search index has the new title", || {
+        server
+            .get("/search/en.js")
+            .text()
+            .contains("Case A retitled")
+    });
+    assert_same_as_fresh_build(&server, root, "after an incremental data edit");
+
+    // A new case: a page appears, so everything is built again.
+    let before = server.stdout().len();
+    let added = format!(
+        "{text}\n[[case]]\nid = \"case-c\"\ncategory = \"attack\"\ncountry = \"JP\"\n\
+         title = {{ ja = \"事例C\", en = \"Case C\" }}\norganisation = {{ ja = \"C病院\", en = \"C Hospital\" }}\n\
+         summary = {{ ja = \"要約C。\", en = \"Summary C.\" }}\n"
+    );
+    write(&cases, &added);
+    events.expect("reload", &[], "new case");
+    check_line(
+        &server.wait_line(before, " changed: "),
+        "content/data/incidents.cases.toml",
+        false,
+    );
+    assert!(server.page("/en/cases/case-c/").contains("Case C"));
+    settle(&server, &events, "new case");
+    assert_same_as_fresh_build(&server, root, "after a case was added");
 }

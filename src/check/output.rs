@@ -226,11 +226,11 @@ fn report_broken(
         .files
         .iter()
         .map(|f| (f.path.as_path(), f.text.as_str()))
-        .chain(site.pages.iter().flat_map(|p| {
-            p.variants
-                .values()
-                .map(|v| (v.file.as_path(), &*v.text))
-        }))
+        .chain(
+            site.pages
+                .iter()
+                .flat_map(|p| p.variants.values().map(|v| (v.file.as_path(), &*v.text))),
+        )
         .collect();
     let mut written_at: HashMap<String, Option<(usize, usize)>> = HashMap::new();
     // Key: (source index and offset, or none) + href for written links, message for made ones.

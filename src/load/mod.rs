@@ -382,3 +382,20 @@ pub fn read_markdown(
         _ => Err(Diagnostic::file(rel, "not a Markdown page")),
     }
 }
+
+/// Reads one data file of the course again (for live reload), as [`load`] would.
+pub fn read_data(
+    root: &Path,
+    config: &Config,
+    rel: &Path,
+) -> std::result::Result<DataFile, Diagnostic> {
+    let content = root.join("content");
+    let abs = root.join(rel);
+    match classify(config, &content, &abs, rel)? {
+        Some(e @ Entry::Data { .. }) => match read_entry(e)? {
+            Parsed::Data(d) => Ok(d),
+            _ => Err(Diagnostic::file(rel, "not a data file")),
+        },
+        _ => Err(Diagnostic::file(rel, "not a data file")),
+    }
+}

@@ -180,25 +180,24 @@ pub fn render(
     theme: &Theme,
     nav: &NavCache,
     langs: &[LangState],
-) -> Result<Vec<OutputFile>> {
+    sink: &dyn super::Sink,
+) -> Result<()> {
     check_names(site)?;
     let handouts = list(site);
     let jobs: Vec<(&LangState, &Handout)> = langs
         .iter()
         .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
         .collect();
-    let mut files = jobs
-        .par_iter()
-        .map(|(ls, h)| render_one(site, theme, ls, h))
-        .collect::<Result<Vec<_>>>()?;
+    jobs.par_iter()
+        .try_for_each(|(ls, h)| sink.put(render_one(site, theme, ls, h)?))?;
     for ls in langs {
-        files.push(index(site, theme, nav, ls, &handouts)?);
-        files.push(OutputFile {
+        sink.put(index(site, theme, nav, ls, &handouts)?)?;
+        sink.put(OutputFile {
             path: format!("{}/handouts/running.css", ls.lang),
             bytes: running_css(site, ls).into_bytes(),
-        });
+        })?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Renders only the handouts that contain page `page` (its chapter's handout and the handbook),
@@ -219,6 +218,22 @@ pub fn render_containing(
             matches!(h.kind, Kind::Handbook)
                 || matches!(h.kind, Kind::Chapter(c) if Some(c) == chapter)
         })
+        .collect();
+    let jobs: Vec<(&LangState, &Handout)> = langs
+        .iter()
+        .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
+        .collect();
+    jobs.par_iter()
+        .map(|(ls, h)| render_one(site, theme, ls, h))
+        .collect()
+}
+
+/// Renders the handouts made of data only (checklist worksheets, the incident card), for live
+/// reload after a data edit.
+pub fn render_data(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec<OutputFile>> {
+    let handouts: Vec<Handout> = list(site)
+        .into_iter()
+        .filter(|h| matches!(h.kind, Kind::Worksheet(_) | Kind::Card))
         .collect();
     let jobs: Vec<(&LangState, &Handout)> = langs
         .iter()

@@ -170,9 +170,7 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
         .into_iter()
         .try_for_each(|f| sink.put(f))?;
     lap("library");
-    handouts::render(site, theme, &nav, &langs)?
-        .into_iter()
-        .try_for_each(|f| sink.put(f))?;
+    handouts::render(site, theme, &nav, &langs, sink)?;
     lap("handouts");
     searchindex::render_indexes(&search)
         .into_iter()

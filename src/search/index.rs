@@ -80,53 +80,22 @@ impl SearchIndex {
     /// Build the index of one language from its chunks (in the order given; a
     /// [`Hit::doc`](super::Hit::doc) is an index into `docs`).
     pub fn build(lang: &str, docs: &[SearchDoc]) -> SearchIndex {
-        let mut pages: Vec<(String, String)> = Vec::new();
-        let mut page_ids: HashMap<(String, String), u32> = HashMap::new();
-        let mut page = Vec::with_capacity(docs.len());
-        let mut anchor = Vec::with_capacity(docs.len());
-        let mut kind = String::with_capacity(docs.len());
-        let mut text = String::with_capacity(docs.iter().map(|d| d.text.len() + 8).sum());
-        // Consecutive chunks usually belong to the same page: look its id up once.
-        let mut last: Option<(&str, &str, u32)> = None;
-        for (i, doc) in docs.iter().enumerate() {
+        let mut b = Builder::new(lang);
+        for doc in docs {
             let (path, frag) = match doc.url.find('#') {
                 Some(at) => doc.url.split_at(at),
                 None => (doc.url.as_str(), ""),
             };
-            let id = match last {
-                Some((p, t, id)) if p == path && t == doc.title => id,
-                _ => {
-                    let key = (path.to_string(), display(&doc.title));
-                    let id = *page_ids.entry(key.clone()).or_insert_with(|| {
-                        pages.push(key);
-                        (pages.len() - 1) as u32
-                    });
-                    last = Some((path, &doc.title, id));
-                    id
-                }
-            };
-            page.push(id);
-            anchor.push(frag.to_string());
-            kind.push(doc.kind.code());
-            if i > 0 {
-                text.push(DOC_SEP);
-            }
-            if let Some(h) = &doc.heading {
-                text.push_str(&display(h));
-            }
-            text.push(FIELD_SEP);
-            text.push_str(&display(&doc.text));
+            b.push(
+                path,
+                frag,
+                &doc.title,
+                doc.heading.as_deref(),
+                doc.kind,
+                &doc.text,
+            );
         }
-        SearchIndex {
-            v: VERSION,
-            lang: lang.to_string(),
-            pages,
-            page,
-            anchor,
-            kind,
-            text,
-            prepared: OnceLock::new(),
-        }
+        b.finish()
     }
 
     /// Number of chunks in the index.
@@ -153,31 +122,15 @@ impl SearchIndex {
     /// The index as JSON (with `<`, U+2028 and U+2029 escaped, so that it is also safe
     /// inside HTML and as JavaScript source).
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.push_json(&mut out);
-        out
+        let mut out = Vec::new();
+        self.write_json(&mut out);
+        String::from_utf8(out).expect("JSON is UTF-8")
     }
 
-    fn push_json(&self, out: &mut String) {
-        let json = serde_json::to_string(self).expect("the search index serialises");
-        out.reserve(json.len() + 64);
-        // `<` is one byte and U+2028/U+2029 start with 0xE2: copy the runs between them whole.
-        let mut from = 0;
-        for (at, &b) in json.as_bytes().iter().enumerate() {
-            if b != b'<' && b != 0xE2 {
-                continue;
-            }
-            let escaped = match &json[at..] {
-                r if r.starts_with('<') => "\\u003c",
-                r if r.starts_with('\u{2028}') => "\\u2028",
-                r if r.starts_with('\u{2029}') => "\\u2029",
-                _ => continue,
-            };
-            out.push_str(&json[from..at]);
-            out.push_str(escaped);
-            from = at + if b == b'<' { 1 } else { 3 };
-        }
-        out.push_str(&json[from..]);
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let mut ser = serde_json::Serializer::with_formatter(out, ScriptSafe);
+        self.serialize(&mut ser)
+            .expect("the search index serialises");
     }
 
     /// JavaScript source that registers the index:
@@ -188,10 +141,12 @@ impl SearchIndex {
             .replace('<', "\\u003c");
         let mut js = format!(
             "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang}] = "
-        );
-        self.push_json(&mut js);
-        js.push_str(";\n");
-        js
+        )
+        .into_bytes();
+        js.reserve(self.text.len() + self.text.len() / 8 + 64 * self.page.len());
+        self.write_json(&mut js);
+        js.extend_from_slice(b";\n");
+        String::from_utf8(js).expect("JavaScript source is UTF-8")
     }
 
     /// The index unpacked for searching (computed on first use).
@@ -211,5 +166,93 @@ impl SearchIndex {
             p.kinds = self.kind.chars().map(DocKind::from_code).collect();
             p
         })
+    }
+}
+
+/// Writes JSON with `<`, U+2028 and U+2029 escaped in strings.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut from = 0;
+        for (at, c) in fragment.match_indices(['<', '\u{2028}', '\u{2029}']) {
+            w.write_all(&fragment.as_bytes()[from..at])?;
+            w.write_all(match c {
+                "<" => b"\\u003c",
+                "\u{2028}" => b"\\u2028",
+                _ => b"\\u2029",
+            })?;
+            from = at + c.len();
+        }
+        w.write_all(&fragment.as_bytes()[from..])
+    }
+}
+
+/// Builds a [`SearchIndex`] chunk by chunk.
+pub struct Builder {
+    index: SearchIndex,
+    page_ids: HashMap<(String, String), u32>,
+    /// The page path and title of the last chunk, and its page id.
+    last: Option<(String, String, u32)>,
+}
+
+impl Builder {
+    /// An empty index of language `lang`.
+    pub fn new(lang: &str) -> Builder {
+        Builder {
+            index: SearchIndex {
+                v: VERSION,
+                lang: lang.to_string(),
+                ..SearchIndex::default()
+            },
+            page_ids: HashMap::new(),
+            last: None,
+        }
+    }
+
+    /// Adds a chunk: its page's path and title, the URL fragment (`#id` or `""`), its heading,
+    /// kind and text (both put in display form).
+    pub fn push(
+        &mut self,
+        path: &str,
+        frag: &str,
+        title: &str,
+        heading: Option<&str>,
+        kind: DocKind,
+        text: &str,
+    ) {
+        let idx = &mut self.index;
+        let id = match &self.last {
+            Some((p, t, id)) if p == path && t == title => *id,
+            _ => {
+                let key = (path.to_string(), display(title));
+                let id = *self.page_ids.entry(key.clone()).or_insert_with(|| {
+                    idx.pages.push(key);
+                    (idx.pages.len() - 1) as u32
+                });
+                self.last = Some((path.to_string(), title.to_string(), id));
+                id
+            }
+        };
+        if !idx.page.is_empty() {
+            idx.text.push(DOC_SEP);
+        }
+        idx.page.push(id);
+        idx.anchor.push(frag.to_string());
+        idx.kind.push(kind.code());
+        if let Some(h) = heading {
+            idx.text.push_str(&display(h));
+        }
+        idx.text.push(FIELD_SEP);
+        idx.text.push_str(&display(text));
+    }
+
+    /// The finished index.
+    pub fn finish(self) -> SearchIndex {
+        self.index
     }
 }

@@ -181,7 +181,13 @@ impl Session {
         if changes.is_empty() {
             return Some(Ok(Report::default()));
         }
-        if changes.len() > 16 || changes.iter().any(|c| c.kind != ChangeKind::Markdown) {
+        if changes.len() > 16 {
+            return None;
+        }
+        if changes.iter().all(|c| c.kind == ChangeKind::Data) {
+            return self.data_edit(&changes);
+        }
+        if changes.iter().any(|c| c.kind != ChangeKind::Markdown) {
             return None;
         }
         let mut edits: Vec<(usize, String, crate::load::MdFile)> = Vec::new();
@@ -245,6 +251,98 @@ impl Session {
         Some(self.render_pages(&pages))
     }
 
+    /// Re-renders what embeds the edited data files when they are case, checklist or list files
+    /// that keep their ids (so no page appears or disappears): the pages whose directives use
+    /// them, the library pages and the handouts holding those pages. `None` when a full build is
+    /// needed (new or removed files, other kinds, ids added or removed).
+    fn data_edit(&mut self, changes: &[&Change]) -> Option<Result<Report>> {
+        use crate::load::data::DataContents;
+        let st = self.state.as_mut()?;
+        let ids = |d: &crate::site::data::Data| {
+            (
+                d.cases
+                    .iter()
+                    .map(|c| c.value.id.clone())
+                    .collect::<Vec<_>>(),
+                d.checklists
+                    .iter()
+                    .map(|c| c.data.id.clone())
+                    .collect::<Vec<_>>(),
+                d.lists.keys().cloned().collect::<Vec<_>>(),
+            )
+        };
+        let mut files = st.site.data.files.clone();
+        let mut changed: Vec<PathBuf> = Vec::new();
+        for c in changes {
+            let slot = files.iter().position(|f| f.path == c.rel)?;
+            if !self.root.join(&c.rel).is_file() {
+                return None;
+            }
+            let kind_ok = |d: &DataContents| {
+                matches!(
+                    d,
+                    DataContents::Cases(_) | DataContents::Checklist(_) | DataContents::Lists(_)
+                )
+            };
+            let new = match crate::load::read_data(&self.root, &st.site.config, &c.rel) {
+                Ok(d) => d,
+                Err(d) => return Some(Err(d.into())),
+            };
+            if !kind_ok(&files[slot].contents) || !kind_ok(&new.contents) {
+                return None;
+            }
+            files[slot] = new;
+            changed.push(c.rel.clone());
+        }
+        let mut diags = Diagnostics::default();
+        let mut warnings = Vec::new();
+        let data = crate::site::data::Data::new(&st.site.config, files, &mut diags, &mut warnings);
+        if let Err(e) = diags.finish() {
+            return Some(Err(e));
+        }
+        if ids(&data) != ids(&st.site.data) {
+            return None;
+        }
+        let old = std::mem::replace(&mut st.site.data, data);
+        let mut diags = Diagnostics::default();
+        st.site.check_directives(&mut diags);
+        links::check(&st.site, &mut diags, &mut Vec::new());
+        if let Err(e) = diags.finish() {
+            st.site.data = old;
+            return Some(Err(e));
+        }
+        let pages: HashSet<usize> = (0..st.site.pages.len())
+            .filter(|&i| {
+                let deps = st.site.dependencies(i);
+                changed.iter().any(|c| deps.contains(c))
+            })
+            .collect();
+        Some(self.render_pages_and_library(&pages))
+    }
+
+    /// [`Self::render_pages`], and every library page (case studies, checklists, glossary).
+    fn render_pages_and_library(&mut self, pages: &HashSet<usize>) -> Result<Report> {
+        let st = self.state.as_mut().expect("state checked by the caller");
+        let langs = lang_states(&st.site, &st.theme);
+        let nav = NavCache::default();
+        let mut files = Vec::new();
+        for ls in &langs {
+            let lib = crate::render::library::render(&st.site, &st.theme, &nav, ls)?;
+            files.extend(lib.files);
+            replace_search(&mut st.search, lib.search);
+        }
+        // Worksheets and cards print checklists and lists.
+        let worksheets = handouts::render_data(&st.site, &st.theme, &langs)?;
+        files.extend(worksheets);
+        drop(langs);
+        let mut report = self.render_pages(pages)?;
+        let (written, removed, css_only) = self.sync(&files, false)?;
+        report.written += written;
+        report.removed += removed;
+        report.css_only &= css_only;
+        Ok(report)
+    }
+
     fn render_pages(&mut self, pages: &HashSet<usize>) -> Result<Report> {
         let st = self.state.as_mut().expect("state checked by the caller");
         let langs = lang_states(&st.site, &st.theme);
@@ -259,16 +357,7 @@ impl Session {
             }
             files.extend(handouts::render_containing(&st.site, &st.theme, &langs, i)?);
         }
-        for s in searchables {
-            match st
-                .search
-                .iter_mut()
-                .find(|x| x.lang == s.lang && x.url == s.url)
-            {
-                Some(slot) => *slot = s,
-                None => st.search.push(s),
-            }
-        }
+        replace_search(&mut st.search, searchables);
         drop(langs);
         let (written, removed, css_only) = self.sync(&files, false)?;
         self.search_stale = true;
@@ -337,5 +426,18 @@ impl Session {
             }
         }
         Ok((written, removed, css_only && written > 0))
+    }
+}
+
+/// Puts each of `new` in the place of the entry of the same language and URL in `search`.
+fn replace_search(search: &mut Vec<Searchable>, new: Vec<Searchable>) {
+    for s in new {
+        match search
+            .iter_mut()
+            .find(|x| x.lang == s.lang && x.url == s.url)
+        {
+            Some(slot) => *slot = s,
+            None => search.push(s),
+        }
     }
 }

@@ -363,7 +363,8 @@ impl Site {
         }
     }
 
-    fn check_directives(&self, diags: &mut Diagnostics) {
+    /// Checks that every directive names data that exists.
+    pub fn check_directives(&self, diags: &mut Diagnostics) {
         for p in &self.pages {
             for v in p.variants.values() {
                 for (d, pos) in v.doc.directives() {
