@@ -78,8 +78,10 @@ pub fn build_to_disk(
     let theme = Theme::load(root, &site.config.theme)?;
     let mut pages = Default::default();
     let n = crate::write::write_streaming(out, |staging| {
-        let sink = crate::write::DirSink::new(staging);
+        let sink = crate::write::DirSink::reusing(staging, out);
         pages = crate::render::render_into(&site, &theme, &sink)?.pages;
+        sink.finish()?;
+        lap(&format!("rendered ({} files unchanged)", sink.reused()));
         Ok(sink.count())
     })?;
     lap("written");

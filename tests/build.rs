@@ -388,3 +388,81 @@ fn cases_directive_filters_and_links_back() {
     );
     assert!(files["en/cases/two/index.html"].contains("United States"));
 }
+
+/// Every file under `dir` (but the manifest), by path.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".kyozai-manifest")
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_writes_the_rest() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = course(BASE);
+    let d = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    assert_eq!(run(&["build", d]).0, 0);
+    let ino = |rel: &str| std::fs::metadata(public.join(rel)).unwrap().ino();
+    let (second, first) = (
+        ino("ja/intro/second/index.html"),
+        ino("ja/intro/first/index.html"),
+    );
+    // An output file changed by hand (same size, new bytes) is not taken for the built one.
+    let css = public.join("static/style.css");
+    let built_css = std::fs::read(&css).unwrap();
+    let mut tampered = built_css.clone();
+    tampered[0] = if tampered[0] == b'x' { b'y' } else { b'x' };
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&css, &tampered).unwrap();
+
+    write_files(
+        dir.path(),
+        &[(
+            "content/01-intro/01-first.ja.md",
+            "+++\ntitle = \"最初の節\"\n+++\n## 明示の例\n\n書き換えた本文。\n",
+        )],
+    );
+    assert_eq!(run(&["build", d]).0, 0);
+    assert_eq!(
+        ino("ja/intro/second/index.html"),
+        second,
+        "an unchanged page is reused"
+    );
+    assert_ne!(
+        ino("ja/intro/first/index.html"),
+        first,
+        "the edited page is written"
+    );
+    assert!(
+        std::fs::read_to_string(public.join("ja/intro/first/index.html"))
+            .unwrap()
+            .contains("書き換えた本文。")
+    );
+    assert_eq!(
+        std::fs::read(&css).unwrap(),
+        built_css,
+        "the hand-edited file is rewritten"
+    );
+
+    // Whatever was reused, the output is what a build into an empty folder writes.
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("site");
+    assert_eq!(run(&["build", d, "-o", fresh_out.to_str().unwrap()]).0, 0);
+    assert!(
+        tree(&public) == tree(&fresh_out),
+        "the rebuilt output differs from a fresh build"
+    );
+}
