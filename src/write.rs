@@ -296,15 +296,16 @@ impl DirSink {
     }
 }
 
-impl crate::render::Sink for DirSink {
-    fn put(&self, f: OutputFile) -> Result<()> {
-        let rel = Path::new(&f.path);
-        if f.path.is_empty()
+impl DirSink {
+    /// Where `path` goes in the folder, its parent folder made.
+    fn target(&self, path: &str) -> Result<PathBuf> {
+        let rel = Path::new(path);
+        if path.is_empty()
             || !rel
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)))
         {
-            return Err(Error::Usage(format!("internal error: refusing to write `{}`, which is not a path inside the output folder", f.path)));
+            return Err(Error::Usage(format!("internal error: refusing to write `{path}`, which is not a path inside the output folder")));
         }
         let p = self.dir.join(rel);
         if let Some(parent) = p.parent() {
@@ -320,6 +321,69 @@ impl crate::render::Sink for DirSink {
                 }
             }
         }
+        Ok(p)
+    }
+
+    fn record(&self, path: String, entry: Entry) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.push((path, entry));
+        }
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Hashes and counts what goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl crate::render::Sink for DirSink {
+    fn put_stream(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        use std::io::Write as _;
+        let p = self.target(&path)?;
+        let file = std::fs::File::create(&p).map_err(|e| Error::io("write", &p, e))?;
+        let mut w = Hashing {
+            inner: std::io::BufWriter::with_capacity(1 << 18, file),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            len: 0,
+        };
+        fill(&mut w)
+            .and_then(|_| w.flush())
+            .map_err(|e| Error::io("write", &p, e))?;
+        let m = w
+            .inner
+            .get_ref()
+            .metadata()
+            .map_err(|e| Error::io("write", &p, e))?;
+        let entry = Entry {
+            hash: w.hasher.digest(),
+            len: w.len,
+            mtime: mtime(&m),
+        };
+        self.record(path, entry);
+        Ok(())
+    }
+
+    fn put(&self, f: OutputFile) -> Result<()> {
+        let p = self.target(&f.path)?;
         let hash = xxhash_rust::xxh3::xxh3_64(&f.bytes);
         let len = f.bytes.len() as u64;
         let entry = match self.reuse(&f.path, &p, hash, len) {
@@ -341,10 +405,7 @@ impl crate::render::Sink for DirSink {
                 }
             }
         };
-        if let Ok(mut e) = self.entries.lock() {
-            e.push((f.path, entry));
-        }
-        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.record(f.path, entry);
         Ok(())
     }
 }

@@ -135,3 +135,32 @@ fn every_result_link_resolves() {
         }
     }
 }
+
+#[test]
+fn the_index_scripts_written_chunk_by_chunk_hold_the_built_indexes() {
+    let (idx, files) = indexes();
+    assert_eq!(idx.len(), 2);
+    for (lang, built) in &idx {
+        let js = &files[&format!("search/{lang}.js")];
+        let prefix = format!(
+            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[\"{lang}\"] = "
+        );
+        let json = js
+            .strip_prefix(&prefix)
+            .and_then(|j| j.strip_suffix(";\n"))
+            .unwrap_or_else(|| panic!("{lang}: not an index script"));
+        assert!(
+            !json.contains('<') && !json.contains('\u{2028}'),
+            "{lang}: unescaped"
+        );
+        let read: SearchIndex = serde_json::from_str(json).expect("the index is JSON");
+        assert_eq!(read.v, built.v);
+        assert_eq!(read.lang, built.lang);
+        assert_eq!(read.pages, built.pages, "{lang}");
+        assert_eq!(read.page, built.page, "{lang}");
+        assert_eq!(read.anchor, built.anchor, "{lang}");
+        assert_eq!(read.kind, built.kind, "{lang}");
+        assert!(read.text == built.text, "{lang}: the texts differ");
+        assert!(built.len() > 100, "{lang}: {} chunks", built.len());
+    }
+}

@@ -1059,6 +1059,7 @@ fn assert_same_as_fresh_build(server: &Server, root: &Path, what: &str) {
     assert_eq!(code, 0, "{err}");
     let mut fresh = files_under(&fresh_out);
     fresh.remove(".kyozai-output");
+    fresh.remove(".kyozai-manifest");
     let served = files_under(&server.out());
     let only_fresh: Vec<&String> = fresh.keys().filter(|k| !served.contains_key(*k)).collect();
     let only_served: Vec<&String> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();

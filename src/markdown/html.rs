@@ -40,9 +40,17 @@ impl Ctx<'_> {
 /// A part of the page under one heading, as plain text (for search).
 #[derive(Debug, Clone, Default)]
 pub struct Chunk {
-    pub anchor: Option<String>,
+    /// `#id` of the heading the part starts at; `None` for the part before the first heading.
+    pub fragment: Option<String>,
     pub heading: Option<String>,
     pub text: String,
+}
+
+impl Chunk {
+    /// The URL fragment of the chunk: `#anchor`, or `""` for the part before the first heading.
+    pub fn anchor_fragment(&self) -> &str {
+        self.fragment.as_deref().unwrap_or("")
+    }
 }
 
 /// The rendered page body.
@@ -93,7 +101,7 @@ pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered
                         in_heading = true;
                         if *level as u8 >= 2 {
                             out.chunks.push(Chunk {
-                                anchor: id.as_ref().map(|s| s.to_string()),
+                                fragment: id.as_ref().map(|s| format!("#{s}")),
                                 heading: Some(String::new()),
                                 text: String::new(),
                             });

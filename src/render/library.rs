@@ -218,7 +218,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
                 title: plain(c.title.or(lang, src)),
                 kind: DocKind::Case,
                 chunks: vec![Chunk {
-                    anchor: None,
+                    fragment: None,
                     heading: None,
                     text,
                 }],
@@ -304,7 +304,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
                 title: term.clone(),
                 kind: DocKind::Glossary,
                 chunks: vec![Chunk {
-                    anchor: None,
+                    fragment: None,
                     heading: None,
                     text: def.clone(),
                 }],
@@ -358,7 +358,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
                 title: plain(d.title.or(lang, src)),
                 kind: DocKind::ChecklistItem,
                 chunks: vec![Chunk {
-                    anchor: None,
+                    fragment: None,
                     heading: Some(plain(it.question.or(lang, src))),
                     text: plain(it.countermeasure.or(lang, src)),
                 }],

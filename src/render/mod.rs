@@ -113,6 +113,17 @@ pub struct LangState<'a> {
 pub trait Sink: Sync {
     /// Takes one finished file.
     fn put(&self, file: OutputFile) -> Result<()>;
+
+    /// Takes one file that `fill` writes piece by piece (a large one, never held whole).
+    fn put_stream(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| Error::io("write", std::path::Path::new(&path), e))?;
+        self.put(OutputFile { path, bytes })
+    }
 }
 
 /// A sink that keeps every file in memory.
@@ -172,9 +183,7 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
     lap("library");
     handouts::render(site, theme, &nav, &langs, sink)?;
     lap("handouts");
-    searchindex::render_indexes(&search)
-        .into_iter()
-        .try_for_each(|f| sink.put(f))?;
+    searchindex::write_indexes(&search, sink)?;
     out.search = search;
     lap("search");
     for (p, b) in &theme.statics {

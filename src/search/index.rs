@@ -225,6 +225,20 @@ impl Builder {
         kind: DocKind,
         text: &str,
     ) {
+        if !self.index.page.is_empty() {
+            self.index.text.push(DOC_SEP);
+        }
+        self.push_meta(path, frag, title, kind);
+        let idx = &mut self.index;
+        if let Some(h) = heading {
+            idx.text.push_str(&display(h));
+        }
+        idx.text.push(FIELD_SEP);
+        idx.text.push_str(&display(text));
+    }
+
+    /// Adds a chunk's page, fragment and kind, but not its text (which the caller writes).
+    pub fn push_meta(&mut self, path: &str, frag: &str, title: &str, kind: DocKind) {
         let idx = &mut self.index;
         let id = match &self.last {
             Some((p, t, id)) if p == path && t == title => *id,
@@ -238,21 +252,106 @@ impl Builder {
                 id
             }
         };
-        if !idx.page.is_empty() {
-            idx.text.push(DOC_SEP);
-        }
         idx.page.push(id);
         idx.anchor.push(frag.to_string());
         idx.kind.push(kind.code());
-        if let Some(h) = heading {
-            idx.text.push_str(&display(h));
+    }
+
+    /// Writes the whole index script whose chunk texts `text` writes (see [`write_js`]).
+    fn write_js_tail(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        #[derive(Serialize)]
+        struct Rest<'a> {
+            v: u32,
+            lang: &'a str,
+            pages: &'a [(String, String)],
+            page: &'a [u32],
+            anchor: &'a [String],
+            kind: &'a str,
         }
-        idx.text.push(FIELD_SEP);
-        idx.text.push_str(&display(text));
+        let i = &self.index;
+        let rest = Rest {
+            v: i.v,
+            lang: &i.lang,
+            pages: &i.pages,
+            page: &i.page,
+            anchor: &i.anchor,
+            kind: &i.kind,
+        };
+        let mut json = Vec::new();
+        rest.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut json, ScriptSafe,
+        ))
+        .map_err(std::io::Error::other)?;
+        // `{"v":…}` follows the text: `","v":…}`.
+        w.write_all(b"\",")?;
+        w.write_all(json.get(1..).unwrap_or_default())?;
+        w.write_all(b";\n")
     }
 
     /// The finished index.
     pub fn finish(self) -> SearchIndex {
         self.index
     }
+}
+
+/// Writes JSON string contents (no quotes) as [`ScriptSafe`] does.
+struct Fragment;
+
+impl serde_json::ser::Formatter for Fragment {
+    fn begin_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn end_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        ScriptSafe.write_string_fragment(w, fragment)
+    }
+}
+
+/// One chunk as [`write_js`] takes it.
+pub struct ChunkRef<'a> {
+    pub path: &'a str,
+    pub frag: &'a str,
+    pub title: &'a str,
+    pub heading: Option<&'a str>,
+    pub kind: DocKind,
+    pub text: &'a str,
+}
+
+/// Writes the index script of `lang` (what [`SearchIndex::to_js`] gives for the same chunks,
+/// with `text` first in the object) chunk by chunk, so the index is never held in memory whole.
+pub fn write_js<'a>(
+    lang: &str,
+    chunks: impl Iterator<Item = ChunkRef<'a>>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let lang_json = serde_json::to_string(lang)?.replace('<', "\\u003c");
+    write!(
+        w,
+        "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang_json}] = {{\"text\":\""
+    )?;
+    let mut b = Builder::new(lang);
+    let put = |w: &mut dyn std::io::Write, s: &str| {
+        display(s)
+            .as_str()
+            .serialize(&mut serde_json::Serializer::with_formatter(w, Fragment))
+            .map_err(std::io::Error::other)
+    };
+    for c in chunks {
+        if !b.index.page.is_empty() {
+            w.write_all(b"\\u001e")?;
+        }
+        b.push_meta(c.path, c.frag, c.title, c.kind);
+        if let Some(h) = c.heading {
+            put(w, h)?;
+        }
+        w.write_all(b"\\u001f")?;
+        put(w, c.text)?;
+    }
+    b.write_js_tail(w)
 }
