@@ -345,8 +345,9 @@ describe("every built file", () => {
 
   test("only the 404 page and the sitemap depend on the base path", () => {
     const sub = outSub;
-    const a = listFiles(out, "");
-    assert.deepEqual(listFiles(sub, ""), a);
+    // The manifest records when each file was written: kyozai's bookkeeping, not the site.
+    const a = listFiles(out, "").filter((f) => f !== ".kyozai-manifest");
+    assert.deepEqual(listFiles(sub, "").filter((f) => f !== ".kyozai-manifest"), a);
     const differ = a.filter((f) => !readFileSync(join(out, f)).equals(readFileSync(join(sub, f))));
     assert.deepEqual(differ.filter((f) => !["404.html", "sitemap.xml"].includes(f)), [], "files that change with the base path");
     for (const m of readFileSync(join(sub, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]*)<\/loc>/g)) {
