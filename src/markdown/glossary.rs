@@ -120,7 +120,7 @@ impl<'a> Marker<'a> {
                 .or_else(|| t.langs.get(ctx.site.source_lang()));
             let def = entry.map(|e| e.definition.as_str()).unwrap_or("");
             let mut html = String::with_capacity(200);
-            html.push_str("<span class=\"term\"><a class=\"term-link\" href=\"");
+            html.push_str(TERM_OPEN);
             html.push_str(&ctx.url(&format!("{}/glossary/index.html#term-{}", ctx.lang, t.id)));
             html.push_str(&format!("\" aria-describedby=\"tip-{}\">", t.id));
             push_escaped(&mut html, &text[hit.start()..hit.end()]);
@@ -163,4 +163,41 @@ mod tests {
         assert!(!word_bounded("TIPS", 1, 4));
         assert!(word_bounded("ランサムウェアの", 0, "ランサムウェア".len()));
     }
+}
+
+/// How [`Marker::mark`] opens a marked term.
+const TERM_OPEN: &str = "<span class=\"term\"><a class=\"term-link\" href=\"";
+
+/// `html` with its terms unmarked: each mark [`Marker::mark`] wrote turned back into the term's
+/// text as rendering without marking writes it (quotes are not escaped in body text).
+pub fn strip_marks(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains(TERM_OPEN) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    const CLOSE: &str = "</span></span>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(TERM_OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + TERM_OPEN.len()..];
+        // `URL" aria-describedby="tip-ID">TERM</a><span class="term-tip" …>DEFINITION</span></span>`
+        let mark = (|| {
+            let start = after.find("\">")? + 2;
+            let end = start + after[start..].find("</a>")?;
+            let close = end + after[end..].find(CLOSE)? + CLOSE.len();
+            Some((&after[start..end], close))
+        })();
+        match mark {
+            Some((term, close)) => {
+                out.push_str(&term.replace("&quot;", "\"").replace("&#39;", "'"));
+                rest = &after[close..];
+            }
+            None => {
+                out.push_str(TERM_OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }

@@ -34,7 +34,7 @@ use super::{render_template, LangState, OutputFile};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::data::{DataContents, ListData, ListStyle};
 use crate::markdown::directives::{circled, inline_md, plain};
-use crate::markdown::glossary::Marker;
+use crate::markdown::glossary::{strip_marks, Marker};
 use crate::markdown::html::{self, Ctx};
 use crate::site::data::Checklist;
 use crate::site::links::numbered_title;
@@ -174,7 +174,8 @@ struct Entry {
     pdf: String,
 }
 
-/// Renders the handout pages of every language.
+/// Renders the handout pages of every language but the chapter handouts, which
+/// [`render_chapter`] makes as the chapters' pages are rendered.
 pub fn render(
     site: &Site,
     theme: &Theme,
@@ -187,6 +188,7 @@ pub fn render(
     let jobs: Vec<(&LangState, &Handout)> = langs
         .iter()
         .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
+        .filter(|(_, h)| !matches!(h.kind, Kind::Chapter(_)))
         .collect();
     jobs.par_iter()
         .try_for_each(|(ls, h)| sink.put(render_one(site, theme, ls, h)?))?;
@@ -245,7 +247,7 @@ pub fn render_data(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Ve
 }
 
 /// A chapter whose slug is the name of another handout would overwrite it.
-fn check_names(site: &Site) -> Result<()> {
+pub fn check_names(site: &Site) -> Result<()> {
     for p in &site.pages {
         if p.kind == PageKind::Chapter
             && (p.slug_path == HANDBOOK
@@ -414,7 +416,10 @@ fn link_inside(html: &str, inside: &Inside) -> String {
 }
 
 /// The body of page `i` in `lang` for a handout at `root`: term marking off, ids prefixed, headings
-/// shifted, and links to pages in `inside` turned into links within the document.
+/// shifted, and links to pages in `inside` turned into links within the document. `rendered` is
+/// the page's body as rendered for the site at the same depth as the handout, when there is one
+/// (its term marks are taken out instead of rendering it again).
+#[allow(clippy::too_many_arguments)]
 fn body(
     site: &Site,
     i: usize,
@@ -423,21 +428,27 @@ fn body(
     shift: u8,
     inside: &Inside,
     glossary_inside: bool,
+    rendered: Option<&str>,
 ) -> (String, Option<String>) {
     let lang = ls.lang;
     let (v, untranslated) = site.variant(&site.pages[i], lang);
-    let ctx = Ctx {
-        site,
-        page: i,
-        lang,
-        root,
-        strings: &ls.strings,
+    let plain: std::borrow::Cow<str> = match rendered {
+        Some(h) => strip_marks(h),
+        None => {
+            let ctx = Ctx {
+                site,
+                page: i,
+                lang,
+                root,
+                strings: &ls.strings,
+            };
+            let mut marker = Marker::new(&ls.terms);
+            marker.enabled = false;
+            html::render(&ctx, &v.doc, &mut marker).html.into()
+        }
     };
-    let mut marker = Marker::new(&ls.terms);
-    marker.enabled = false;
-    let r = html::render(&ctx, &v.doc, &mut marker);
     let mut h = link_inside(
-        &shift_headings(&prefix_ids(&r.html, &anchor(site, i)), shift),
+        &shift_headings(&prefix_ids(&plain, &anchor(site, i)), shift),
         inside,
     );
     if glossary_inside {
@@ -449,7 +460,8 @@ fn body(
     (h, untranslated.then(|| site.source_lang().to_string()))
 }
 
-/// Page `i` as a part of a handout.
+/// Page `i` as a part of a handout (see [`body`] for `rendered`).
+#[allow(clippy::too_many_arguments)]
 fn part(
     site: &Site,
     i: usize,
@@ -458,11 +470,13 @@ fn part(
     shift: u8,
     inside: &Inside,
     glossary_inside: bool,
+    rendered: Option<&str>,
 ) -> Part {
     let lang = ls.lang;
     let p = &site.pages[i];
     let (v, _) = site.variant(p, lang);
-    let (content, content_lang) = body(site, i, ls, root, shift, inside, glossary_inside);
+    let (content, content_lang) =
+        body(site, i, ls, root, shift, inside, glossary_inside, rendered);
     Part {
         anchor: anchor(site, i),
         kind: match p.kind {
@@ -515,6 +529,63 @@ fn frame<'a>(
     }
 }
 
+/// The handout of chapter `c` (named `name`), with the bodies in `rendered` (page → body as
+/// rendered for the site at the handout's depth) used instead of rendering those pages again.
+fn chapter_html(
+    site: &Site,
+    theme: &Theme,
+    ls: &LangState,
+    name: &str,
+    c: usize,
+    rendered: &std::collections::HashMap<usize, String>,
+) -> Result<String> {
+    let lang = ls.lang;
+    let root = HANDOUT_ROOT;
+    let p = &site.pages[c];
+    let inside = inside_map(
+        site,
+        lang,
+        root,
+        std::iter::once(c).chain(p.sections.iter().copied()),
+    );
+    let mut chapter = part(site, c, ls, root, 0, &inside, false, None);
+    chapter.sections = p
+        .sections
+        .iter()
+        .map(|&j| {
+            let body = rendered.get(&j).map(String::as_str);
+            part(site, j, ls, root, 1, &inside, false, body)
+        })
+        .collect();
+    let title = ls
+        .strings
+        .get("handout_title")
+        .replace("{title}", &numbered_title(site, p, lang));
+    let mut ctx = to_ctx(&frame(site, ls, name, title, "chapter", run_class(c)))?;
+    ctx.insert("chapter", &chapter);
+    ctx.insert("note_lines", &NOTE_LINES);
+    render_template(theme, "handout-chapter.html", &ctx)
+}
+
+/// Where handouts are, relative to the site root: `LANG/handouts/NAME/index.html`.
+pub const HANDOUT_ROOT: &str = "../../../";
+
+/// The handout of chapter `c` in one language, made from the bodies of its sections just
+/// rendered for the site (`rendered`: page → body, for the pages whose root is [`HANDOUT_ROOT`]).
+pub fn render_chapter(
+    site: &Site,
+    theme: &Theme,
+    ls: &LangState,
+    c: usize,
+    rendered: &std::collections::HashMap<usize, String>,
+) -> Result<OutputFile> {
+    let name = &site.pages[c].slug_path;
+    Ok(OutputFile {
+        path: format!("{}/handouts/{name}/index.html", ls.lang),
+        bytes: chapter_html(site, theme, ls, name, c, rendered)?.into_bytes(),
+    })
+}
+
 /// Renders one handout in one language.
 fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result<OutputFile> {
     let lang = ls.lang;
@@ -522,28 +593,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
     let s = &ls.strings;
     let root = "../../../";
     let html = match h.kind {
-        Kind::Chapter(c) => {
-            let p = &site.pages[c];
-            let inside = inside_map(
-                site,
-                lang,
-                root,
-                std::iter::once(c).chain(p.sections.iter().copied()),
-            );
-            let mut chapter = part(site, c, ls, root, 0, &inside, false);
-            chapter.sections = p
-                .sections
-                .iter()
-                .map(|&j| part(site, j, ls, root, 1, &inside, false))
-                .collect();
-            let title = s
-                .get("handout_title")
-                .replace("{title}", &numbered_title(site, p, lang));
-            let mut ctx = to_ctx(&frame(site, ls, &h.name, title, "chapter", run_class(c)))?;
-            ctx.insert("chapter", &chapter);
-            ctx.insert("note_lines", &NOTE_LINES);
-            render_template(theme, "handout-chapter.html", &ctx)?
-        }
+        Kind::Chapter(c) => chapter_html(site, theme, ls, &h.name, c, &Default::default())?,
         Kind::Handbook => {
             let inside = inside_map(
                 site,
@@ -555,13 +605,13 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             let mut parts = Vec::new();
             for (i, p) in site.pages.iter().enumerate() {
                 match p.kind {
-                    PageKind::Page => parts.push(part(site, i, ls, root, 0, &inside, glossary)),
+                    PageKind::Page => parts.push(part(site, i, ls, root, 0, &inside, glossary, None)),
                     PageKind::Chapter => {
-                        let mut c = part(site, i, ls, root, 0, &inside, glossary);
+                        let mut c = part(site, i, ls, root, 0, &inside, glossary, None);
                         c.sections = p
                             .sections
                             .iter()
-                            .map(|&j| part(site, j, ls, root, 1, &inside, glossary))
+                            .map(|&j| part(site, j, ls, root, 1, &inside, glossary, None))
                             .collect();
                         parts.push(c);
                     }

@@ -154,18 +154,48 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
     let langs = lang_states(site, theme);
     let nav = NavCache::default();
     let lap = crate::build::lap;
-    let jobs: Vec<(usize, &LangState)> = langs
+    handouts::check_names(site)?;
+    // Pages in groups: a chapter with its sections, or a page alone. A chapter's handout is made
+    // from its sections' bodies as soon as they are rendered, not by rendering them again.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        match p.kind {
+            PageKind::Chapter => groups.push(std::iter::once(i).chain(p.sections.iter().copied()).collect()),
+            PageKind::Section if p.chapter.is_some() => {}
+            _ => groups.push(vec![i]),
+        }
+    }
+    let jobs: Vec<(usize, &Vec<usize>, &LangState)> = langs
         .iter()
-        .flat_map(|ls| (0..site.pages.len()).map(move |i| (i, ls)))
+        .enumerate()
+        .flat_map(|(l, ls)| groups.iter().map(move |g| (l, g, ls)))
         .collect();
-    let mut search: Vec<Searchable> = jobs
+    let mut rendered: Vec<(usize, usize, Searchable)> = jobs
         .par_iter()
-        .map(|(i, ls)| {
-            let (f, s) = render_page(site, theme, &nav, *i, ls)?;
-            sink.put(f)?;
-            Ok(s)
+        .map(|&(l, group, ls)| {
+            let chapter = site.pages[group[0]].kind == PageKind::Chapter;
+            let mut bodies = std::collections::HashMap::new();
+            let mut found = Vec::with_capacity(group.len());
+            for &i in group {
+                let (f, s, body) = render_page_with_body(site, theme, &nav, i, ls)?;
+                if chapter && f.path.matches('/').count() == handouts::HANDOUT_ROOT.matches('/').count() {
+                    bodies.insert(i, body);
+                }
+                sink.put(f)?;
+                found.push((l, i, s));
+            }
+            if chapter {
+                sink.put(handouts::render_chapter(site, theme, ls, group[0], &bodies)?)?;
+            }
+            Ok(found)
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    // In the order of the pages, language by language.
+    rendered.sort_by_key(|(l, i, _)| (*l, *i));
+    let mut search: Vec<Searchable> = rendered.into_iter().map(|(_, _, s)| s).collect();
     let mut out = Output::default();
     for s in &search {
         *out.pages.entry(s.lang.clone()).or_default() += 1;
@@ -251,6 +281,17 @@ pub fn render_page(
     i: usize,
     ls: &LangState,
 ) -> Result<(OutputFile, Searchable)> {
+    render_page_with_body(site, theme, nav, i, ls).map(|(f, s, _)| (f, s))
+}
+
+/// Renders page `i` in one language; also returns the page's body alone.
+pub fn render_page_with_body(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    i: usize,
+    ls: &LangState,
+) -> Result<(OutputFile, Searchable, String)> {
     let p = &site.pages[i];
     let lang = ls.lang;
     let rest = if p.slug_path.is_empty() {
@@ -375,6 +416,7 @@ pub fn render_page(
             bytes: html.into_bytes(),
         },
         searchable,
+        body.html,
     ))
 }
 
