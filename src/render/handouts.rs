@@ -475,8 +475,7 @@ fn part(
     let lang = ls.lang;
     let p = &site.pages[i];
     let (v, _) = site.variant(p, lang);
-    let (content, content_lang) =
-        body(site, i, ls, root, shift, inside, glossary_inside, rendered);
+    let (content, content_lang) = body(site, i, ls, root, shift, inside, glossary_inside, rendered);
     Part {
         anchor: anchor(site, i),
         kind: match p.kind {
@@ -561,9 +560,41 @@ fn chapter_html(
         .strings
         .get("handout_title")
         .replace("{title}", &numbered_title(site, p, lang));
+    // The default templates print each part's body as it is: render around stand-ins and put the
+    // bodies in after (see `render::fill`), so that Tera does not copy them.
+    let splice = theme.builtin_templates();
+    let mut bodies: Vec<(String, String)> = Vec::new();
+    if splice {
+        let mut take = |part: &mut Part| {
+            let mark = format!("\u{1}kyozai-part-{}\u{1}", bodies.len());
+            let body = std::mem::replace(&mut part.content, mark.clone());
+            bodies.push((mark, body));
+        };
+        take(&mut chapter);
+        chapter.sections.iter_mut().for_each(&mut take);
+    }
     let mut ctx = to_ctx(&frame(site, ls, name, title, "chapter", run_class(c)))?;
     ctx.insert("chapter", &chapter);
     ctx.insert("note_lines", &NOTE_LINES);
+    let html = render_template(theme, "handout-chapter.html", &ctx)?;
+    if !splice {
+        return Ok(html);
+    }
+    let parts: Vec<(&str, &str)> = bodies
+        .iter()
+        .map(|(m, b)| (m.as_str(), b.as_str()))
+        .collect();
+    if let Some(filled) = super::fill(&html, &parts) {
+        return Ok(filled);
+    }
+    // A stand-in went missing (a title holding the control character they are made of):
+    // render with the bodies themselves.
+    let mut put_back = bodies.into_iter().map(|(_, b)| b);
+    chapter.content = put_back.next().unwrap_or_default();
+    for (s, b) in chapter.sections.iter_mut().zip(put_back) {
+        s.content = b;
+    }
+    ctx.insert("chapter", &chapter);
     render_template(theme, "handout-chapter.html", &ctx)
 }
 
@@ -605,7 +636,9 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             let mut parts = Vec::new();
             for (i, p) in site.pages.iter().enumerate() {
                 match p.kind {
-                    PageKind::Page => parts.push(part(site, i, ls, root, 0, &inside, glossary, None)),
+                    PageKind::Page => {
+                        parts.push(part(site, i, ls, root, 0, &inside, glossary, None))
+                    }
                     PageKind::Chapter => {
                         let mut c = part(site, i, ls, root, 0, &inside, glossary, None);
                         c.sections = p

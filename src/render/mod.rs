@@ -160,7 +160,11 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
         match p.kind {
-            PageKind::Chapter => groups.push(std::iter::once(i).chain(p.sections.iter().copied()).collect()),
+            PageKind::Chapter => groups.push(
+                std::iter::once(i)
+                    .chain(p.sections.iter().copied())
+                    .collect(),
+            ),
             PageKind::Section if p.chapter.is_some() => {}
             _ => groups.push(vec![i]),
         }
@@ -178,14 +182,18 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
             let mut found = Vec::with_capacity(group.len());
             for &i in group {
                 let (f, s, body) = render_page_with_body(site, theme, &nav, i, ls)?;
-                if chapter && f.path.matches('/').count() == handouts::HANDOUT_ROOT.matches('/').count() {
+                if chapter
+                    && f.path.matches('/').count() == handouts::HANDOUT_ROOT.matches('/').count()
+                {
                     bodies.insert(i, body);
                 }
                 sink.put(f)?;
                 found.push((l, i, s));
             }
             if chapter {
-                sink.put(handouts::render_chapter(site, theme, ls, group[0], &bodies)?)?;
+                sink.put(handouts::render_chapter(
+                    site, theme, ls, group[0], &bodies,
+                )?)?;
             }
             Ok(found)
         })
@@ -255,19 +263,24 @@ fn kind_name(k: PageKind) -> &'static str {
 const CONTENT_MARK: &str = "\u{1}kyozai-content\u{1}";
 const NAV_MARK: &str = "\u{1}kyozai-nav\u{1}";
 
-/// `html` with each mark replaced by its text; `None` unless each occurs exactly once, in order.
-fn fill(html: &str, parts: &[(&str, &str)]) -> Option<String> {
+/// `html` with each mark (a name between two U+0001) replaced by its text; `None` unless the
+/// marks occur exactly once each, in order, and U+0001 nowhere else. One pass over `html`.
+pub(crate) fn fill(html: &str, parts: &[(&str, &str)]) -> Option<String> {
     let extra: usize = parts.iter().map(|(_, t)| t.len()).sum();
     let mut out = String::with_capacity(html.len() + extra);
+    let mut next = parts.iter();
     let mut rest = html;
-    for (mark, text) in parts {
-        let at = rest.find(mark)?;
+    while let Some(at) = rest.find('\u{1}') {
+        let (mark, text) = next.next()?;
+        if !rest[at..].starts_with(mark) {
+            return None;
+        }
         out.push_str(&rest[..at]);
         out.push_str(text);
         rest = &rest[at + mark.len()..];
-        if rest.contains(mark) {
-            return None;
-        }
+    }
+    if next.next().is_some() {
+        return None;
     }
     out.push_str(rest);
     Some(out)
@@ -363,7 +376,7 @@ pub fn render_page_with_body(
         "page.html"
     };
     let splice = theme.builtin_templates();
-    let view = PageView {
+    let mut view = PageView {
         lang,
         root: &root,
         site_title: site.config.title.or(lang, site.source_lang()),
@@ -399,8 +412,18 @@ pub fn render_page_with_body(
         .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
     let mut html = render_template(theme, template, &tctx)?;
     if splice {
-        html = fill(&html, &[(NAV_MARK, &sidebar), (CONTENT_MARK, &body.html)])
-            .ok_or_else(|| Error::Usage(format!("internal: `{template}` lost its content")))?;
+        html = match fill(&html, &[(NAV_MARK, &sidebar), (CONTENT_MARK, &body.html)]) {
+            Some(h) => h,
+            None => {
+                // A stand-in went missing (a title holding the control character they are
+                // made of): render with the real parts.
+                view.nav = sidebar.clone();
+                view.content = body.html.clone();
+                let tctx = tera::Context::from_serialize(&view)
+                    .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
+                render_template(theme, template, &tctx)?
+            }
+        };
     }
     let url_base = format!("{lang}/{rest}");
     let searchable = Searchable {
@@ -435,5 +458,10 @@ mod tests {
             None
         );
         assert_eq!(fill(&format!("{CONTENT_MARK}{NAV_MARK}"), &parts), None);
+        assert_eq!(
+            fill(&format!("{NAV_MARK}\u{1}{CONTENT_MARK}"), &parts),
+            None
+        );
+        assert_eq!(fill("no marks", &[]).as_deref(), Some("no marks"));
     }
 }
