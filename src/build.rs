@@ -63,6 +63,7 @@ pub fn build_to_disk(
     opts: &Options,
     out: &Path,
 ) -> Result<(Site, std::collections::BTreeMap<String, usize>, usize)> {
+    let precheck = crate::write::Precheck::start(out);
     let mut loaded = crate::load::load(root)?;
     if let Some(b) = &opts.base_path {
         if !b.starts_with('/') {
@@ -77,7 +78,7 @@ pub fn build_to_disk(
     lap("site");
     let theme = Theme::load(root, &site.config.theme)?;
     let mut pages = Default::default();
-    let n = crate::write::write_streaming(out, |staging| {
+    let n = crate::write::write_streaming(out, precheck, |staging| {
         let sink = crate::write::DirSink::reusing(staging, out);
         pages = crate::render::render_into(&site, &theme, &sink)?.pages;
         sink.finish()?;

@@ -146,11 +146,34 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
     result
 }
 
+/// The check that the previous output can be replaced ([`refuse_read_only`]), run on a thread
+/// of its own while the course is loaded and rendered.
+pub struct Precheck(std::thread::JoinHandle<Result<()>>);
+
+impl Precheck {
+    /// Starts checking `out`.
+    pub fn start(out: &Path) -> Precheck {
+        recover(out);
+        let out = out.to_path_buf();
+        Precheck(std::thread::spawn(move || refuse_read_only(&out)))
+    }
+
+    fn finish(self) -> Result<()> {
+        self.0
+            .join()
+            .unwrap_or_else(|_| Err(Error::Usage("internal: the output check stopped".into())))
+    }
+}
+
 /// Like [`write`], but `fill` writes the files into the staging folder itself as they are made
-/// (see [`DirSink`]); the swap happens only if it succeeds.
-pub fn write_streaming(out: &Path, fill: impl FnOnce(&Path) -> Result<usize>) -> Result<usize> {
+/// (see [`DirSink`]); the swap happens only if it succeeds. `precheck` was started on `out`.
+pub fn write_streaming(
+    out: &Path,
+    precheck: Precheck,
+    fill: impl FnOnce(&Path) -> Result<usize>,
+) -> Result<usize> {
     recover(out);
-    refuse_read_only(out)?;
+    precheck.finish()?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }

@@ -59,6 +59,8 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
         if v != Verbosity::Quiet {
             println!("{}", summary(&pages, n));
         }
+        // The process ends here: freeing the course model piece by piece would only cost time.
+        std::mem::forget(site);
     }
     Ok(())
 }

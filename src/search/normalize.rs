@@ -26,6 +26,9 @@ pub fn normalize(s: &str) -> String {
 /// The display form: half-width katakana composed into full-width, whitespace and
 /// control characters collapsed to single spaces, trimmed.
 pub fn display(s: &str) -> String {
+    if is_display(s) {
+        return s.to_string();
+    }
     // The same steps as [`display_units`], on characters: a character outside the BMP is two
     // surrogate units there, which are neither spaces, kana nor voiced marks.
     let mut out = String::with_capacity(s.len());
@@ -72,6 +75,51 @@ pub fn display(s: &str) -> String {
         out.push(char::from_u32(u32::from(unit)).unwrap_or(ch));
     }
     out
+}
+
+/// Whether [`display`] leaves `s` as it is: no space at either end or next to another, and no
+/// character it changes (other whitespace and controls, half-width katakana, voiced marks). A
+/// byte scan, so most text skips the character-by-character pass.
+fn is_display(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    let mut k = 0;
+    while k < b.len() {
+        let c = b[k];
+        let special = match c {
+            b' ' => at(k + 1) == b' ',
+            0x00..=0x1F | 0x7F => true,
+            // U+0080..=U+00A0: C1 controls and the no-break space.
+            0xC2 => at(k + 1) <= 0xA0,
+            // U+1680.
+            0xE1 => at(k + 1) == 0x9A && at(k + 2) == 0x80,
+            // U+2000..=U+200B, U+2028, U+2029, U+202F, U+205F.
+            0xE2 => {
+                (at(k + 1) == 0x80 && matches!(at(k + 2), 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF))
+                    || (at(k + 1) == 0x81 && at(k + 2) == 0x9F)
+            }
+            // U+3000 and the combining voiced marks U+3099, U+309A.
+            0xE3 => {
+                (at(k + 1) == 0x80 && at(k + 2) == 0x80)
+                    || (at(k + 1) == 0x82 && matches!(at(k + 2), 0x99 | 0x9A))
+            }
+            // U+FEFF and the half-width katakana U+FF61..=U+FF9F.
+            0xEF => {
+                (at(k + 1) == 0xBB && at(k + 2) == 0xBF)
+                    || (at(k + 1) == 0xBD && at(k + 2) >= 0xA1)
+                    || (at(k + 1) == 0xBE && at(k + 2) <= 0x9F)
+            }
+            _ => false,
+        };
+        if special {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// [`display`] on UTF-16 code units.

@@ -320,11 +320,11 @@ fn index_layout() {
 #[test]
 fn display_on_chars_matches_display_on_utf16_units() {
     let alphabet: Vec<char> =
-        "aZ \t\n\u{3000}\u{a0}\u{200b}ｶﾞﾊﾟﾟﾞかはﾞ\u{3099}\u{309a}う\u{3099}ウﾞヲﾞ😀、。Ａ\u{1}"
+        "aZ \t\n\u{3000}\u{a0}\u{200b}ｶﾞﾊﾟﾟﾞかはﾞ\u{3099}\u{309a}う\u{3099}ウﾞヲﾞ😀、。Ａ\u{1}—“¡\u{85}\u{2028}\u{205f}\u{feff}ｱ漢\u{1680}\u{7f}"
             .chars()
             .collect();
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..2000 {
+    for _ in 0..20000 {
         let len = (seed >> 59) as usize;
         let mut s = String::new();
         for _ in 0..len {
