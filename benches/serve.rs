@@ -1,5 +1,5 @@
 //! Live-reload latency benchmark of `kyozai serve`: for the bundled course and a synthetic course
-//! of N pages per language (default 10,000), starts the release binary on a copy of the course,
+//! of N pages in all (N/2 per language, default N = 10,000, as the build benchmark), starts the release binary on a copy of the course,
 //! listens to the event stream as a browser does, and times three kinds of edit from the moment
 //! the file is written:
 //!
@@ -596,7 +596,8 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let pages: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let total: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let pages = total.div_ceil(2);
     let reps: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(15);
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bin = match std::env::var_os("KYOZAI_BENCH_BIN") {
