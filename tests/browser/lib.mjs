@@ -74,7 +74,12 @@ export async function openPage(browser, opts = {}) {
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // A request the browser itself cancels because the page navigated away (a favicon still loading
+  // when a result link is followed) is not a broken resource: a missing one fails otherwise.
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText ?? "";
+    if (why !== "net::ERR_ABORTED") problems.push(`request failed: ${r.url()} ${why}`);
+  });
   page.on("request", (r) => {
     const u = r.url();
     if (!u.startsWith("http://127.0.0.1") && !u.startsWith("file://") && !u.startsWith("data:") && !u.startsWith("blob:")) problems.push(`request left the site: ${u}`);
