@@ -26,8 +26,17 @@ pub struct Built {
     pub millis: u128,
 }
 
-/// Loads, checks and renders the course in `root`.
+/// Loads, checks and renders the course in `root`, keeping every file in memory.
 pub fn build(root: &Path, opts: &Options) -> Result<Built> {
+    let sink = crate::render::Collect::default();
+    let mut built = build_into(root, opts, &sink)?;
+    built.output.files = sink.0.into_inner().unwrap_or_default();
+    Ok(built)
+}
+
+/// Loads, checks and renders the course in `root`, handing each file to `sink` as it is made
+/// (the returned output holds no files).
+pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::render::Sink) -> Result<Built> {
     let start = Instant::now();
     let mut loaded = crate::load::load(root)?;
     if let Some(b) = &opts.base_path {
@@ -46,7 +55,7 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
         eprintln!("site: {:?}", start.elapsed());
     }
     let theme = Theme::load(root, &site.config.theme)?;
-    let output = crate::render::render(&site, &theme)?;
+    let output = crate::render::render_into(&site, &theme, sink)?;
     Ok(Built {
         site,
         theme,

@@ -5,6 +5,7 @@
 pub mod http;
 pub mod session;
 pub mod sse;
+pub mod stage;
 pub mod watch;
 
 use std::net::IpAddr;

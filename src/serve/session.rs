@@ -2,16 +2,15 @@
 //! changes, an incremental rebuild when only the text of existing pages changed, and writing
 //! only the output files whose bytes changed.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+use super::stage::{Stage, Staged};
 use super::watch::{Change, ChangeKind};
-use crate::build::{build, Options};
-use crate::error::{Diagnostics, Error, Result};
+use crate::build::{build_into, Options};
+use crate::error::{Diagnostics, Result};
 use crate::render::nav::NavCache;
 use crate::render::theme::Theme;
 use crate::render::{handouts, lang_states, render_page, searchindex, OutputFile, Searchable};
@@ -57,12 +56,6 @@ pub struct Session {
 /// Courses with more search entries than this rebuild their indexes in the background.
 const BACKGROUND_SEARCH_FROM: usize = 5_000;
 
-fn digest(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
 impl Session {
     /// A session that writes the course in `root` into `out`.
     pub fn new(root: &Path, opts: Options, out: &Path) -> Session {
@@ -100,11 +93,14 @@ impl Session {
         Ok(report)
     }
 
-    /// A full build, writing what differs from the files on disk.
+    /// A full build, writing what differs from the files on disk as it is rendered (and putting
+    /// it in place once the whole build succeeded).
     pub fn full(&mut self) -> Result<Report> {
-        let built = build(&self.root, &self.opts)?;
+        let stage = Stage::new(&self.out, &self.disk);
+        let built = build_into(&self.root, &self.opts, &stage)?;
+        let done = stage.commit()?;
         self.search_generation.fetch_add(1, Ordering::SeqCst);
-        let (written, removed, css_only) = self.sync(&built.output.files, true)?;
+        let (written, removed, css_only) = self.apply(done, true);
         self.state = Some(State {
             site: built.site,
             theme: built.theme,
@@ -131,7 +127,7 @@ impl Session {
         let Some(st) = &self.state else { return Ok(0) };
         if st.search.len() <= BACKGROUND_SEARCH_FROM {
             let files = searchindex::render_indexes(&st.search);
-            return Ok(self.sync(&files, false)?.0);
+            return Ok(self.sync(files, false)?.0);
         }
         let search = st.search.clone();
         let generation = self.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
@@ -336,7 +332,7 @@ impl Session {
         files.extend(worksheets);
         drop(langs);
         let mut report = self.render_pages(pages)?;
-        let (written, removed, css_only) = self.sync(&files, false)?;
+        let (written, removed, css_only) = self.sync(files, false)?;
         report.written += written;
         report.removed += removed;
         report.css_only &= css_only;
@@ -359,7 +355,7 @@ impl Session {
         }
         replace_search(&mut st.search, searchables);
         drop(langs);
-        let (written, removed, css_only) = self.sync(&files, false)?;
+        let (written, removed, css_only) = self.sync(files, false)?;
         self.search_stale = true;
         Ok(Report {
             written,
@@ -373,31 +369,30 @@ impl Session {
     /// Writes the files whose bytes differ from what is on disk (each through a temporary file
     /// and a rename, so a browser never reads half a page); with `complete`, removes every file
     /// the build no longer produces. Returns (written, removed, only stylesheets changed).
-    fn sync(&mut self, files: &[OutputFile], complete: bool) -> Result<(usize, usize, bool)> {
+    fn sync(&mut self, files: Vec<OutputFile>, complete: bool) -> Result<(usize, usize, bool)> {
+        let stage = Stage::new(&self.out, &self.disk);
+        for f in files {
+            crate::render::Sink::put(&stage, f)?;
+        }
+        let done = stage.commit()?;
+        Ok(self.apply(done, complete))
+    }
+
+    /// Records the files a rebuild put in place; with `complete` (a full build), removes every
+    /// file it no longer produces. Returns (written, removed, only stylesheets changed).
+    fn apply(&mut self, done: Vec<Staged>, complete: bool) -> (usize, usize, bool) {
         let mut written = 0;
         let mut css_only = true;
         let mut seen = HashSet::new();
-        for f in files {
-            let d = digest(&f.bytes);
-            seen.insert(f.path.clone());
-            if self.disk.get(&f.path) == Some(&d) {
-                continue;
+        for s in done {
+            if s.written() {
+                written += 1;
+                css_only &= s.path.ends_with(".css");
             }
-            let p = self.out.join(&f.path);
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            self.disk.insert(s.path.clone(), s.digest);
+            if complete {
+                seen.insert(s.path);
             }
-            let tmp = p.with_file_name(format!(
-                ".{}.kyozai-tmp",
-                p.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io("write", &tmp, e))?;
-            std::fs::rename(&tmp, &p).map_err(|e| Error::io("write", &p, e))?;
-            self.disk.insert(f.path.clone(), d);
-            written += 1;
-            css_only &= f.path.ends_with(".css");
         }
         let mut removed = 0;
         if complete {
@@ -425,7 +420,7 @@ impl Session {
                 css_only = false;
             }
         }
-        Ok((written, removed, css_only && written > 0))
+        (written, removed, css_only && written > 0)
     }
 }
 
