@@ -153,18 +153,6 @@ fn word_bounded(text: &str, start: usize, end: usize) -> bool {
     ok_start && ok_end
 }
 
-#[cfg(test)]
-mod tests {
-    use super::word_bounded;
-
-    #[test]
-    fn latin_terms_need_word_boundaries() {
-        assert!(word_bounded("the IPS blocks", 4, 7));
-        assert!(!word_bounded("TIPS", 1, 4));
-        assert!(word_bounded("ランサムウェアの", 0, "ランサムウェア".len()));
-    }
-}
-
 /// How [`Marker::mark`] opens a marked term.
 const TERM_OPEN: &str = "<span class=\"term\"><a class=\"term-link\" href=\"";
 
@@ -200,4 +188,26 @@ pub fn strip_marks(html: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{strip_marks, word_bounded};
+
+    #[test]
+    fn latin_terms_need_word_boundaries() {
+        assert!(word_bounded("the IPS blocks", 4, 7));
+        assert!(!word_bounded("TIPS", 1, 4));
+        assert!(word_bounded("ランサムウェアの", 0, "ランサムウェア".len()));
+    }
+
+    #[test]
+    fn strip_marks_gives_back_the_terms_text() {
+        let marked = "<p>A <span class=\"term\"><a class=\"term-link\" href=\"../ja/glossary/index.html#term-x\" aria-describedby=\"tip-x\">Let&#39;s &quot;go&quot; &amp; more</a><span class=\"term-tip\" role=\"tooltip\" id=\"tip-x\">Def &lt;b&gt;.</span></span> end.</p>";
+        assert_eq!(strip_marks(marked), "<p>A Let's \"go\" &amp; more end.</p>");
+        assert!(matches!(
+            strip_marks("<p>plain</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }
