@@ -1,7 +1,8 @@
-//! Markdown: parsing at load time ([`parse`]), turning parsed pages into HTML at render time
+//! Markdown: parsing at load time ([`parse`]) into compact documents ([`doc`]), turning parsed pages into HTML at render time
 //! ([`html`]), expanding directives ([`directives`]) and marking glossary terms ([`glossary`]).
 
 pub mod directives;
+pub mod doc;
 pub mod figures;
 pub mod glossary;
 pub mod html;

@@ -1,0 +1,196 @@
+//! A parsed page as kept in memory: its pulldown-cmark events in 16-byte pieces that borrow their
+//! text from the page's source, and given back as events when the page is rendered.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
+use super::parse::{Directive, Heading, LinkRef, Pos};
+
+/// A piece of a parsed page as the renderer sees it: a Markdown event borrowing its text from
+/// the page, or a directive to expand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece<'a> {
+    Event(Event<'a>),
+    Directive(&'a Directive, Pos),
+}
+
+/// Which text event a [`Stored::Str`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StrKind {
+    Text,
+    Code,
+    Html,
+    InlineHtml,
+}
+
+/// A piece as kept in memory: 16 bytes. Text is a byte range of the document's source; a start
+/// tag without data is kept as its end tag; only the rare events that carry data of their own
+/// (headings with their ids, links, code blocks, tables) are boxed.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Stored {
+    Str(StrKind, u32, u32),
+    Start(TagEnd),
+    End(TagEnd),
+    SoftBreak,
+    HardBreak,
+    Rule,
+    Task(bool),
+    Event(Box<Event<'static>>),
+    Directive(Box<(Directive, Pos)>),
+}
+
+/// A parsed Markdown document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// The text the pieces' byte ranges point into.
+    pub(super) src: std::sync::Arc<str>,
+    pub(super) pieces: Vec<Stored>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    /// Indices in `pieces` of the directives, so they are found without walking every event.
+    pub(super) directive_at: Vec<usize>,
+}
+
+impl Doc {
+    /// The pieces of the document in order.
+    pub fn pieces(&self) -> impl ExactSizeIterator<Item = Piece<'_>> + '_ {
+        self.pieces.iter().map(move |p| self.piece(p))
+    }
+
+    fn piece<'a>(&'a self, p: &'a Stored) -> Piece<'a> {
+        let text = |a: u32, b: u32| CowStr::Borrowed(&self.src[a as usize..b as usize]);
+        Piece::Event(match p {
+            Stored::Str(k, a, b) => match k {
+                StrKind::Text => Event::Text(text(*a, *b)),
+                StrKind::Code => Event::Code(text(*a, *b)),
+                StrKind::Html => Event::Html(text(*a, *b)),
+                StrKind::InlineHtml => Event::InlineHtml(text(*a, *b)),
+            },
+            Stored::Start(end) => Event::Start(start_of(*end)),
+            Stored::End(end) => Event::End(*end),
+            Stored::SoftBreak => Event::SoftBreak,
+            Stored::HardBreak => Event::HardBreak,
+            Stored::Rule => Event::Rule,
+            Stored::Task(done) => Event::TaskListMarker(*done),
+            Stored::Event(e) => borrow_event(e),
+            Stored::Directive(d) => return Piece::Directive(&d.0, d.1),
+        })
+    }
+
+    /// Every directive of the document, callout bodies included.
+    pub fn directives(&self) -> Vec<(&Directive, Pos)> {
+        let mut out = Vec::new();
+        for p in self.directive_at.iter().filter_map(|&i| self.pieces.get(i)) {
+            if let Stored::Directive(d) = p {
+                out.push((&d.0, d.1));
+                if let Directive::Callout { body, .. } = &d.0 {
+                    out.extend(body.directives());
+                }
+            }
+        }
+        out
+    }
+
+    /// Every link and image of the document, callout bodies included.
+    pub fn all_links(&self) -> Vec<&LinkRef> {
+        let mut out: Vec<&LinkRef> = self.links.iter().collect();
+        for (d, _) in self.directives() {
+            if let Directive::Callout { body, .. } = d {
+                out.extend(body.links.iter());
+            }
+        }
+        out
+    }
+
+    /// Keeps `ev` (an event of a parser over `body`, which is `self.src[base..]`).
+    pub(super) fn push(&mut self, ev: Event<'_>, body: &str, base: usize) {
+        let range = |c: &CowStr| match c {
+            CowStr::Borrowed(t) => {
+                let start = (t.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+                let end = start + t.len();
+                (end <= body.len() && end + base <= u32::MAX as usize)
+                    .then(|| ((base + start) as u32, (base + end) as u32))
+            }
+            _ => None,
+        };
+        let stored = match &ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                match range(t) {
+                    Some((a, b)) => {
+                        let kind = match ev {
+                            Event::Text(_) => StrKind::Text,
+                            Event::Code(_) => StrKind::Code,
+                            Event::Html(_) => StrKind::Html,
+                            _ => StrKind::InlineHtml,
+                        };
+                        Stored::Str(kind, a, b)
+                    }
+                    None => Stored::Event(Box::new(ev.into_static())),
+                }
+            }
+            Event::Start(tag) if start_of(tag.to_end()) == *tag => Stored::Start(tag.to_end()),
+            Event::End(end) => Stored::End(*end),
+            Event::SoftBreak => Stored::SoftBreak,
+            Event::HardBreak => Stored::HardBreak,
+            Event::Rule => Stored::Rule,
+            Event::TaskListMarker(done) => Stored::Task(*done),
+            _ => Stored::Event(Box::new(ev.into_static())),
+        };
+        self.pieces.push(stored);
+    }
+}
+
+/// The start tag of `end` for the tags that carry nothing more than their end does (others get
+/// a paragraph, which never equals them, so they are kept whole).
+fn start_of(end: TagEnd) -> Tag<'static> {
+    match end {
+        TagEnd::Emphasis => Tag::Emphasis,
+        TagEnd::Strong => Tag::Strong,
+        TagEnd::Strikethrough => Tag::Strikethrough,
+        TagEnd::Item => Tag::Item,
+        TagEnd::TableHead => Tag::TableHead,
+        TagEnd::TableRow => Tag::TableRow,
+        TagEnd::TableCell => Tag::TableCell,
+        TagEnd::HtmlBlock => Tag::HtmlBlock,
+        TagEnd::BlockQuote(kind) => Tag::BlockQuote(kind),
+        _ => Tag::Paragraph,
+    }
+}
+
+/// `e` with its strings borrowed instead of copied.
+fn borrow_event<'a>(e: &'a Event<'static>) -> Event<'a> {
+    fn b<'a>(c: &'a CowStr<'static>) -> CowStr<'a> {
+        CowStr::Borrowed(c.as_ref())
+    }
+    match e {
+        Event::Text(t) => Event::Text(b(t)),
+        Event::Code(t) => Event::Code(b(t)),
+        Event::Html(t) => Event::Html(b(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(b(t)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(b(info))))
+        }
+        other => other.clone(),
+    }
+}
