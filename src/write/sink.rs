@@ -207,10 +207,29 @@ impl crate::render::Sink for DirSink {
             .get_ref()
             .metadata()
             .map_err(|e| Error::io("write", &p, e))?;
-        let entry = Entry {
-            hash: w.hasher.digest(),
-            len: w.len,
-            mtime: mtime(&m),
+        let (hash, len) = (w.hasher.digest(), w.len);
+        drop(w);
+        // The same bytes as the previous output's file: keep that file (and its modification
+        // time), linked in under a temporary name and renamed over the one just written.
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let link = p.with_file_name(format!(".{name}.kyozai-link"));
+        let entry = match self.reuse(&path, &link, hash, len) {
+            Some(e) if std::fs::rename(&link, &p).is_ok() => {
+                self.reused
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                e
+            }
+            _ => {
+                let _ = std::fs::remove_file(&link);
+                Entry {
+                    hash,
+                    len,
+                    mtime: mtime(&m),
+                }
+            }
         };
         self.record(path, entry);
         Ok(())
