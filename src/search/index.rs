@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::{display, fold_units};
+use super::normalize::{display, display_cow, fold_units};
 use super::{DocKind, SearchDoc};
 
 /// Format version, `v` in the serialised index.
@@ -294,23 +294,36 @@ impl Builder {
     }
 }
 
-/// Writes JSON string contents (no quotes) as [`ScriptSafe`] does.
-struct Fragment;
-
-impl serde_json::ser::Formatter for Fragment {
-    fn begin_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        Ok(())
+/// Writes `s` as the inside of a JSON string (no quotes), with `<`, U+2028 and U+2029 escaped as
+/// [`ScriptSafe`] does: one pass over the bytes, copying the runs between escapes whole.
+pub(super) fn write_json_text(w: &mut dyn std::io::Write, s: &str) -> std::io::Result<()> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    let mut k = 0;
+    while k < b.len() {
+        let (escaped, len): (std::borrow::Cow<[u8]>, usize) = match b[k] {
+            b'"' => (b"\\\"".as_slice().into(), 1),
+            b'\\' => (b"\\\\".as_slice().into(), 1),
+            b'<' => (b"\\u003c".as_slice().into(), 1),
+            b'\n' => (b"\\n".as_slice().into(), 1),
+            b'\r' => (b"\\r".as_slice().into(), 1),
+            b'\t' => (b"\\t".as_slice().into(), 1),
+            c @ 0x00..=0x1F => (format!("\\u{c:04x}").into_bytes().into(), 1),
+            0xE2 if b.get(k + 1) == Some(&0x80) && matches!(b.get(k + 2), Some(0xA8 | 0xA9)) => {
+                let last = if b[k + 2] == 0xA8 { "8" } else { "9" };
+                (format!("\\u202{last}").into_bytes().into(), 3)
+            }
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        w.write_all(&b[from..k])?;
+        w.write_all(&escaped)?;
+        k += len;
+        from = k;
     }
-    fn end_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        ScriptSafe.write_string_fragment(w, fragment)
-    }
+    w.write_all(&b[from..])
 }
 
 /// One chunk as [`write_js`] takes it.
@@ -336,12 +349,7 @@ pub fn write_js<'a>(
         "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang_json}] = {{\"text\":\""
     )?;
     let mut b = Builder::new(lang);
-    let put = |w: &mut dyn std::io::Write, s: &str| {
-        display(s)
-            .as_str()
-            .serialize(&mut serde_json::Serializer::with_formatter(w, Fragment))
-            .map_err(std::io::Error::other)
-    };
+    let put = |w: &mut dyn std::io::Write, s: &str| write_json_text(w, &display_cow(s));
     for c in chunks {
         if !b.index.page.is_empty() {
             w.write_all(b"\\u001e")?;

@@ -26,9 +26,18 @@ pub fn normalize(s: &str) -> String {
 /// The display form: half-width katakana composed into full-width, whitespace and
 /// control characters collapsed to single spaces, trimmed.
 pub fn display(s: &str) -> String {
+    display_cow(s).into_owned()
+}
+
+/// [`display`], borrowing `s` when it is in display form already.
+pub fn display_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_display(s) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
+    std::borrow::Cow::Owned(display_changed(s))
+}
+
+fn display_changed(s: &str) -> String {
     // The same steps as [`display_units`], on characters: a character outside the BMP is two
     // surrogate units there, which are neither spaces, kana nor voiced marks.
     let mut out = String::with_capacity(s.len());
