@@ -104,6 +104,7 @@ fn frame<'a>(
         title,
         nav: nav
             .sidebar(site, lang, None, depth, None, &ls.strings)
+            .to_string()
             .replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
         breadcrumbs: vec![Link {
             title: ls.strings.get("home").into(),

@@ -263,10 +263,15 @@ fn kind_name(k: PageKind) -> &'static str {
 const CONTENT_MARK: &str = "\u{1}kyozai-content\u{1}";
 const NAV_MARK: &str = "\u{1}kyozai-nav\u{1}";
 
-/// `html` with each mark (a name between two U+0001) replaced by its text; `None` unless the
-/// marks occur exactly once each, in order, and U+0001 nowhere else. One pass over `html`.
-pub(crate) fn fill(html: &str, parts: &[(&str, &str)]) -> Option<String> {
-    let extra: usize = parts.iter().map(|(_, t)| t.len()).sum();
+/// `html` with each mark (a name between two U+0001) replaced by its text (given in pieces);
+/// `None` unless the marks occur exactly once each, in order, and U+0001 nowhere else. One pass
+/// over `html`.
+pub(crate) fn fill(html: &str, parts: &[(&str, &[&str])]) -> Option<String> {
+    let extra: usize = parts
+        .iter()
+        .flat_map(|(_, t)| t.iter())
+        .map(|t| t.len())
+        .sum();
     let mut out = String::with_capacity(html.len() + extra);
     let mut next = parts.iter();
     let mut rest = html;
@@ -276,7 +281,7 @@ pub(crate) fn fill(html: &str, parts: &[(&str, &str)]) -> Option<String> {
             return None;
         }
         out.push_str(&rest[..at]);
-        out.push_str(text);
+        text.iter().for_each(|t| out.push_str(t));
         rest = &rest[at + mark.len()..];
     }
     if next.next().is_some() {
@@ -396,7 +401,7 @@ pub fn render_page_with_body(
         nav: if splice {
             NAV_MARK.to_string()
         } else {
-            sidebar.clone()
+            sidebar.to_string()
         },
         breadcrumbs: nav::breadcrumbs(site, i, lang, &root, &ls.strings),
         prev,
@@ -412,12 +417,15 @@ pub fn render_page_with_body(
         .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
     let mut html = render_template(theme, template, &tctx)?;
     if splice {
-        html = match fill(&html, &[(NAV_MARK, &sidebar), (CONTENT_MARK, &body.html)]) {
+        html = match fill(
+            &html,
+            &[(NAV_MARK, &sidebar.parts()), (CONTENT_MARK, &[&body.html])],
+        ) {
             Some(h) => h,
             None => {
                 // A stand-in went missing (a title holding the control character they are
                 // made of): render with the real parts.
-                view.nav = sidebar.clone();
+                view.nav = sidebar.to_string();
                 view.content = body.html.clone();
                 let tctx = tera::Context::from_serialize(&view)
                     .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
@@ -449,7 +457,8 @@ mod tests {
 
     #[test]
     fn marks_are_filled_only_when_each_occurs_once_in_order() {
-        let parts = [(NAV_MARK, "<nav>"), (CONTENT_MARK, "<p>x</p>")];
+        let parts: [(&str, &[&str]); 2] =
+            [(NAV_MARK, &["<nav", ">"]), (CONTENT_MARK, &["<p>x</p>"])];
         let html = format!("a{NAV_MARK}b{CONTENT_MARK}c");
         assert_eq!(fill(&html, &parts).as_deref(), Some("a<nav>b<p>x</p>c"));
         assert_eq!(fill(&format!("a{CONTENT_MARK}"), &parts), None);

@@ -46,7 +46,7 @@ impl NavCache {
         depth: usize,
         current: Option<usize>,
         strings: &crate::render::theme::Strings,
-    ) -> String {
+    ) -> Sidebar {
         let key = (lang.to_string(), chapter, depth);
         let cached = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
         let nav = match cached {
@@ -71,17 +71,31 @@ impl NavCache {
                 h
             }
         };
-        let (html, offsets) = (&nav.0, &nav.1);
-        match current.and_then(|i| offsets.get(&i)) {
-            Some(&at) => {
-                let mut out = String::with_capacity(html.len() + 24);
-                out.push_str(&html[..at]);
-                out.push_str("aria-current=\"page\" ");
-                out.push_str(&html[at..]);
-                out
-            }
-            None => html.clone(),
+        let at = current.and_then(|i| nav.1.get(&i)).copied();
+        Sidebar { nav, at }
+    }
+}
+
+/// A page's sidebar: the cached one, with the page's own link marked `aria-current` at `at`.
+pub struct Sidebar {
+    nav: CachedNav,
+    at: Option<usize>,
+}
+
+impl Sidebar {
+    /// The sidebar's HTML in three pieces (the mark in the middle), without copying it.
+    pub fn parts(&self) -> [&str; 3] {
+        let html = &self.nav.0;
+        match self.at {
+            Some(at) => [&html[..at], "aria-current=\"page\" ", &html[at..]],
+            None => [html, "", ""],
         }
+    }
+}
+
+impl std::fmt::Display for Sidebar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.parts().iter().try_for_each(|p| f.write_str(p))
     }
 }
 

@@ -478,9 +478,11 @@ fn chapter_html(
     if !splice {
         return Ok(html);
     }
-    let parts: Vec<(&str, &str)> = bodies
+    let texts: Vec<[&str; 1]> = bodies.iter().map(|(_, b)| [b.as_str()]).collect();
+    let parts: Vec<(&str, &[&str])> = bodies
         .iter()
-        .map(|(m, b)| (m.as_str(), b.as_str()))
+        .zip(&texts)
+        .map(|((m, _), t)| (m.as_str(), t.as_slice()))
         .collect();
     if let Some(filled) = super::fill(&html, &parts) {
         return Ok(filled);
@@ -668,11 +670,13 @@ fn index(
     ctx.insert("description", site.config.description.or(lang, src));
     ctx.insert(
         "nav",
-        &nav.sidebar(site, lang, None, 2, None, s).replacen(
-            "<a data-x=\"handouts\" ",
-            "<a data-x=\"handouts\" aria-current=\"page\" ",
-            1,
-        ),
+        &nav.sidebar(site, lang, None, 2, None, s)
+            .to_string()
+            .replacen(
+                "<a data-x=\"handouts\" ",
+                "<a data-x=\"handouts\" aria-current=\"page\" ",
+                1,
+            ),
     );
     ctx.insert(
         "breadcrumbs",
