@@ -127,7 +127,7 @@ impl Server {
 
     /// The folder the server writes the site into.
     fn out(&self) -> PathBuf {
-        std::env::temp_dir().join(format!("kyozai-serve-{}", self.child.id()))
+        kyozai::serve::output_dir(self.child.id())
     }
 
     fn lines(&self) -> usize {

@@ -172,7 +172,7 @@ impl Server {
 
     /// The folder the server writes the site into.
     fn out(&self) -> PathBuf {
-        std::env::temp_dir().join(format!("kyozai-serve-{}", self.child.id()))
+        kyozai::serve::output_dir(self.child.id())
     }
 
     fn get(&self, target: &str) -> Reply {
@@ -1319,7 +1319,7 @@ fn edits_made_during_the_first_build_are_not_lost() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start kyozai serve");
-    let out = std::env::temp_dir().join(format!("kyozai-serve-{}", child.id()));
+    let out = kyozai::serve::output_dir(child.id());
     // Keep editing the page until the first build writes its files: the last edit comes after
     // the build has read the page.
     let start = Instant::now();

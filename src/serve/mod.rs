@@ -67,6 +67,25 @@ pub fn error_report(root: &Path, e: &Error) -> ErrorReport {
 
 const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kyozai</title></head><body><main><h1>The course could not be built yet</h1><p>Fix the error shown above; this page reloads by itself.</p></main></body></html>";
 
+/// The folder `kyozai serve` (process `pid`) writes the site into: in memory-backed storage
+/// when the system has some (`$XDG_RUNTIME_DIR`, else `/dev/shm`), since a full rebuild rewrites
+/// thousands of files, unless `TMPDIR` names the place; else in the temporary folder.
+pub fn output_dir(pid: u32) -> PathBuf {
+    let name = format!("kyozai-serve-{pid}");
+    if std::env::var_os("TMPDIR").is_none() {
+        let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+        for base in [runtime, Some(PathBuf::from("/dev/shm"))]
+            .into_iter()
+            .flatten()
+        {
+            if base.is_absolute() && base.is_dir() {
+                return base.join(name);
+            }
+        }
+    }
+    std::env::temp_dir().join(name)
+}
+
 /// Runs the server until Ctrl-C.
 pub fn run(opts: Options) -> Result<()> {
     let root = opts
@@ -76,9 +95,12 @@ pub fn run(opts: Options) -> Result<()> {
     if !root.join("kyozai.toml").is_file() {
         crate::config::Config::load(&root)?;
     }
-    let out = std::env::temp_dir().join(format!("kyozai-serve-{}", std::process::id()));
+    let mut out = output_dir(std::process::id());
     let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).map_err(|e| Error::io("create", &out, e))?;
+    if std::fs::create_dir_all(&out).is_err() {
+        out = std::env::temp_dir().join(out.file_name().unwrap_or_default());
+        std::fs::create_dir_all(&out).map_err(|e| Error::io("create", &out, e))?;
+    }
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();

@@ -42,7 +42,8 @@ function write(rel, text) {
 
 /** Starts `kyozai serve DIR --port 0`; resolves to { url, child, out, err } once it prints its URL. */
 function startServer(course) {
-  const child = spawn(kyozai, ["serve", course, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  // With TMPDIR set, the server writes into it, where this test looks (see `output_dir`).
+  const child = spawn(kyozai, ["serve", course, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TMPDIR: tmpdir() } });
   const state = { child, out: "", err: "" };
   child.stderr.on("data", (d) => { state.err += d; });
   return new Promise((ok, fail) => {
