@@ -38,20 +38,44 @@ pub fn display_cow(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn display_changed(s: &str) -> String {
-    // The same steps as [`display_units`], on characters: a character outside the BMP is two
-    // surrogate units there, which are neither spaces, kana nor voiced marks.
+    // The same steps as [`display_units`]: runs of characters it keeps are copied whole; the
+    // characters it changes (spaces, half-width katakana, voiced marks) one by one. A character
+    // outside the BMP is two surrogate units there, which are neither spaces, kana nor marks.
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let mut chars = s.chars().peekable();
-    while let Some(ch) = chars.next() {
-        let Ok(c) = u16::try_from(u32::from(ch)) else {
+    let mut k = 0;
+    while k < b.len() {
+        let start = k;
+        while k < b.len() && (LEAD[usize::from(b[k])] == 0 || !breaks_run(b, k)) {
+            k += 1;
+        }
+        let mut run_last = None;
+        if k > start {
             if pending_space {
                 out.push(' ');
                 pending_space = false;
             }
-            out.push(ch);
-            continue;
+            out.push_str(&s[start..k]);
+            run_last = s[start..k].chars().next_back();
+        }
+        let Some(ch) = s[k..].chars().next() else {
+            break;
         };
+        k += ch.len_utf8();
+        let c = u16::try_from(u32::from(ch)).unwrap_or(0xFFFF);
+        // A voiced mark right after a kept character composes with it.
+        let compose = |base: u16, mark: u32| match mark {
+            0xFF9E | 0x3099 => voiced(base),
+            0xFF9F | 0x309A => semi_voiced(base),
+            _ => None,
+        };
+        let before = run_last.and_then(|p| u16::try_from(u32::from(p)).ok());
+        if let Some(unit) = before.and_then(|p| compose(p, u32::from(ch))) {
+            out.pop();
+            out.push(char::from_u32(u32::from(unit)).unwrap_or(ch));
+            continue;
+        }
         if is_space(c) {
             pending_space = !out.is_empty();
             continue;
@@ -60,30 +84,72 @@ fn display_changed(s: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
-        if c < 0x3000 {
-            out.push(ch);
-            continue;
-        }
         let base = if (0xFF61..=0xFF9F).contains(&c) {
             HALFWIDTH_KANA[(c - 0xFF61) as usize]
         } else {
             c
         };
-        let composed = match chars.peek().map(|&n| u32::from(n)) {
-            Some(0xFF9E | 0x3099) => voiced(base),
-            Some(0xFF9F | 0x309A) => semi_voiced(base),
-            _ => None,
-        };
-        let unit = match composed {
-            Some(k) => {
-                chars.next();
-                k
+        let next = s[k..].chars().next();
+        let unit = match next.and_then(|n| compose(base, u32::from(n)).map(|u| (u, n))) {
+            Some((u, n)) => {
+                k += n.len_utf8();
+                u
             }
             None => base,
         };
         out.push(char::from_u32(u32::from(unit)).unwrap_or(ch));
     }
     out
+}
+
+/// Per byte: 0 when no character [`breaks_run`] stops at starts with it, else 1.
+static LEAD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i <= 0x20 {
+        t[i] = 1;
+        i += 1;
+    }
+    t[0x7F] = 1;
+    t[0xC2] = 1;
+    t[0xE1] = 1;
+    t[0xE2] = 1;
+    t[0xE3] = 1;
+    t[0xEF] = 1;
+    t
+};
+
+/// Whether the character at byte `k` is one [`display`] may change: a space or control, a
+/// half-width katakana or a voiced mark (only ever true at the start of a character).
+fn breaks_run(b: &[u8], k: usize) -> bool {
+    if LEAD[usize::from(b[k])] == 0 {
+        return false;
+    }
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    match b[k] {
+        0x00..=0x20 | 0x7F => true,
+        // U+0080..=U+00A0: C1 controls and the no-break space.
+        0xC2 => at(k + 1) <= 0xA0,
+        // U+1680.
+        0xE1 => at(k + 1) == 0x9A && at(k + 2) == 0x80,
+        // U+2000..=U+200B, U+2028, U+2029, U+202F, U+205F.
+        0xE2 => {
+            (at(k + 1) == 0x80 && matches!(at(k + 2), 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF))
+                || (at(k + 1) == 0x81 && at(k + 2) == 0x9F)
+        }
+        // U+3000 and the combining voiced marks U+3099, U+309A.
+        0xE3 => {
+            (at(k + 1) == 0x80 && at(k + 2) == 0x80)
+                || (at(k + 1) == 0x82 && matches!(at(k + 2), 0x99 | 0x9A))
+        }
+        // U+FEFF and the half-width katakana U+FF61..=U+FF9F.
+        0xEF => {
+            (at(k + 1) == 0xBB && at(k + 2) == 0xBF)
+                || (at(k + 1) == 0xBD && at(k + 2) >= 0xA1)
+                || (at(k + 1) == 0xBE && at(k + 2) <= 0x9F)
+        }
+        _ => false,
+    }
 }
 
 /// Whether [`display`] leaves `s` as it is: no space at either end or next to another, and no
@@ -94,41 +160,14 @@ fn is_display(s: &str) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let at = |k: usize| b.get(k).copied().unwrap_or(0);
-    let mut k = 0;
-    while k < b.len() {
-        let c = b[k];
-        let special = match c {
-            b' ' => at(k + 1) == b' ',
-            0x00..=0x1F | 0x7F => true,
-            // U+0080..=U+00A0: C1 controls and the no-break space.
-            0xC2 => at(k + 1) <= 0xA0,
-            // U+1680.
-            0xE1 => at(k + 1) == 0x9A && at(k + 2) == 0x80,
-            // U+2000..=U+200B, U+2028, U+2029, U+202F, U+205F.
-            0xE2 => {
-                (at(k + 1) == 0x80 && matches!(at(k + 2), 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF))
-                    || (at(k + 1) == 0x81 && at(k + 2) == 0x9F)
+    (0..b.len()).all(|k| {
+        LEAD[usize::from(b[k])] == 0
+            || if b[k] == b' ' {
+                b.get(k + 1) != Some(&b' ')
+            } else {
+                !breaks_run(b, k)
             }
-            // U+3000 and the combining voiced marks U+3099, U+309A.
-            0xE3 => {
-                (at(k + 1) == 0x80 && at(k + 2) == 0x80)
-                    || (at(k + 1) == 0x82 && matches!(at(k + 2), 0x99 | 0x9A))
-            }
-            // U+FEFF and the half-width katakana U+FF61..=U+FF9F.
-            0xEF => {
-                (at(k + 1) == 0xBB && at(k + 2) == 0xBF)
-                    || (at(k + 1) == 0xBD && at(k + 2) >= 0xA1)
-                    || (at(k + 1) == 0xBE && at(k + 2) <= 0x9F)
-            }
-            _ => false,
-        };
-        if special {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    })
 }
 
 /// [`display`] on UTF-16 code units.
