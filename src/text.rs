@@ -219,18 +219,24 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Appends `s` HTML-escaped to `out`.
+/// Appends `s` HTML-escaped to `out`, copying the runs between the characters it escapes whole
+/// (they are ASCII, so every split is at a character boundary).
 pub fn push_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
 }
 
 /// A file or folder name without its leading ordering number: `01-awareness` → `awareness`.
@@ -294,6 +300,15 @@ pub fn stable_hash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_escaping_keeps_everything_else() {
+        assert_eq!(
+            escape_html("日本<b>&\"'語 ok"),
+            "日本&lt;b&gt;&amp;&quot;&#39;語 ok"
+        );
+        assert_eq!(escape_html(""), "");
+    }
 
     #[test]
     fn slugs_follow_github() {
