@@ -244,7 +244,7 @@ impl Session {
             return Some(Err(e));
         }
         let pages: HashSet<usize> = previous.iter().map(|p| p.0).collect();
-        Some(self.render_pages(&pages))
+        Some(self.render_pages(&pages, false))
     }
 
     /// Re-renders what embeds the edited data files when they are case, checklist or list files
@@ -313,33 +313,13 @@ impl Session {
                 changed.iter().any(|c| deps.contains(c))
             })
             .collect();
-        Some(self.render_pages_and_library(&pages))
+        Some(self.render_pages(&pages, true))
     }
 
-    /// [`Self::render_pages`], and every library page (case studies, checklists, glossary).
-    fn render_pages_and_library(&mut self, pages: &HashSet<usize>) -> Result<Report> {
-        let st = self.state.as_mut().expect("state checked by the caller");
-        let langs = lang_states(&st.site, &st.theme);
-        let nav = NavCache::default();
-        let mut files = Vec::new();
-        for ls in &langs {
-            let lib = crate::render::library::render(&st.site, &st.theme, &nav, ls)?;
-            files.extend(lib.files);
-            replace_search(&mut st.search, lib.search);
-        }
-        // Worksheets and cards print checklists and lists.
-        let worksheets = handouts::render_data(&st.site, &st.theme, &langs)?;
-        files.extend(worksheets);
-        drop(langs);
-        let mut report = self.render_pages(pages)?;
-        let (written, removed, css_only) = self.sync(files, false)?;
-        report.written += written;
-        report.removed += removed;
-        report.css_only &= css_only;
-        Ok(report)
-    }
-
-    fn render_pages(&mut self, pages: &HashSet<usize>) -> Result<Report> {
+    /// Re-renders `pages` in every language and the handouts holding them; with `library`, also
+    /// every library page (case studies, checklists, glossary) and the handouts drawn from data.
+    /// Writes what changed in one step.
+    fn render_pages(&mut self, pages: &HashSet<usize>, library: bool) -> Result<Report> {
         let st = self.state.as_mut().expect("state checked by the caller");
         let langs = lang_states(&st.site, &st.theme);
         let nav = NavCache::default();
@@ -351,7 +331,18 @@ impl Session {
                 files.push(f);
                 searchables.push(s);
             }
-            files.extend(handouts::render_containing(&st.site, &st.theme, &langs, i)?);
+        }
+        files.extend(handouts::render_containing(
+            &st.site, &st.theme, &langs, pages,
+        )?);
+        if library {
+            for ls in &langs {
+                let lib = crate::render::library::render(&st.site, &st.theme, &nav, ls)?;
+                files.extend(lib.files);
+                searchables.extend(lib.search);
+            }
+            // Worksheets and cards print checklists and lists.
+            files.extend(handouts::render_data(&st.site, &st.theme, &langs)?);
         }
         replace_search(&mut st.search, searchables);
         drop(langs);

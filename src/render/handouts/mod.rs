@@ -209,41 +209,47 @@ pub fn render(
     Ok(())
 }
 
-/// Renders only the handouts that contain page `page` (its chapter's handout and the handbook),
-/// for live reload after an edit to that page's text.
+/// Renders only the handouts that contain one of `pages` (their chapters' handouts and the
+/// handbook), for live reload after an edit to those pages.
 pub fn render_containing(
     site: &Site,
     theme: &Theme,
     langs: &[LangState],
-    page: usize,
+    pages: &std::collections::HashSet<usize>,
 ) -> Result<Vec<OutputFile>> {
-    let chapter = match site.pages[page].kind {
-        PageKind::Chapter => Some(page),
-        _ => site.pages[page].chapter,
-    };
-    let handouts: Vec<Handout> = list(site)
-        .into_iter()
-        .filter(|h| {
-            matches!(h.kind, Kind::Handbook)
-                || matches!(h.kind, Kind::Chapter(c) if Some(c) == chapter)
+    if pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let chapters: std::collections::HashSet<usize> = pages
+        .iter()
+        .filter_map(|&i| match site.pages[i].kind {
+            PageKind::Chapter => Some(i),
+            _ => site.pages[i].chapter,
         })
         .collect();
-    let jobs: Vec<(&LangState, &Handout)> = langs
-        .iter()
-        .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
-        .collect();
-    jobs.par_iter()
-        .map(|(ls, h)| render_one(site, theme, ls, h))
-        .collect()
+    render_kinds(site, theme, langs, |k| match k {
+        Kind::Handbook => true,
+        Kind::Chapter(c) => chapters.contains(c),
+        _ => false,
+    })
 }
 
 /// Renders the handouts made of data only (checklist worksheets, the incident card), for live
 /// reload after a data edit.
 pub fn render_data(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec<OutputFile>> {
-    let handouts: Vec<Handout> = list(site)
-        .into_iter()
-        .filter(|h| matches!(h.kind, Kind::Worksheet(_) | Kind::Card))
-        .collect();
+    render_kinds(site, theme, langs, |k| {
+        matches!(k, Kind::Worksheet(_) | Kind::Card)
+    })
+}
+
+/// Renders the handouts whose kind `keep` accepts, in every language.
+fn render_kinds(
+    site: &Site,
+    theme: &Theme,
+    langs: &[LangState],
+    keep: impl Fn(&Kind) -> bool,
+) -> Result<Vec<OutputFile>> {
+    let handouts: Vec<Handout> = list(site).into_iter().filter(|h| keep(&h.kind)).collect();
     let jobs: Vec<(&LangState, &Handout)> = langs
         .iter()
         .flat_map(|ls| handouts.iter().map(move |h| (ls, h)))
