@@ -38,23 +38,7 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
 /// (the returned output holds no files).
 pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::render::Sink) -> Result<Built> {
     let start = Instant::now();
-    let mut loaded = crate::load::load(root)?;
-    if let Some(b) = &opts.base_path {
-        loaded.config.base_path = b.clone();
-        if !b.starts_with('/') {
-            return Err(crate::error::Error::Usage(format!(
-                "--base-path `{b}` must start with /, e.g. /training/"
-            )));
-        }
-    }
-    if std::env::var_os("KYOZAI_TIMING").is_some() {
-        eprintln!("load: {:?}", start.elapsed());
-    }
-    let site = Site::new(loaded, opts.drafts)?;
-    if std::env::var_os("KYOZAI_TIMING").is_some() {
-        eprintln!("site: {:?}", start.elapsed());
-    }
-    let theme = Theme::load(root, &site.config.theme)?;
+    let (site, theme) = load_and_check(root, opts)?;
     let output = crate::render::render_into(&site, &theme, sink)?;
     Ok(Built {
         site,
@@ -73,6 +57,21 @@ pub fn build_to_disk(
     out: &Path,
 ) -> Result<(Site, std::collections::BTreeMap<String, usize>, usize)> {
     let precheck = crate::write::Precheck::start(out);
+    let (site, theme) = load_and_check(root, opts)?;
+    let mut pages = Default::default();
+    let n = crate::write::write_streaming(out, precheck, |staging| {
+        let sink = crate::write::DirSink::reusing(staging, out);
+        pages = crate::render::render_into(&site, &theme, &sink)?.pages;
+        sink.finish()?;
+        lap(&format!("rendered ({} files unchanged)", sink.reused()));
+        Ok(sink.count())
+    })?;
+    lap("written");
+    Ok((site, pages, n))
+}
+
+/// The `load` and checking stages: the course in `root` as a checked [`Site`], and its theme.
+fn load_and_check(root: &Path, opts: &Options) -> Result<(Site, Theme)> {
     let mut loaded = crate::load::load(root)?;
     if let Some(b) = &opts.base_path {
         if !b.starts_with('/') {
@@ -86,16 +85,7 @@ pub fn build_to_disk(
     let site = Site::new(loaded, opts.drafts)?;
     lap("site");
     let theme = Theme::load(root, &site.config.theme)?;
-    let mut pages = Default::default();
-    let n = crate::write::write_streaming(out, precheck, |staging| {
-        let sink = crate::write::DirSink::reusing(staging, out);
-        pages = crate::render::render_into(&site, &theme, &sink)?.pages;
-        sink.finish()?;
-        lap(&format!("rendered ({} files unchanged)", sink.reused()));
-        Ok(sink.count())
-    })?;
-    lap("written");
-    Ok((site, pages, n))
+    Ok((site, theme))
 }
 
 /// With `KYOZAI_TIMING` set, prints how long the process has run and its memory so far, after

@@ -259,7 +259,8 @@ fn kind_name(k: PageKind) -> &'static str {
 
 /// Stand-ins for the two large parts of a page (the sidebar and the body), which the default
 /// templates print as they are: the template renders around them and they are put in after,
-/// so Tera never copies them. Control characters never occur in rendered text.
+/// so Tera never copies them. They are made of a control character, which rendered text does not
+/// hold; where it does, [`fill`] finds the marks out of place and the page renders plainly.
 const CONTENT_MARK: &str = "\u{1}kyozai-content\u{1}";
 const NAV_MARK: &str = "\u{1}kyozai-nav\u{1}";
 

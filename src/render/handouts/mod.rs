@@ -182,7 +182,7 @@ struct Entry {
 }
 
 /// Renders the handout pages of every language but the chapter handouts, which
-/// [`render_chapter`] makes as the chapters' pages are rendered.
+/// [`render_chapter`] makes as the chapters' pages are rendered (after [`check_names`]).
 pub fn render(
     site: &Site,
     theme: &Theme,
@@ -190,7 +190,6 @@ pub fn render(
     langs: &[LangState],
     sink: &dyn super::Sink,
 ) -> Result<()> {
-    check_names(site)?;
     let handouts = list(site);
     let jobs: Vec<(&LangState, &Handout)> = langs
         .iter()
