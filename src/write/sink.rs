@@ -158,11 +158,16 @@ impl DirSink {
         Ok(p)
     }
 
-    fn record(&self, path: String, entry: Entry) {
+    /// Notes a file of the output for the manifest; `reused` when taken from the previous one.
+    fn record(&self, path: String, entry: Entry, reused: bool) {
         if let Ok(mut e) = self.entries.lock() {
             e.push((path, entry));
         }
         self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if reused {
+            self.reused
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 }
 
@@ -216,22 +221,14 @@ impl crate::render::Sink for DirSink {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let link = p.with_file_name(format!(".{name}.kyozai-link"));
-        let entry = match self.reuse(&path, &link, hash, len) {
-            Some(e) if std::fs::rename(&link, &p).is_ok() => {
-                self.reused
-                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                e
-            }
+        match self.reuse(&path, &link, hash, len) {
+            Some(e) if std::fs::rename(&link, &p).is_ok() => self.record(path, e, true),
             _ => {
                 let _ = std::fs::remove_file(&link);
-                Entry {
-                    hash,
-                    len,
-                    mtime: mtime(&m),
-                }
+                let mtime = mtime(&m);
+                self.record(path, Entry { hash, len, mtime }, false);
             }
-        };
-        self.record(path, entry);
+        }
         Ok(())
     }
 
@@ -239,26 +236,17 @@ impl crate::render::Sink for DirSink {
         let p = self.target(&f.path)?;
         let hash = xxhash_rust::xxh3::xxh3_64(&f.bytes);
         let len = f.bytes.len() as u64;
-        let entry = match self.reuse(&f.path, &p, hash, len) {
-            Some(e) => {
-                self.reused
-                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                e
-            }
+        match self.reuse(&f.path, &p, hash, len) {
+            Some(e) => self.record(f.path, e, true),
             None => {
                 use std::io::Write as _;
                 let mut file = std::fs::File::create(&p).map_err(|e| Error::io("write", &p, e))?;
                 file.write_all(&f.bytes)
                     .map_err(|e| Error::io("write", &p, e))?;
-                let m = file.metadata().map_err(|e| Error::io("write", &p, e))?;
-                Entry {
-                    hash,
-                    len,
-                    mtime: mtime(&m),
-                }
+                let mtime = mtime(&file.metadata().map_err(|e| Error::io("write", &p, e))?);
+                self.record(f.path, Entry { hash, len, mtime }, false);
             }
-        };
-        self.record(f.path, entry);
+        }
         Ok(())
     }
 }
