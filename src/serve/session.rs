@@ -267,24 +267,24 @@ impl Session {
                 d.lists.keys().cloned().collect::<Vec<_>>(),
             )
         };
+        let kind_ok = |d: &DataContents| {
+            matches!(
+                d,
+                DataContents::Cases(_) | DataContents::Checklist(_) | DataContents::Lists(_)
+            )
+        };
         let mut files = st.site.data.files.clone();
         let mut changed: Vec<PathBuf> = Vec::new();
         for c in changes {
             let slot = files.iter().position(|f| f.path == c.rel)?;
-            if !self.root.join(&c.rel).is_file() {
+            if !kind_ok(&files[slot].contents) || !self.root.join(&c.rel).is_file() {
                 return None;
             }
-            let kind_ok = |d: &DataContents| {
-                matches!(
-                    d,
-                    DataContents::Cases(_) | DataContents::Checklist(_) | DataContents::Lists(_)
-                )
-            };
             let new = match crate::load::read_data(&self.root, &st.site.config, &c.rel) {
                 Ok(d) => d,
                 Err(d) => return Some(Err(d.into())),
             };
-            if !kind_ok(&files[slot].contents) || !kind_ok(&new.contents) {
+            if !kind_ok(&new.contents) {
                 return None;
             }
             files[slot] = new;
