@@ -59,15 +59,13 @@ pub fn build_to_disk(
     let precheck = crate::write::Precheck::start(out);
     let (site, theme) = load_and_check(root, opts)?;
     let mut pages = Default::default();
-    let n = crate::write::write_streaming(out, precheck, |staging| {
-        let sink = crate::write::DirSink::reusing(staging, out);
-        pages = crate::render::render_into(&site, &theme, &sink)?.pages;
-        sink.finish()?;
+    let written = crate::write::write_streaming(out, precheck, |sink| {
+        pages = crate::render::render_into(&site, &theme, sink)?.pages;
         lap(&format!("rendered ({} files unchanged)", sink.reused()));
-        Ok(sink.count())
+        Ok(())
     })?;
     lap("written");
-    Ok((site, pages, n))
+    Ok((site, pages, written.files))
 }
 
 /// The `load` and checking stages: the course in `root` as a checked [`Site`], and its theme.

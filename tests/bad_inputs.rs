@@ -358,7 +358,8 @@ fn leftovers(out: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix))
+        // The output a build replaced is kept as the spare the next build updates.
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with(".kyozai-spare"))
         .collect()
 }
 

@@ -226,6 +226,27 @@ fn new_scaffold_builds_at_once() {
     }
     let html = std::fs::read_to_string(dir.join("public/en/basics/second/index.html")).unwrap();
     assert!(html.contains("data-checklist=\"starter\""));
+    // The scaffold's .gitignore leaves out the output and the spare a rebuild keeps beside it.
+    assert_eq!(run(&["build", dir.to_str().unwrap()]).0, 0);
+    assert!(dir.join(".public.kyozai-spare").is_dir());
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .map(|o| o.status.success())
+    };
+    if git(&["init", "-q"]).unwrap_or(false) {
+        for ignored in ["public", ".public.kyozai-spare"] {
+            assert_eq!(
+                git(&["check-ignore", "-q", ignored]).ok(),
+                Some(true),
+                "{ignored}"
+            );
+        }
+        assert_eq!(git(&["check-ignore", "-q", "content"]).ok(), Some(false));
+    }
 }
 
 #[test]
@@ -465,4 +486,130 @@ fn a_rebuild_reuses_unchanged_files_and_writes_the_rest() {
         tree(&public) == tree(&fresh_out),
         "the rebuilt output differs from a fresh build"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn rebuilds_update_the_spare_in_place_and_match_a_fresh_build() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = course(BASE);
+    let d = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    let spare = dir.path().join(".public.kyozai-spare");
+    let fresh = || {
+        let f = tempfile::tempdir().unwrap();
+        let out = f.path().join("site");
+        assert_eq!(run(&["build", d, "-o", out.to_str().unwrap()]).0, 0);
+        tree(&out)
+    };
+    let ino = |rel: &str| std::fs::metadata(public.join(rel)).unwrap().ino();
+    let edit = |text: &str| {
+        write_files(
+            dir.path(),
+            &[(
+                "content/01-intro/01-first.ja.md",
+                &format!("+++\ntitle = \"最初の節\"\n+++\n## 明示の例\n\n{text}\n"),
+            )],
+        )
+    };
+
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(!spare.exists(), "a first build has no output to keep");
+    edit("一度目の変更。");
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(
+        spare.join(".kyozai-manifest").is_file(),
+        "the replaced output is kept"
+    );
+    // Files put into the output by hand, which a fresh build would not write.
+    write_files(
+        &public,
+        &[("robots.txt", "hand-made"), ("hand/made.html", "x")],
+    );
+
+    // Updates the spare (the first output): the edit of the first rebuild and a second one.
+    edit("二度目の変更。");
+    let second = ino("ja/intro/second/index.html");
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(
+        tree(&public) == fresh(),
+        "the updated spare differs from a fresh build"
+    );
+    assert_eq!(
+        ino("ja/intro/second/index.html"),
+        second,
+        "an unchanged page keeps its inode"
+    );
+    let manifest = std::fs::read(public.join(".kyozai-manifest")).unwrap();
+
+    // Updates the output that had files added by hand: they are gone; with nothing changed,
+    // every file (and so the manifest) is the same as before.
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(!public.join("robots.txt").exists() && !public.join("hand").exists());
+    assert!(
+        tree(&public) == fresh(),
+        "the updated spare differs from a fresh build"
+    );
+    assert_eq!(
+        std::fs::read(public.join(".kyozai-manifest")).unwrap(),
+        manifest
+    );
+
+    // A page removed: its folder goes from the updated spare.
+    std::fs::remove_file(dir.path().join("content/01-intro/02-second.ja.md")).unwrap();
+    std::fs::remove_file(dir.path().join("content/01-intro/02-second.en.md")).unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "content/01-intro/01-first.en.md",
+            "+++\ntitle = \"First section\"\n+++\n## Examples\n\nBody.\n",
+        )],
+    );
+    edit("三度目の変更。");
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(!public.join("ja/intro/second").exists());
+    assert!(
+        tree(&public) == fresh(),
+        "the updated spare differs from a fresh build"
+    );
+
+    // A build failing while it renders into the spare leaves the output as it was.
+    let before = tree(&public);
+    write_files(
+        dir.path(),
+        &[(
+            "themes/default/templates/page.html",
+            "{{ no_such_value.field }}",
+        )],
+    );
+    let (code, _, err) = run(&["build", d]);
+    assert_eq!(code, 1, "{err}");
+    assert!(tree(&public) == before, "a failed build changed the output");
+    std::fs::remove_dir_all(dir.path().join("themes")).unwrap();
+    assert_eq!(run(&["build", d]).0, 0);
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(
+        tree(&public) == fresh(),
+        "the output after a failed build differs"
+    );
+
+    // A read-only folder in the spare is reported, with the way out.
+    let folder = spare.join("ja/intro");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = tree(&public);
+    let (code, _, err) = run(&["build", d]);
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(".public.kyozai-spare") && err.contains("chmod -R u+w"),
+        "{err}"
+    );
+    assert!(tree(&public) == before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kyozai-") && !n.ends_with("kyozai-spare"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

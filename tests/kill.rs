@@ -3,7 +3,8 @@
 //! with SIGKILL at a random moment (while reading, rendering, writing the staging folder or
 //! swapping it in). After every kill the output folder must be a complete site, byte for byte
 //! either the previous one or (when the kill came after the swap) the new one, and whatever the
-//! killed build left behind must not break the next build, which succeeds and cleans up.
+//! killed build left behind must not break the next build, which succeeds and cleans up. Most
+//! rebuilds update the spare (the output before last) in place, so kills land in that path too.
 //!
 //! `KYOZAI_KILL_ROUNDS` sets the number of kills (default 8).
 
@@ -108,7 +109,8 @@ fn leftovers(out: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix))
+        // The output a build replaced is kept as the spare the next build updates.
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with(".kyozai-spare"))
         .collect()
 }
 

@@ -16,6 +16,7 @@ pub struct Args {
 /// The scaffold: destination path → contents.
 pub const FILES: &[(&str, &str)] = &[
     ("kyozai.toml", include_str!("scaffold/kyozai.toml")),
+    (".gitignore", include_str!("scaffold/gitignore")),
     ("content/_index.ja.md", include_str!("scaffold/home.ja.md")),
     ("content/_index.en.md", include_str!("scaffold/home.en.md")),
     (

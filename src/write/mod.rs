@@ -1,7 +1,8 @@
 //! The `write` stage: puts the rendered files on disk atomically. Everything is written into a
 //! staging folder beside the output; only when all of it is written is it swapped in, so a failed
-//! or killed build leaves the previous output untouched. kyozai only ever replaces a folder that
-//! is its own earlier output.
+//! or killed build leaves the previous output untouched. The output replaced is kept as the spare
+//! the next build updates ([`spare`]). kyozai only ever replaces a folder that is its own earlier
+//! output.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::render::OutputFile;
 
 mod sink;
+pub mod spare;
 
 pub use sink::{DirSink, MANIFEST};
 
@@ -123,7 +125,7 @@ pub fn recover(out: &Path) {
         };
         let (tag, pid) = rest.rsplit_once('-').unwrap_or((rest, ""));
         let pid: u32 = pid.parse().unwrap_or(0);
-        if pid == std::process::id() || (pid != 0 && pid_alive(pid)) {
+        if tag == "spare" || pid == std::process::id() || (pid != 0 && pid_alive(pid)) {
             continue;
         }
         if tag == "old" && !out.exists() {
@@ -136,73 +138,96 @@ pub fn recover(out: &Path) {
 
 /// Writes `files` to `out` atomically and returns how many files were written.
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
-    recover(out);
-    refuse_read_only(out)?;
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-    }
-    let staging = sibling(out, "staging");
-    let _ = std::fs::remove_dir_all(&staging);
-    let result = write_tree(&staging, files).and_then(|n| swap(&staging, out).map(|_| n));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    use crate::render::Sink as _;
+    let written = write_streaming(out, Precheck::start(out), |sink| {
+        files.iter().try_for_each(|f| sink.put(f.clone()))
+    })?;
+    Ok(written.files)
 }
 
-/// The check that the previous output can be replaced ([`refuse_read_only`]), run on a thread
-/// of its own while the course is loaded and rendered.
-pub struct Precheck(std::thread::JoinHandle<Result<()>>);
+/// The checks that the previous output can be replaced ([`refuse_read_only`]) and that its
+/// spare can be updated ([`spare::scan`]), run on a thread of their own while the course is
+/// loaded and rendered.
+pub struct Precheck(std::thread::JoinHandle<Result<Option<spare::Spare>>>);
 
 impl Precheck {
     /// Starts checking `out`.
     pub fn start(out: &Path) -> Precheck {
         recover(out);
         let out = out.to_path_buf();
-        Precheck(std::thread::spawn(move || refuse_read_only(&out)))
+        Precheck(std::thread::spawn(move || {
+            let spare = spare::scan(&out)?;
+            if spare.is_none() {
+                refuse_read_only(&out)?;
+            }
+            Ok(spare)
+        }))
     }
 
-    fn finish(self) -> Result<()> {
+    fn finish(self) -> Result<Option<spare::Spare>> {
         self.0
             .join()
             .unwrap_or_else(|_| Err(Error::Usage("internal: the output check stopped".into())))
     }
 }
 
-/// Like [`write`], but `fill` writes the files into the staging folder itself as they are made
-/// (see [`DirSink`]); the swap happens only if it succeeds. `precheck` was started on `out`.
+/// What [`write_streaming`] put in the output.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    /// Files in the output.
+    pub files: usize,
+    /// Of them, files an earlier output already held.
+    pub reused: usize,
+}
+
+/// Writes a new output at `out`: `fill` puts the files into a [`DirSink`] on the staging folder
+/// as they are made, and the staging folder is swapped in only if it succeeds. The staging folder
+/// is the spare when there is one (updated in place), else a new folder that hard-links the
+/// unchanged files of the current output. `precheck` was started on `out`.
 pub fn write_streaming(
     out: &Path,
     precheck: Precheck,
-    fill: impl FnOnce(&Path) -> Result<usize>,
-) -> Result<usize> {
+    fill: impl FnOnce(&DirSink) -> Result<()>,
+) -> Result<Written> {
     recover(out);
-    precheck.finish()?;
+    let spare = precheck.finish()?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }
     let staging = sibling(out, "staging");
     let _ = std::fs::remove_dir_all(&staging);
-    let result = std::fs::create_dir(&staging)
-        .map_err(|e| Error::io("create the staging folder", &staging, e))
-        .and_then(|_| fill(&staging))
-        .and_then(|n| {
-            let m = staging.join(MARKER);
+    let result = match spare.and_then(|s| spare::claim(s, out, &staging)) {
+        Some(sink) => Ok(sink),
+        None => std::fs::create_dir(&staging)
+            .map(|_| DirSink::reusing(&staging, out))
+            .map_err(|e| Error::io("create the staging folder", &staging, e)),
+    }
+    .and_then(|sink| {
+        fill(&sink)?;
+        sink.finish()?;
+        let m = staging.join(MARKER);
+        if !m.is_file() {
             std::fs::write(
                 &m,
                 "This folder is written by kyozai and replaced on every build.\n",
             )
             .map_err(|e| Error::io("write", &m, e))?;
-            swap(&staging, out).map(|_| n)
-        });
+        }
+        swap(&staging, out)?;
+        Ok(Written {
+            files: sink.count(),
+            reused: sink.reused(),
+        })
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
 }
 
-/// The previous output is removed after the swap: a folder in it that cannot be emptied would
-/// leave the build half done, so a read-only output is refused before anything is written.
+/// The output a build replaces becomes the spare the next build updates in place (or, where it
+/// cannot be kept, is removed after the swap): a read-only folder in it would leave a build half
+/// done, so a read-only output is refused before anything is written.
 fn refuse_read_only(out: &Path) -> Result<()> {
     if !out.is_dir() {
         return Ok(());
@@ -228,41 +253,6 @@ fn refuse_read_only(out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<usize> {
-    // Every file must land inside the output folder, whatever its path says.
-    for f in files {
-        let p = Path::new(&f.path);
-        if f.path.is_empty()
-            || !p
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(Error::Usage(format!("internal error: refusing to write `{}`, which is not a path inside the output folder", f.path)));
-        }
-    }
-    std::fs::create_dir(dir).map_err(|e| Error::io("create the staging folder", dir, e))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io("create", d, e))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let p = dir.join(&f.path);
-        std::fs::write(&p, &f.bytes).map_err(|e| Error::io("write", &p, e))
-    })?;
-    let m = dir.join(MARKER);
-    std::fs::write(
-        &m,
-        "This folder is written by kyozai and replaced on every build.\n",
-    )
-    .map_err(|e| Error::io("write", &m, e))?;
-    Ok(files.len())
-}
-
 /// Removes a folder tree, deleting the files of its subfolders in parallel: on large sites the
 /// kernel's work of unlinking thousands of files costs as much as rendering them.
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
@@ -284,7 +274,7 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         return std::fs::rename(staging, out)
             .map_err(|e| Error::io("move the new output into place", out, e));
     }
-    // Where the previous output ends up before it is removed.
+    // Where the previous output ends up before it is kept as the spare (or removed).
     let old = if exchange(staging, out) {
         // One atomic step: the new site is the output, the previous one is at the staging path,
         // so there is no moment without an output (a killed build leaves the old one to
@@ -301,6 +291,9 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         }
         old
     };
+    if spare::keep(&old, out) {
+        return Ok(());
+    }
     if let Err(e) = remove_tree(&old) {
         // Put the previous output back rather than leave a build that is half done.
         if old == staging {

@@ -1,34 +1,60 @@
-//! The sink a build writes through: each rendered file goes straight into the staging folder,
-//! or, when the previous output holds the very same file, is hard-linked from it (see
-//! [`DirSink`]), and the output's manifest records what was written.
+//! The sink a build writes through: each rendered file goes into the staging folder as it is made,
+//! unless an earlier output already holds the very same file (see [`DirSink`]), and the output's
+//! manifest records what was written.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-use super::MARKER;
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
 
-/// A render sink that writes each file into a folder as it arrives.
+/// A render sink that writes each file into the staging folder as it arrives.
 ///
-/// Given the previous output, it reuses the files that did not change: a file whose bytes hash
-/// to what the previous build's manifest recorded for the same path, and which is still the file
-/// that build wrote (same size and modification time), is hard-linked from the previous output
-/// instead of written again. A rebuild after a small edit then writes only what the edit changed,
-/// and removing the previous output only drops names. The manifest ([`MANIFEST`]) is written into
-/// the new output by [`DirSink::finish`].
+/// It reuses the files an earlier output holds unchanged: a file whose bytes hash to what that
+/// output's manifest recorded for the same path, and which is still the file that build wrote
+/// (same size and modification time), is kept. How depends on what the staging folder is:
+///
+/// * [`DirSink::reusing`]: a new, empty folder. An unchanged file is hard-linked from the
+///   previous output, so that removing or keeping that output only drops names.
+/// * [`DirSink::recycling`]: the spare, an earlier output updated in place (see
+///   [`super::spare`]). A file the live output holds unchanged is hard-linked from it, unless the
+///   spare's file is already that file; else a file the spare holds unchanged stays where it is;
+///   any other file is replaced by a new one (never written into, since its inode may be shared
+///   with the live output). [`DirSink::finish`] removes what this build no longer makes. Either
+///   way an unchanged file keeps its inode and modification time from one output to the next.
+///
+/// The manifest ([`MANIFEST`]) is written into the new output by [`DirSink::finish`].
 pub struct DirSink {
     dir: PathBuf,
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
-    count: std::sync::atomic::AtomicUsize,
-    /// The previous output and its manifest.
-    previous: Option<(PathBuf, std::collections::HashMap<String, Entry>)>,
-    entries: std::sync::Mutex<Vec<(String, Entry)>>,
-    reused: std::sync::atomic::AtomicUsize,
+    made: Mutex<std::collections::HashSet<PathBuf>>,
+    count: AtomicUsize,
+    from: From,
+    entries: Mutex<Vec<(String, Entry)>>,
+    reused: AtomicUsize,
+}
+
+/// Where unchanged files come from.
+enum From {
+    Nothing,
+    /// The previous output, at this path, with its manifest.
+    Link(PathBuf, Manifest),
+    /// The staging folder itself, an earlier output with this manifest (`own`), or else the
+    /// live output at `live_dir` with its manifest `live`.
+    InPlace {
+        own: Manifest,
+        live_dir: PathBuf,
+        live: Manifest,
+    },
 }
 
 /// The manifest of an output folder: per file, the hash of its bytes, its size and the
 /// modification time it had when written.
 pub const MANIFEST: &str = ".kyozai-manifest";
+
+/// A manifest read back: entries by path.
+pub type Manifest = HashMap<String, Entry>;
 
 /// One line of the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +73,7 @@ fn mtime(m: &std::fs::Metadata) -> u128 {
 }
 
 /// Reads the manifest of `out`; empty when there is none or it is unreadable.
-fn read_manifest(out: &Path) -> std::collections::HashMap<String, Entry> {
+pub fn read_manifest(out: &Path) -> Manifest {
     let text = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
     text.lines()
         .filter_map(|l| {
@@ -60,43 +86,75 @@ fn read_manifest(out: &Path) -> std::collections::HashMap<String, Entry> {
         .collect()
 }
 
+/// Whether `path` (relative, `/`-separated) stays inside the folder it is joined to.
+fn inside(path: &str) -> Result<&Path> {
+    let rel = Path::new(path);
+    if path.is_empty()
+        || !rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(Error::Usage(format!("internal error: refusing to write `{path}`, which is not a path inside the output folder")));
+    }
+    Ok(rel)
+}
+
 impl DirSink {
-    /// A sink writing into `dir` (which exists).
-    pub fn new(dir: &Path) -> DirSink {
+    fn with(dir: &Path, from: From) -> DirSink {
         DirSink {
             dir: dir.to_path_buf(),
             made: Default::default(),
             count: Default::default(),
-            previous: None,
+            from,
             entries: Default::default(),
             reused: Default::default(),
         }
     }
 
-    /// A sink writing into `dir` that reuses the unchanged files of the previous output `out`.
+    /// A sink writing into the empty folder `dir`.
+    pub fn new(dir: &Path) -> DirSink {
+        DirSink::with(dir, From::Nothing)
+    }
+
+    /// A sink writing into the empty folder `dir` that hard-links the unchanged files of the
+    /// previous output `out`.
     pub fn reusing(dir: &Path, out: &Path) -> DirSink {
-        let manifest = if out.join(MARKER).is_file() {
+        let manifest = if out.join(super::MARKER).is_file() {
             read_manifest(out)
         } else {
             Default::default()
         };
-        DirSink {
-            previous: (!manifest.is_empty()).then(|| (out.to_path_buf(), manifest)),
-            ..DirSink::new(dir)
+        if manifest.is_empty() {
+            return DirSink::new(dir);
         }
+        DirSink::with(dir, From::Link(out.to_path_buf(), manifest))
     }
 
-    /// Files written so far.
+    /// A sink updating `dir`, an earlier output whose manifest was `own`, in place; `out` is
+    /// the live output and `live` its manifest.
+    pub fn recycling(dir: &Path, own: Manifest, out: &Path, live: Manifest) -> DirSink {
+        DirSink::with(
+            dir,
+            From::InPlace {
+                own,
+                live_dir: out.to_path_buf(),
+                live,
+            },
+        )
+    }
+
+    /// Files in the output so far.
     pub fn count(&self) -> usize {
-        self.count.load(std::sync::atomic::Ordering::SeqCst)
+        self.count.load(Ordering::SeqCst)
     }
 
-    /// Files taken unchanged from the previous output so far.
+    /// Files taken unchanged from an earlier output so far.
     pub fn reused(&self) -> usize {
-        self.reused.load(std::sync::atomic::Ordering::SeqCst)
+        self.reused.load(Ordering::SeqCst)
     }
 
-    /// Writes the manifest of what was written.
+    /// Removes what an updated spare holds and this build did not make, then writes the
+    /// manifest of what was written.
     pub fn finish(&self) -> Result<()> {
         use std::fmt::Write as _;
         let mut entries = self
@@ -105,6 +163,35 @@ impl DirSink {
             .map(|mut e| std::mem::take(&mut *e))
             .unwrap_or_default();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if let From::InPlace { own: old, .. } = &self.from {
+            let mut gone: Vec<&str> = old
+                .keys()
+                .filter(|k| {
+                    entries
+                        .binary_search_by(|(p, _)| p.as_str().cmp(k.as_str()))
+                        .is_err()
+                })
+                .map(String::as_str)
+                .collect();
+            gone.sort_unstable();
+            for rel in gone {
+                let p = self.dir.join(inside(rel)?);
+                match std::fs::remove_file(&p) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io("remove", &p, e))
+                    }
+                    _ => {}
+                }
+                // Folders it leaves empty go too (removing one that is not empty fails).
+                let mut d = p.parent();
+                while let Some(dir) = d.filter(|d| *d != self.dir) {
+                    if std::fs::remove_dir(dir).is_err() {
+                        break;
+                    }
+                    d = dir.parent();
+                }
+            }
+        }
         let mut text = String::with_capacity(entries.len() * 64);
         for (path, e) in entries {
             let _ = writeln!(text, "{:016x} {} {} {path}", e.hash, e.len, e.mtime);
@@ -113,60 +200,114 @@ impl DirSink {
         std::fs::write(&m, text).map_err(|e| Error::io("write", &m, e))
     }
 
-    /// Hard-links `rel` from the previous output when it holds exactly these bytes.
+    /// Keeps an earlier output's `rel` when it holds exactly these bytes, putting it at `to`
+    /// (linked from the live output, or left in place in a recycled folder).
     fn reuse(&self, rel: &str, to: &Path, hash: u64, len: u64) -> Option<Entry> {
-        let (old_dir, manifest) = self.previous.as_ref()?;
-        let e = manifest.get(rel)?;
-        if e.hash != hash || e.len != len {
-            return None;
-        }
-        let old = old_dir.join(rel);
-        let m = std::fs::symlink_metadata(&old).ok()?;
-        if !m.is_file() || m.len() != len || mtime(&m) != e.mtime {
-            return None;
-        }
-        std::fs::hard_link(&old, to).ok()?;
-        Some(*e)
-    }
-}
-
-impl DirSink {
-    /// Where `path` goes in the folder, its parent folder made.
-    fn target(&self, path: &str) -> Result<PathBuf> {
-        let rel = Path::new(path);
-        if path.is_empty()
-            || !rel
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(Error::Usage(format!("internal error: refusing to write `{path}`, which is not a path inside the output folder")));
-        }
-        let p = self.dir.join(rel);
-        if let Some(parent) = p.parent() {
-            let known = self
-                .made
-                .lock()
-                .map(|m| m.contains(parent))
-                .unwrap_or(false);
-            if !known {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-                if let Ok(mut m) = self.made.lock() {
-                    m.insert(parent.to_path_buf());
+        let matching = |m: &Manifest| {
+            m.get(rel)
+                .copied()
+                .filter(|e| e.hash == hash && e.len == len)
+        };
+        // Still the file that build wrote.
+        let intact = |p: &Path, e: &Entry| {
+            std::fs::symlink_metadata(p)
+                .is_ok_and(|m| m.is_file() && m.len() == e.len && mtime(&m) == e.mtime)
+        };
+        match &self.from {
+            From::Nothing => None,
+            From::Link(dir, manifest) => {
+                let e = matching(manifest)?;
+                let old = dir.join(rel);
+                if !intact(&old, &e) {
+                    return None;
                 }
+                self.parent_of(to).ok()?;
+                std::fs::hard_link(&old, to).ok()?;
+                Some(e)
+            }
+            From::InPlace {
+                own,
+                live_dir,
+                live,
+            } => {
+                let (own, live) = (matching(own), matching(live));
+                if let Some(l) = live {
+                    if own == Some(l) && intact(to, &l) {
+                        return Some(l);
+                    }
+                    let old = live_dir.join(rel);
+                    if intact(&old, &l) && self.link_over(&old, to) {
+                        return Some(l);
+                    }
+                }
+                own.filter(|o| intact(to, o))
             }
         }
-        Ok(p)
     }
 
-    /// Notes a file of the output for the manifest; `reused` when taken from the previous one.
+    /// Hard-links `old` to `to`, replacing what is there.
+    fn link_over(&self, old: &Path, to: &Path) -> bool {
+        let name = to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let link = to.with_file_name(format!(".{name}.kyozai-link"));
+        let _ = std::fs::remove_file(&link);
+        let linked = std::fs::hard_link(old, &link).is_ok()
+            || (self.parent_of(to).is_ok() && std::fs::hard_link(old, &link).is_ok());
+        if linked && std::fs::rename(&link, to).is_ok() {
+            return true;
+        }
+        let _ = std::fs::remove_file(&link);
+        false
+    }
+
+    /// Makes the folder `p` goes in, once per folder.
+    fn parent_of(&self, p: &Path) -> Result<()> {
+        let Some(parent) = p.parent() else {
+            return Ok(());
+        };
+        let known = self
+            .made
+            .lock()
+            .map(|m| m.contains(parent))
+            .unwrap_or(false);
+        if !known {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            if let Ok(mut m) = self.made.lock() {
+                m.insert(parent.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates `p` as a new file. In a recycled folder, whatever is at `p` is removed first
+    /// (its inode may be the live output's), and folders are made only when missing.
+    fn create(&self, p: &Path) -> Result<std::fs::File> {
+        if let From::InPlace { .. } = self.from {
+            match std::fs::remove_file(p) {
+                Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+                    std::fs::remove_dir_all(p).map_err(|e| Error::io("remove", p, e))?
+                }
+                _ => {}
+            }
+            match std::fs::File::create(p) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                r => return r.map_err(|e| Error::io("write", p, e)),
+            }
+        }
+        self.parent_of(p)?;
+        std::fs::File::create(p).map_err(|e| Error::io("write", p, e))
+    }
+
+    /// Notes a file of the output for the manifest; `reused` when taken from an earlier one.
     fn record(&self, path: String, entry: Entry, reused: bool) {
         if let Ok(mut e) = self.entries.lock() {
             e.push((path, entry));
         }
-        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.count.fetch_add(1, Ordering::SeqCst);
         if reused {
-            self.reused
-                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.reused.fetch_add(1, Ordering::SeqCst);
         }
     }
 }
@@ -197,8 +338,20 @@ impl crate::render::Sink for DirSink {
         fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<()> {
         use std::io::Write as _;
-        let p = self.target(&path)?;
-        let file = std::fs::File::create(&p).map_err(|e| Error::io("write", &p, e))?;
+        let p = self.dir.join(inside(&path)?);
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let in_place = matches!(self.from, From::InPlace { .. });
+        // Only once the file's hash is known can it be told whether the earlier output's file
+        // may stay: in a recycled folder the new bytes go under a temporary name until then.
+        let new = if in_place {
+            p.with_file_name(format!(".{name}.kyozai-new"))
+        } else {
+            p.clone()
+        };
+        let file = self.create(&new)?;
         let mut w = Hashing {
             inner: std::io::BufWriter::with_capacity(1 << 18, file),
             hasher: xxhash_rust::xxh3::Xxh3::new(),
@@ -214,33 +367,46 @@ impl crate::render::Sink for DirSink {
             .map_err(|e| Error::io("write", &p, e))?;
         let (hash, len) = (w.hasher.digest(), w.len);
         drop(w);
+        let written = Entry {
+            hash,
+            len,
+            mtime: mtime(&m),
+        };
+        if in_place {
+            match self.reuse(&path, &p, hash, len) {
+                Some(e) => {
+                    std::fs::remove_file(&new).map_err(|e| Error::io("remove", &new, e))?;
+                    self.record(path, e, true);
+                }
+                None => {
+                    std::fs::rename(&new, &p).map_err(|e| Error::io("write", &p, e))?;
+                    self.record(path, written, false);
+                }
+            }
+            return Ok(());
+        }
         // The same bytes as the previous output's file: keep that file (and its modification
         // time), linked in under a temporary name and renamed over the one just written.
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let link = p.with_file_name(format!(".{name}.kyozai-link"));
         match self.reuse(&path, &link, hash, len) {
             Some(e) if std::fs::rename(&link, &p).is_ok() => self.record(path, e, true),
             _ => {
                 let _ = std::fs::remove_file(&link);
-                let mtime = mtime(&m);
-                self.record(path, Entry { hash, len, mtime }, false);
+                self.record(path, written, false);
             }
         }
         Ok(())
     }
 
     fn put(&self, f: OutputFile) -> Result<()> {
-        let p = self.target(&f.path)?;
+        use std::io::Write as _;
+        let p = self.dir.join(inside(&f.path)?);
         let hash = xxhash_rust::xxh3::xxh3_64(&f.bytes);
         let len = f.bytes.len() as u64;
         match self.reuse(&f.path, &p, hash, len) {
             Some(e) => self.record(f.path, e, true),
             None => {
-                use std::io::Write as _;
-                let mut file = std::fs::File::create(&p).map_err(|e| Error::io("write", &p, e))?;
+                let mut file = self.create(&p)?;
                 file.write_all(&f.bytes)
                     .map_err(|e| Error::io("write", &p, e))?;
                 let mtime = mtime(&file.metadata().map_err(|e| Error::io("write", &p, e))?);

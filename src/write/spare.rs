@@ -1,0 +1,128 @@
+//! The spare: the output a build replaces is kept beside the new one (`.NAME.kyozai-spare`), and
+//! the next build takes it as its staging folder and updates it in place — writing only the
+//! files that changed and removing only those that went — before swapping it in. A rebuild then
+//! never makes a whole new tree nor deletes an old one, which on a large site costs the kernel
+//! more than rendering does.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::sink::{read_manifest, Manifest, MANIFEST};
+use super::{DirSink, MARKER};
+use crate::error::{Error, Result};
+
+/// A spare found usable: the manifest it was written with, and what it holds besides (files
+/// added to the output by hand before it became the spare), to be removed when it is claimed.
+pub struct Spare {
+    manifest: Manifest,
+    extras: Vec<PathBuf>,
+    /// The manifest of the live output.
+    live: Manifest,
+}
+
+/// Where the spare of `out` is kept.
+pub fn path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.kyozai-spare"))
+}
+
+/// Looks the spare of `out` over, without changing it. `None` when there is none or it cannot
+/// be updated (no marker, or no manifest: that one is removed); an error when a folder in it is
+/// read-only, since it could be neither updated nor removed.
+pub fn scan(out: &Path) -> Result<Option<Spare>> {
+    let spare = path(out);
+    if !spare.join(MARKER).is_file() {
+        return Ok(None);
+    }
+    let manifest = read_manifest(&spare);
+    if manifest.is_empty() {
+        let _ = std::fs::remove_dir_all(&spare);
+        return Ok(None);
+    }
+    // Every folder that holds a file of the manifest, by path relative to the spare.
+    let mut folders: HashSet<&str> = HashSet::new();
+    for k in manifest.keys() {
+        let mut k = k.as_str();
+        while let Some((parent, _)) = k.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            k = parent;
+        }
+    }
+    let mut extras = Vec::new();
+    let mut walk = walkdir::WalkDir::new(&spare)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter();
+    while let Some(e) = walk.next() {
+        let Ok(e) = e else { continue };
+        let Some(rel) = e.path().strip_prefix(&spare).ok().and_then(|r| r.to_str()) else {
+            extras.push(e.path().to_path_buf());
+            continue;
+        };
+        if e.file_type().is_dir() {
+            if !folders.contains(rel) {
+                extras.push(e.path().to_path_buf());
+                walk.skip_current_dir();
+            } else if e
+                .metadata()
+                .map(|m| m.permissions().readonly())
+                .unwrap_or(false)
+            {
+                let why = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the folder is read-only; kyozai keeps the previous output there to update it into the next one: make it writable (chmod -R u+w) or delete it");
+                return Err(Error::io("update", e.path(), why));
+            }
+        } else if !(manifest.contains_key(rel) || rel == MARKER || rel == MANIFEST) {
+            extras.push(e.path().to_path_buf());
+        }
+    }
+    let live = if out.join(MARKER).is_file() {
+        read_manifest(out)
+    } else {
+        Manifest::default()
+    };
+    Ok(Some(Spare {
+        manifest,
+        extras,
+        live,
+    }))
+}
+
+/// Moves the spare of `out` to `staging` and removes what it holds besides its manifest's
+/// files; returns a sink that updates it. `None` when it could not be claimed (`staging` then
+/// does not exist).
+pub fn claim(spare: Spare, out: &Path, staging: &Path) -> Option<DirSink> {
+    std::fs::rename(path(out), staging).ok()?;
+    let moved = |p: &Path| {
+        p.strip_prefix(path(out))
+            .map(|rel| staging.join(rel))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let cleaned = spare.extras.iter().map(|p| moved(p)).all(|p| {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(&p),
+            Ok(_) => std::fs::remove_file(&p),
+            Err(_) => Ok(()),
+        }
+        .is_ok()
+    }) && std::fs::remove_file(staging.join(MANIFEST)).is_ok();
+    if !cleaned {
+        let _ = std::fs::remove_dir_all(staging);
+        return None;
+    }
+    Some(DirSink::recycling(staging, spare.manifest, out, spare.live))
+}
+
+/// Keeps `old`, the output a build just replaced, as the spare of `out`. False when that is not
+/// possible (something else already has the spare's name); the caller then removes `old`.
+pub fn keep(old: &Path, out: &Path) -> bool {
+    let spare = path(out);
+    if std::fs::symlink_metadata(&spare).is_ok() {
+        return false;
+    }
+    old.join(MANIFEST).is_file() && std::fs::rename(old, &spare).is_ok()
+}
