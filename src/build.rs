@@ -39,7 +39,7 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
 pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::render::Sink) -> Result<Built> {
     let start = Instant::now();
     let (site, theme) = load_and_check(root, opts)?;
-    let output = crate::render::render_into(&site, &theme, sink)?;
+    let output = crate::render::render_into(&site, &theme, sink, true)?;
     Ok(Built {
         site,
         theme,
@@ -60,7 +60,7 @@ pub fn build_to_disk(
     let (site, theme) = load_and_check(root, opts)?;
     let mut pages = Default::default();
     let written = crate::write::write_streaming(out, precheck, |sink| {
-        pages = crate::render::render_into(&site, &theme, sink)?.pages;
+        pages = crate::render::render_into(&site, &theme, sink, false)?.pages;
         lap(&format!("rendered ({} files unchanged)", sink.reused()));
         Ok(())
     })?;

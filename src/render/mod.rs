@@ -143,14 +143,19 @@ impl Sink for Collect {
 /// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
     let sink = Collect::default();
-    let mut out = render_into(site, theme, &sink)?;
+    let mut out = render_into(site, theme, &sink, true)?;
     out.files = sink.0.into_inner().unwrap_or_default();
     Ok(out)
 }
 
 /// Renders the whole site, handing every file to `sink` as soon as it is made. The returned
-/// [`Output`] has the page counts and search texts but no files.
-pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output> {
+/// [`Output`] has the page counts and, with `keep_search`, the search texts, but no files.
+pub fn render_into(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    keep_search: bool,
+) -> Result<Output> {
     let langs = lang_states(site, theme);
     let nav = NavCache::default();
     let lap = crate::build::lap;
@@ -169,60 +174,82 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Output
             _ => groups.push(vec![i]),
         }
     }
+    // In the order of the pages (a chapter's sections follow it there), so the search index gets
+    // them in that order.
+    groups.sort_by_key(|g| g[0]);
     let jobs: Vec<(usize, &Vec<usize>, &LangState)> = langs
         .iter()
-        .enumerate()
-        .flat_map(|(l, ls)| groups.iter().map(move |g| (l, g, ls)))
+        .flat_map(|ls| groups.iter().enumerate().map(move |(k, g)| (k, g, ls)))
         .collect();
-    let mut rendered: Vec<(usize, usize, Searchable)> = jobs
-        .par_iter()
-        .map(|&(l, group, ls)| {
-            let chapter = site.pages[group[0]].kind == PageKind::Chapter;
-            let mut bodies = std::collections::HashMap::new();
-            let mut found = Vec::with_capacity(group.len());
-            for &i in group {
-                let (f, s, body) = render_page_with_body(site, theme, &nav, i, ls)?;
-                if chapter
-                    && f.path.matches('/').count() == handouts::HANDOUT_ROOT.matches('/').count()
-                {
-                    bodies.insert(i, body);
-                }
-                sink.put(f)?;
-                found.push((l, i, s));
-            }
-            if chapter {
-                sink.put(handouts::render_chapter(
-                    site, theme, ls, group[0], &bodies,
-                )?)?;
-            }
-            Ok(found)
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    // In the order of the pages, language by language.
-    rendered.sort_by_key(|(l, i, _)| (*l, *i));
-    let mut search: Vec<Searchable> = rendered.into_iter().map(|(_, _, s)| s).collect();
+    let codes: Vec<&str> = langs.iter().map(|l| l.lang).collect();
     let mut out = Output::default();
-    for s in &search {
-        *out.pages.entry(s.lang.clone()).or_default() += 1;
-    }
-    lap("pages");
-    for ls in &langs {
-        let lib = library::render(site, theme, &nav, ls)?;
-        *out.pages.entry(ls.lang.to_string()).or_default() += lib.files.len();
-        lib.files.into_iter().try_for_each(|f| sink.put(f))?;
-        search.extend(lib.search);
-    }
-    library::site_files(site, theme, &langs)?
-        .into_iter()
-        .try_for_each(|f| sink.put(f))?;
-    lap("library");
-    handouts::render(site, theme, &nav, &langs, sink)?;
-    lap("handouts");
-    searchindex::write_indexes(&search, sink)?;
-    out.search = search;
+    out.search = std::thread::scope(|scope| -> Result<Vec<Searchable>> {
+        let index = searchindex::Streaming::start(scope, &codes, sink, keep_search);
+        // Jobs are taken in order, so few of them wait for the search index.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || -> Result<()> {
+            loop {
+                let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(k, group, ls)) = jobs.get(j) else {
+                    return Ok(());
+                };
+                let chapter = site.pages[group[0]].kind == PageKind::Chapter;
+                let mut bodies = std::collections::HashMap::new();
+                let mut found = Vec::with_capacity(group.len());
+                for &i in group {
+                    let (f, s, body) = render_page_with_body(site, theme, &nav, i, ls)?;
+                    if chapter
+                        && f.path.matches('/').count()
+                            == handouts::HANDOUT_ROOT.matches('/').count()
+                    {
+                        bodies.insert(i, body);
+                    }
+                    sink.put(f)?;
+                    found.push(s);
+                }
+                if chapter {
+                    sink.put(handouts::render_chapter(
+                        site, theme, ls, group[0], &bodies,
+                    )?)?;
+                }
+                index.job(ls.lang, k, found);
+            }
+        };
+        let done = (0..rayon::current_num_threads())
+            .into_par_iter()
+            .map(|_| work())
+            .collect::<Result<Vec<()>>>();
+        let mut pages_of = BTreeMap::new();
+        for ls in &langs {
+            let n = jobs
+                .iter()
+                .filter(|(_, _, l)| l.lang == ls.lang)
+                .map(|(_, g, _)| g.len())
+                .sum::<usize>();
+            pages_of.insert(ls.lang.to_string(), n);
+        }
+        let rest = done.and_then(|_| {
+            lap("pages");
+            for ls in &langs {
+                let lib = library::render(site, theme, &nav, ls)?;
+                *pages_of.entry(ls.lang.to_string()).or_default() += lib.files.len();
+                lib.files.into_iter().try_for_each(|f| sink.put(f))?;
+                index.after_jobs(ls.lang, lib.search);
+            }
+            library::site_files(site, theme, &langs)?
+                .into_iter()
+                .try_for_each(|f| sink.put(f))?;
+            lap("library");
+            handouts::render(site, theme, &nav, &langs, sink)?;
+            lap("handouts");
+            Ok(())
+        });
+        // The index is finished (and its writers stopped) whether or not the rest succeeded.
+        let search = index.finish();
+        out.pages = pages_of;
+        rest?;
+        search
+    })?;
     lap("search");
     for (p, b) in &theme.statics {
         sink.put(OutputFile {

@@ -5,7 +5,7 @@ use super::{OutputFile, Searchable, Sink};
 use std::collections::BTreeMap;
 
 use crate::error::Result;
-use crate::search::index::{write_js, Builder, ChunkRef};
+use crate::search::index::{write_js, Builder, ChunkRef, JsWriter};
 use crate::search::SearchIndex;
 
 /// The languages of `search`, sorted.
@@ -18,19 +18,25 @@ fn languages(search: &[Searchable]) -> Vec<&str> {
 
 /// Every chunk of language `lang`, in order.
 fn chunks<'a>(search: &'a [Searchable], lang: &'a str) -> impl Iterator<Item = ChunkRef<'a>> {
-    search.iter().filter(move |s| s.lang == lang).flat_map(|s| {
-        s.chunks.iter().map(move |c| ChunkRef {
-            path: &s.url,
-            frag: c.anchor_fragment(),
-            title: &s.title,
-            heading: c
-                .heading
-                .as_deref()
-                .map(str::trim)
-                .filter(|h| !h.is_empty()),
-            kind: s.kind,
-            text: &c.text,
-        })
+    search
+        .iter()
+        .filter(move |s| s.lang == lang)
+        .flat_map(chunks_of)
+}
+
+/// The chunks of one page.
+fn chunks_of(s: &Searchable) -> impl Iterator<Item = ChunkRef<'_>> {
+    s.chunks.iter().map(move |c| ChunkRef {
+        path: &s.url,
+        frag: c.anchor_fragment(),
+        title: &s.title,
+        heading: c
+            .heading
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty()),
+        kind: s.kind,
+        text: &c.text,
     })
 }
 
@@ -65,4 +71,103 @@ pub fn render_indexes(search: &[Searchable]) -> Vec<OutputFile> {
     // Writing into memory cannot fail.
     let _ = write_indexes(search, &sink);
     sink.0.into_inner().unwrap_or_default()
+}
+
+/// The index scripts written while the pages render, so that the pages' texts are never all held
+/// in memory and the index costs no time of its own at the end. Each language's script is written
+/// by a thread of its own through [`Sink::put_stream`]; pages are handed over in jobs numbered in
+/// page order, which may finish in any order and are written in order.
+pub struct Streaming<'s> {
+    langs: Vec<Lane>,
+    writers: Vec<std::thread::ScopedJoinHandle<'s, Result<Vec<Searchable>>>>,
+}
+
+/// One language's hand-over: the next job to write, and those that finished before it.
+struct Lane {
+    lang: String,
+    order: std::sync::Mutex<(usize, BTreeMap<usize, Vec<Searchable>>)>,
+    tx: std::sync::mpsc::Sender<Vec<Searchable>>,
+}
+
+impl<'s> Streaming<'s> {
+    /// Starts one writer per language of `langs` on `scope`, writing into `sink`. With `keep`,
+    /// the pages handed over are given back by [`Streaming::finish`] (for live reload).
+    pub fn start<'e>(
+        scope: &'s std::thread::Scope<'s, 'e>,
+        langs: &[&str],
+        sink: &'s dyn Sink,
+        keep: bool,
+    ) -> Streaming<'s> {
+        let mut lanes = Vec::new();
+        let mut writers = Vec::new();
+        for lang in langs {
+            let (tx, rx) = std::sync::mpsc::channel::<Vec<Searchable>>();
+            let code = lang.to_string();
+            writers.push(scope.spawn(move || {
+                let mut kept = Vec::new();
+                sink.put_stream(format!("search/{code}.js"), &mut |w| {
+                    let mut js = JsWriter::start(&code, w)?;
+                    for pages in rx.iter() {
+                        for c in pages.iter().flat_map(chunks_of) {
+                            js.chunk(&c, w)?;
+                        }
+                        if keep {
+                            kept.extend(pages);
+                        }
+                    }
+                    js.finish(w)
+                })?;
+                Ok(kept)
+            }));
+            lanes.push(Lane {
+                lang: lang.to_string(),
+                order: Default::default(),
+                tx,
+            });
+        }
+        Streaming {
+            langs: lanes,
+            writers,
+        }
+    }
+
+    /// Hands over the pages of job `job` (numbered from 0 within language `lang`).
+    pub fn job(&self, lang: &str, job: usize, pages: Vec<Searchable>) {
+        let Some(lane) = self.langs.iter().find(|l| l.lang == lang) else {
+            return;
+        };
+        let Ok(mut order) = lane.order.lock() else {
+            return;
+        };
+        let (next, waiting) = &mut *order;
+        waiting.insert(job, pages);
+        while let Some(pages) = waiting.remove(next) {
+            // A writer that stopped reports its error when joined.
+            let _ = lane.tx.send(pages);
+            *next += 1;
+        }
+    }
+
+    /// Hands over pages that follow every job of their language (call after the last job).
+    pub fn after_jobs(&self, lang: &str, pages: Vec<Searchable>) {
+        if let Some(lane) = self.langs.iter().find(|l| l.lang == lang) {
+            let _ = lane.tx.send(pages);
+        }
+    }
+
+    /// Ends the scripts and waits for them to be written; returns the pages handed over when
+    /// kept, in order, language by language.
+    pub fn finish(self) -> Result<Vec<Searchable>> {
+        drop(self.langs);
+        let mut all = Vec::new();
+        for w in self.writers {
+            let kept = w.join().unwrap_or_else(|_| {
+                Err(crate::error::Error::Usage(
+                    "internal: the search index writer stopped".into(),
+                ))
+            })?;
+            all.extend(kept);
+        }
+        Ok(all)
+    }
 }

@@ -343,23 +343,48 @@ pub fn write_js<'a>(
     chunks: impl Iterator<Item = ChunkRef<'a>>,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let lang_json = serde_json::to_string(lang)?.replace('<', "\\u003c");
-    write!(
-        w,
-        "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang_json}] = {{\"text\":\""
-    )?;
-    let mut b = Builder::new(lang);
-    let put = |w: &mut dyn std::io::Write, s: &str| write_json_text(w, &display_cow(s));
+    let mut js = JsWriter::start(lang, w)?;
     for c in chunks {
-        if !b.index.page.is_empty() {
+        js.chunk(&c, w)?;
+    }
+    js.finish(w)
+}
+
+/// [`write_js`] in steps, for chunks that arrive over time: [`JsWriter::start`] writes the head
+/// of the script, [`JsWriter::chunk`] each chunk's text, [`JsWriter::finish`] the rest.
+pub struct JsWriter {
+    b: Builder,
+}
+
+impl JsWriter {
+    /// Writes the head of the index script of `lang`.
+    pub fn start(lang: &str, w: &mut dyn std::io::Write) -> std::io::Result<JsWriter> {
+        let lang_json = serde_json::to_string(lang)?.replace('<', "\\u003c");
+        write!(
+            w,
+            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang_json}] = {{\"text\":\""
+        )?;
+        Ok(JsWriter {
+            b: Builder::new(lang),
+        })
+    }
+
+    /// Writes the text of chunk `c`, in display form.
+    pub fn chunk(&mut self, c: &ChunkRef<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let put = |w: &mut dyn std::io::Write, s: &str| write_json_text(w, &display_cow(s));
+        if !self.b.index.page.is_empty() {
             w.write_all(b"\\u001e")?;
         }
-        b.push_meta(c.path, c.frag, c.title, c.kind);
+        self.b.push_meta(c.path, c.frag, c.title, c.kind);
         if let Some(h) = c.heading {
             put(w, h)?;
         }
         w.write_all(b"\\u001f")?;
-        put(w, c.text)?;
+        put(w, c.text)
     }
-    b.write_js_tail(w)
+
+    /// Writes the rest of the script: pages, anchors and kinds of the chunks.
+    pub fn finish(self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.b.write_js_tail(w)
+    }
 }
