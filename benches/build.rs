@@ -1,7 +1,9 @@
 //! Build benchmark: generates a synthetic bilingual course of N pages in all (N/2 in each of Japanese
 //! and English, default N = 10,000)
 //! and times `kyozai build` on it with the output on disk and on tmpfs, reporting wall time and
-//! peak memory (maximum resident set size). Run with `cargo bench --bench build -- [N] [RUNS]`.
+//! peak memory (maximum resident set size) of a build into an empty folder, of a rebuild with no
+//! spare, and of rebuilds as authors run them (each updating the spare the one before kept).
+//! Run with `cargo bench --bench build -- [N] [RUNS]`.
 
 mod corpus;
 
@@ -68,15 +70,49 @@ fn main() {
     for (name, out) in &targets {
         let c = corpus.to_string_lossy().into_owned();
         let o = out.to_string_lossy().into_owned();
-        let _ = run(&bin, &["build", &c, "-o", &o, "-q"]); // warm-up (first build, nothing to replace)
-        let mut walls = Vec::new();
-        let mut peak = 0;
-        for _ in 0..runs {
-            let (w, m) = run(&bin, &["build", &c, "-o", &o, "-q"]);
-            walls.push(w);
-            peak = peak.max(m);
-        }
-        println!("build to {name:5}: median {:.0} ms (min {:.0}, max {:.0}) over {runs} runs; peak memory {peak} MB", median(walls.clone()), walls.iter().cloned().fold(f64::MAX, f64::min), walls.iter().cloned().fold(0.0, f64::max));
+        let spare = out.with_file_name(format!(
+            ".{}.kyozai-spare",
+            out.file_name().expect("a name").to_string_lossy()
+        ));
+        // What a run removes is flushed before the next one starts, so that no run is timed
+        // while the disk still writes back the one before.
+        let clear = |what: &Path| {
+            let _ = std::fs::remove_dir_all(what);
+            // SAFETY: sync takes no arguments and cannot fail.
+            unsafe { libc::sync() };
+        };
+        let report = |what: &str, walls: &[f64], peak: u64| {
+            println!(
+                "{what} to {name:5}: median {:.0} ms (min {:.0}, max {:.0}) over {} runs; peak memory {peak} MB",
+                median(walls.to_vec()),
+                walls.iter().cloned().fold(f64::MAX, f64::min),
+                walls.iter().cloned().fold(0.0, f64::max),
+                walls.len()
+            )
+        };
+        // Into an empty folder; then a rebuild that has no spare yet (it makes a new tree,
+        // hard-linking the unchanged files); then rebuilds as authors run them, each updating
+        // the spare the one before kept.
+        let series = |what: &str, before: &dyn Fn()| {
+            let (mut walls, mut peak) = (Vec::new(), 0);
+            for _ in 0..runs {
+                before();
+                let (w, m) = run(&bin, &["build", &c, "-o", &o, "-q"]);
+                walls.push(w);
+                peak = peak.max(m);
+            }
+            report(what, &walls, peak);
+        };
+        series("cold build     ", &|| {
+            clear(out);
+            clear(&spare);
+        });
+        series("rebuild, no spare", &|| clear(&spare));
+        let _ = run(&bin, &["build", &c, "-o", &o, "-q"]); // keeps a spare
+        series("rebuild        ", &|| {
+            // SAFETY: as above.
+            unsafe { libc::sync() }
+        });
     }
 }
 
