@@ -303,8 +303,14 @@ enum Parsed {
 }
 
 fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> {
-    let meta =
-        std::fs::metadata(abs).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| {
+        Diagnostic::file(rel, format!("cannot read: {e}")).help("check the file's permissions")
+    };
+    let mut file = std::fs::File::open(abs).map_err(cannot)?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
     if meta.len() > MAX_TEXT_BYTES {
         return Err(Diagnostic::file(
             rel,
@@ -316,9 +322,8 @@ fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> 
         )
         .help("split it into several pages or data files"));
     }
-    let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::file(rel, format!("cannot read: {e}")).help("check the file's permissions")
-    })?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
     // The common case (plain UTF-8, LF line endings) keeps the bytes without a copy.
     if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&b'\r') && !bytes.contains(&0) {
         return match String::from_utf8(bytes) {

@@ -159,13 +159,15 @@ const TERM_OPEN: &str = "<span class=\"term\"><a class=\"term-link\" href=\"";
 /// `html` with its terms unmarked: each mark [`Marker::mark`] wrote turned back into the term's
 /// text as rendering without marking writes it (quotes are not escaped in body text).
 pub fn strip_marks(html: &str) -> std::borrow::Cow<'_, str> {
-    if !html.contains(TERM_OPEN) {
+    static OPEN: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let open = OPEN.get_or_init(|| memchr::memmem::Finder::new(TERM_OPEN));
+    if open.find(html.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(html);
     }
     const CLOSE: &str = "</span></span>";
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(at) = rest.find(TERM_OPEN) {
+    while let Some(at) = open.find(rest.as_bytes()) {
         out.push_str(&rest[..at]);
         let after = &rest[at + TERM_OPEN.len()..];
         // `URL" aria-describedby="tip-ID">TERM</a><span class="term-tip" …>DEFINITION</span></span>`

@@ -350,16 +350,13 @@ fn body(
             html::render(&ctx, &v.doc, &mut marker).html.into()
         }
     };
-    let mut h = link_inside(
+    let glossary =
+        glossary_inside.then(|| format!("{}{lang}/glossary/index.html", escape_html(root)));
+    let h = link_inside(
         &shift_headings(&prefix_ids(&plain, &anchor(site, i)), shift),
         inside,
+        glossary.as_deref(),
     );
-    if glossary_inside {
-        h = h.replace(
-            &format!("href=\"{}{lang}/glossary/index.html#", escape_html(root)),
-            "href=\"#",
-        );
-    }
     (h, untranslated.then(|| site.source_lang().to_string()))
 }
 
@@ -766,6 +763,20 @@ mod tests {
             shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>", 1),
             "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>"
         );
+    }
+
+    #[test]
+    fn links_to_pages_and_terms_inside_become_links_within() {
+        let inside: Inside = [("../x/index.html".to_string(), "s1-2".to_string())].into();
+        let h = "<a href=\"../x/index.html\">a</a><a href=\"../x/index.html#h\">b</a>\
+                 <a href=\"../g/index.html#t-1\">c</a><a href=\"../g/index.html\">d</a>\
+                 <a href=\"../y/index.html#h\">e</a>";
+        assert_eq!(
+            link_inside(h, &inside, Some("../g/index.html")),
+            "<a href=\"#s1-2\">a</a><a href=\"#s1-2-h\">b</a><a href=\"#t-1\">c</a>\
+             <a href=\"../g/index.html\">d</a><a href=\"../y/index.html#h\">e</a>"
+        );
+        assert!(link_inside(h, &inside, None).contains("href=\"../g/index.html#t-1\""));
     }
 
     #[test]

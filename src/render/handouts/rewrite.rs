@@ -52,7 +52,7 @@ pub fn shift_headings(html: &str, by: u8) -> String {
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(at) = rest.find("<") {
+    while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
         let b = tail.as_bytes();
@@ -83,11 +83,15 @@ pub fn shift_headings(html: &str, by: u8) -> String {
 /// Output URL (as written in hrefs) → anchor, for the pages a handout contains.
 pub type Inside = std::collections::HashMap<String, String>;
 
-/// Rewrites, in one pass, every `href` to a page in `inside` into a link within the document.
-pub(super) fn link_inside(html: &str, inside: &Inside) -> String {
+/// Rewrites, in one pass, every `href` to a page in `inside` into a link within the document,
+/// and, when the document holds the glossary, every link to a term of the `glossary` page (its
+/// URL as written in hrefs) into a link to the term in the document.
+pub(super) fn link_inside(html: &str, inside: &Inside, glossary: Option<&str>) -> String {
+    static HREF: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let href = HREF.get_or_init(|| memchr::memmem::Finder::new("href=\""));
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(at) = rest.find("href=\"") {
+    while let Some(at) = href.find(rest.as_bytes()) {
         let start = at + 6;
         out.push_str(&rest[..start]);
         let end = rest[start..]
@@ -100,8 +104,20 @@ pub(super) fn link_inside(html: &str, inside: &Inside) -> String {
             None => (url, None),
         };
         match (inside.get(base), frag) {
-            (Some(a), Some(f)) => out.push_str(&format!("#{a}-{f}")),
-            (Some(a), None) => out.push_str(&format!("#{a}")),
+            (Some(a), Some(f)) => {
+                out.push('#');
+                out.push_str(a);
+                out.push('-');
+                out.push_str(f);
+            }
+            (Some(a), None) => {
+                out.push('#');
+                out.push_str(a);
+            }
+            (None, Some(f)) if glossary == Some(base) => {
+                out.push('#');
+                out.push_str(f);
+            }
             (None, _) => out.push_str(url),
         }
         rest = &rest[end..];
