@@ -573,6 +573,32 @@ fn rebuilds_update_the_spare_in_place_and_match_a_fresh_build() {
         "the updated spare differs from a fresh build"
     );
 
+    // A file of an earlier output where this build has a folder, and the other way round.
+    write_files(dir.path(), &[("content/01-intro/fig.png", "a file")]);
+    assert_eq!(run(&["build", d]).0, 0);
+    assert_eq!(run(&["build", d]).0, 0);
+    std::fs::remove_file(dir.path().join("content/01-intro/fig.png")).unwrap();
+    write_files(
+        dir.path(),
+        &[("content/01-intro/fig.png/inner.png", "now a folder")],
+    );
+    for _ in 0..2 {
+        let (code, _, err) = run(&["build", d]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            tree(&public) == fresh(),
+            "the updated spare differs from a fresh build"
+        );
+    }
+    std::fs::remove_dir_all(dir.path().join("content/01-intro/fig.png")).unwrap();
+    write_files(dir.path(), &[("content/01-intro/fig.png", "a file again")]);
+    let (code, _, err) = run(&["build", d]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        tree(&public) == fresh(),
+        "the updated spare differs from a fresh build"
+    );
+
     // A build failing while it renders into the spare leaves the output as it was.
     let before = tree(&public);
     write_files(

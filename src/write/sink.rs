@@ -176,11 +176,12 @@ impl DirSink {
             gone.sort_unstable();
             for rel in gone {
                 let p = self.dir.join(inside(rel)?);
-                match std::fs::remove_file(&p) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(Error::io("remove", &p, e))
+                // Gone, or now a folder of this build's files.
+                match std::fs::symlink_metadata(&p) {
+                    Ok(m) if !m.is_dir() => {
+                        std::fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?
                     }
-                    _ => {}
+                    _ => continue,
                 }
                 // Folders it leaves empty go too (removing one that is not empty fails).
                 let mut d = p.parent();
@@ -292,12 +293,33 @@ impl DirSink {
                 _ => {}
             }
             match std::fs::File::create(p) {
+                Ok(f) => return Ok(f),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                r => return r.map_err(|e| Error::io("write", p, e)),
+                // A file where this build has a folder.
+                Err(_) => self.clear_way(p),
             }
         }
         self.parent_of(p)?;
         std::fs::File::create(p).map_err(|e| Error::io("write", p, e))
+    }
+
+    /// Removes the files that stand where the folders holding `p` go.
+    fn clear_way(&self, p: &Path) {
+        let Ok(rel) = p.strip_prefix(&self.dir) else {
+            return;
+        };
+        let mut at = self.dir.clone();
+        for c in rel.parent().into_iter().flat_map(Path::components) {
+            at.push(c);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    let _ = std::fs::remove_file(&at);
+                    return;
+                }
+                Err(_) => return,
+            }
+        }
     }
 
     /// Notes a file of the output for the manifest; `reused` when taken from an earlier one.

@@ -59,7 +59,11 @@ pub fn scan(out: &Path) -> Result<Option<Spare>> {
         .follow_links(false)
         .into_iter();
     while let Some(e) = walk.next() {
-        let Ok(e) = e else { continue };
+        let e = e.map_err(|e| {
+            let at = e.path().unwrap_or(&spare).to_path_buf();
+            let why = std::io::Error::other(format!("{e}; kyozai keeps the previous output there to update it into the next one: make it readable or delete it"));
+            Error::io("read", &at, why)
+        })?;
         let Some(rel) = e.path().strip_prefix(&spare).ok().and_then(|r| r.to_str()) else {
             extras.push(e.path().to_path_buf());
             continue;
