@@ -184,8 +184,13 @@ fn killed_builds_never_damage_the_output() {
         .count();
     assert_eq!(pages, 2 * (1 + CHAPTERS + CHAPTERS * SECTIONS));
 
-    // The first build, watched: how long it takes, and how long its write phase (from the
-    // staging folder's appearance to the end) takes.
+    // Two builds, so that a spare is kept; then a third, watched: how long a rebuild that
+    // updates the spare takes, and how long its write phase (from the staging folder's
+    // appearance to the end) takes.
+    build_to_end(&course, &out);
+    home(&course, 1000);
+    build_to_end(&course, &out);
+    home(&course, 1001);
     let start = Instant::now();
     let mut child = build(&course, &out).spawn().unwrap();
     let staged = wait_for_staging(&out, &mut child);
@@ -253,6 +258,12 @@ fn killed_builds_never_damage_the_output() {
                     "round {round}: killed after {delay:?}{}: previous output intact",
                     if finished { " (already finished)" } else { "" }
                 );
+                if round % 4 < 2 {
+                    // A build to the end now and then, so that the next one has a spare to
+                    // update again (after the others, it recovers from the kill instead).
+                    build_to_end(&course, &out);
+                    prev = tree(&out).unwrap();
+                }
             }
             Some(s) => {
                 // The kill came after the swap: the site must be exactly what this version builds.
