@@ -599,20 +599,29 @@ fn rebuilds_update_the_spare_in_place_and_match_a_fresh_build() {
         "the updated spare differs from a fresh build"
     );
 
-    // A build failing while it renders into the spare leaves the output as it was.
+    // A build failing half way through rendering into the spare (pages before the first
+    // section are written) leaves the output as it was, and the spare fit for the next build.
     let before = tree(&public);
     write_files(
         dir.path(),
         &[(
             "themes/default/templates/page.html",
-            "{{ no_such_value.field }}",
+            "{% if kind == \"section\" %}{{ no_such_value.field }}{% endif %}<p>{{ title }}</p>",
         )],
     );
     let (code, _, err) = run(&["build", d]);
     assert_eq!(code, 1, "{err}");
     assert!(tree(&public) == before, "a failed build changed the output");
+    assert!(
+        spare.join(".kyozai-manifest").is_file(),
+        "the spare is kept"
+    );
     std::fs::remove_dir_all(dir.path().join("themes")).unwrap();
     assert_eq!(run(&["build", d]).0, 0);
+    assert!(
+        tree(&public) == fresh(),
+        "the build after a failed one differs"
+    );
     assert_eq!(run(&["build", d]).0, 0);
     assert!(
         tree(&public) == fresh(),

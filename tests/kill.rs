@@ -134,6 +134,23 @@ fn build_to_end(course: &Path, out: &Path) -> Duration {
     start.elapsed()
 }
 
+/// Checks that `site` holds what a build of `course` into an empty folder writes (the manifest,
+/// which records modification times, aside).
+fn assert_fresh(course: &Path, site: &BTreeMap<String, (u64, usize)>, round: usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = tmp.path().join("fresh");
+    build_to_end(course, &fresh);
+    let without = |t: &BTreeMap<String, (u64, usize)>| {
+        let mut t = t.clone();
+        t.remove(".kyozai-manifest");
+        t
+    };
+    assert!(
+        without(site) == without(&tree(&fresh).unwrap()),
+        "round {round}: the output differs from a fresh build"
+    );
+}
+
 /// Waits until the build `child` has created its staging folder beside `out` (or has ended);
 /// returns when it appeared.
 fn wait_for_staging(out: &Path, child: &mut std::process::Child) -> Option<Instant> {
@@ -260,9 +277,11 @@ fn killed_builds_never_damage_the_output() {
                 );
                 if round % 4 < 2 {
                     // A build to the end now and then, so that the next one has a spare to
-                    // update again (after the others, it recovers from the kill instead).
+                    // update again (after the others, it recovers from the kill instead). What
+                    // it made of the kill's leftovers must be what a fresh build writes.
                     build_to_end(&course, &out);
                     prev = tree(&out).unwrap();
+                    assert_fresh(&course, &prev, round);
                 }
             }
             Some(s) => {
@@ -282,5 +301,6 @@ fn killed_builds_never_damage_the_output() {
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
     let last = tree(&out).unwrap();
     assert!(last.keys().any(|k| k == "ja/index.html"));
+    assert_fresh(&course, &last, rounds + 1);
     eprintln!("{before_swap} kills left the previous output, {after_swap} the new one");
 }

@@ -1124,7 +1124,12 @@ fn removed_pages_leave_no_empty_folders() {
 #[test]
 fn ctrl_c_stops_cleanly() {
     let dir = course();
-    for during_rebuild in [false, true] {
+    // Ctrl-C, also during a rebuild, and the signal service managers and `kill` send.
+    for (signal, during_rebuild) in [
+        (libc::SIGINT, false),
+        (libc::SIGINT, true),
+        (libc::SIGTERM, false),
+    ] {
         let mut server = Server::start(dir.path());
         let out = server.out();
         assert!(out.join("index.html").is_file(), "{}", out.display());
@@ -1140,7 +1145,7 @@ fn ctrl_c_stops_cleanly() {
         }
         // SAFETY: kill(2) on our own child's pid.
         assert_eq!(
-            unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGINT) },
+            unsafe { libc::kill(server.child.id() as libc::pid_t, signal) },
             0
         );
         let start = Instant::now();
@@ -1170,6 +1175,19 @@ fn ctrl_c_stops_cleanly() {
         });
         assert!(server.stderr().is_empty(), "{:?}", server.stderr());
     }
+}
+
+#[test]
+fn folders_of_servers_killed_outright_are_removed() {
+    // The pid of a process that has ended: a server with it was killed without cleaning up.
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let left = kyozai::serve::output_dir(gone.id());
+    write(&left.join("index.html"), "left behind");
+    let dir = course();
+    let server = Server::start(dir.path());
+    assert!(server.out().join("index.html").is_file());
+    assert!(!left.exists(), "{} was left", left.display());
 }
 
 #[test]

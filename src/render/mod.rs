@@ -187,7 +187,7 @@ pub fn render_into(
         let index = searchindex::Streaming::start(scope, &codes, sink, keep_search);
         // Jobs are taken in order, so few of them wait for the search index.
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || -> Result<()> {
+        let job = || -> Result<()> {
             loop {
                 let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(&(k, group, ls)) = jobs.get(j) else {
@@ -214,6 +214,12 @@ pub fn render_into(
                 }
                 index.job(ls.lang, k, found);
             }
+        };
+        // After a failure the other workers take no new job.
+        let work = || {
+            job().inspect_err(|_| {
+                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+            })
         };
         let done = (0..rayon::current_num_threads())
             .into_par_iter()

@@ -86,6 +86,55 @@ pub fn output_dir(pid: u32) -> PathBuf {
     std::env::temp_dir().join(name)
 }
 
+/// Removes the folders that servers which did not stop cleanly (killed outright, or the
+/// machine's power cut) left where [`output_dir`] puts them: in memory-backed storage they
+/// would hold memory until the next reboot.
+fn sweep_dead_servers() {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    let bases = [
+        runtime,
+        Some(PathBuf::from("/dev/shm")),
+        Some(std::env::temp_dir()),
+    ];
+    for base in bases.into_iter().flatten().filter(|b| b.is_absolute()) {
+        let Ok(entries) = std::fs::read_dir(&base) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("kyozai-serve-"))
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let ours = e.file_type().is_ok_and(|t| t.is_dir()) && owned_by_us(&e.path());
+            if ours && pid != std::process::id() && !crate::write::pid_alive(pid) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn owned_by_us(p: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // `/proc/self` belongs to the user the process runs as.
+    let (Ok(me), Ok(m)) = (
+        std::fs::metadata("/proc/self"),
+        std::fs::symlink_metadata(p),
+    ) else {
+        return false;
+    };
+    m.uid() == me.uid()
+}
+
+#[cfg(not(unix))]
+fn owned_by_us(_: &Path) -> bool {
+    false
+}
+
 /// Runs the server until Ctrl-C.
 pub fn run(opts: Options) -> Result<()> {
     let root = opts
@@ -95,6 +144,7 @@ pub fn run(opts: Options) -> Result<()> {
     if !root.join("kyozai.toml").is_file() {
         crate::config::Config::load(&root)?;
     }
+    sweep_dead_servers();
     let mut out = output_dir(std::process::id());
     let _ = std::fs::remove_dir_all(&out);
     if std::fs::create_dir_all(&out).is_err() {

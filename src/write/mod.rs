@@ -104,12 +104,15 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.kyozai-{tag}-{}", std::process::id()))
 }
 
-fn pid_alive(pid: u32) -> bool {
+/// Whether process `pid` still runs (always false where `/proc` is missing).
+pub(crate) fn pid_alive(pid: u32) -> bool {
     Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Removes staging and old folders left by builds that were killed, restoring the output if a
-/// build died between its two renames.
+/// Deals with the staging and old folders left by builds that were killed: restores the output
+/// if a build died between its two renames; keeps as the spare a folder that has its manifest
+/// (a spare being updated, or a whole output), which the next build can update like any spare;
+/// removes the others.
 pub fn recover(out: &Path) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
@@ -130,7 +133,7 @@ pub fn recover(out: &Path) {
         }
         if tag == "old" && !out.exists() {
             let _ = std::fs::rename(e.path(), out);
-        } else {
+        } else if !spare::keep(&e.path(), out) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
@@ -196,14 +199,13 @@ pub fn write_streaming(
     }
     let staging = sibling(out, "staging");
     let _ = std::fs::remove_dir_all(&staging);
-    let result = match spare.and_then(|s| spare::claim(s, out, &staging)) {
-        Some(sink) => Ok(sink),
+    let sink = match spare.and_then(|s| spare::claim(s, out, &staging)) {
+        Some(sink) => sink,
         None => std::fs::create_dir(&staging)
             .map(|_| DirSink::reusing(&staging, out))
-            .map_err(|e| Error::io("create the staging folder", &staging, e)),
-    }
-    .and_then(|sink| {
-        fill(&sink)?;
+            .map_err(|e| Error::io("create the staging folder", &staging, e))?,
+    };
+    let result = fill(&sink).and_then(|_| {
         sink.finish()?;
         let m = staging.join(MARKER);
         if !m.is_file() {
@@ -219,7 +221,9 @@ pub fn write_streaming(
             reused: sink.reused(),
         })
     });
-    if result.is_err() {
+    // A spare the failed build had begun to update is kept for the next one, with a manifest
+    // of what it now holds; any other staging folder goes.
+    if result.is_err() && !(sink.salvage() && spare::keep(&staging, out)) {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result

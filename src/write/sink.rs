@@ -86,6 +86,24 @@ pub fn read_manifest(out: &Path) -> Manifest {
         .collect()
 }
 
+/// Writes the manifest of the folder `dir`.
+fn write_manifest<'a>(
+    dir: &Path,
+    entries: impl Iterator<Item = (&'a String, &'a Entry)>,
+) -> Result<()> {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    for (path, e) in entries {
+        let _ = writeln!(text, "{:016x} {} {} {path}", e.hash, e.len, e.mtime);
+    }
+    // Replaced whole, never written into: a build killed meanwhile leaves the old one.
+    let m = dir.join(MANIFEST);
+    let tmp = dir.join(".kyozai-manifest.new");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, &m))
+        .map_err(|e| Error::io("write", &m, e))
+}
+
 /// Whether `path` (relative, `/`-separated) stays inside the folder it is joined to.
 fn inside(path: &str) -> Result<&Path> {
     let rel = Path::new(path);
@@ -156,7 +174,6 @@ impl DirSink {
     /// Removes what an updated spare holds and this build did not make, then writes the
     /// manifest of what was written.
     pub fn finish(&self) -> Result<()> {
-        use std::fmt::Write as _;
         let mut entries = self
             .entries
             .lock()
@@ -193,12 +210,21 @@ impl DirSink {
                 }
             }
         }
-        let mut text = String::with_capacity(entries.len() * 64);
-        for (path, e) in entries {
-            let _ = writeln!(text, "{:016x} {} {} {path}", e.hash, e.len, e.mtime);
+        write_manifest(&self.dir, entries.iter().map(|(p, e)| (p, e)))
+    }
+
+    /// After a failed build, makes a spare being updated fit to be updated again: writes the
+    /// manifest of what it holds now (the files this build wrote, and the spare's others as
+    /// they were). False when the folder is not a spare, or the manifest cannot be written.
+    pub fn salvage(&self) -> bool {
+        let From::InPlace { own, .. } = &self.from else {
+            return false;
+        };
+        let mut now = own.clone();
+        if let Ok(entries) = self.entries.lock() {
+            now.extend(entries.iter().cloned());
         }
-        let m = self.dir.join(MANIFEST);
-        std::fs::write(&m, text).map_err(|e| Error::io("write", &m, e))
+        write_manifest(&self.dir, now.iter()).is_ok()
     }
 
     /// Keeps an earlier output's `rel` when it holds exactly these bytes, putting it at `to`

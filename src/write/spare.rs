@@ -113,7 +113,10 @@ pub fn claim(spare: Spare, out: &Path, staging: &Path) -> Option<DirSink> {
             Err(_) => Ok(()),
         }
         .is_ok()
-    }) && std::fs::remove_file(staging.join(MANIFEST)).is_ok();
+    });
+    // The manifest stays: should this build be killed, it still tells which files are the ones
+    // it lists (a file this build replaces has another modification time), and the folder can
+    // be the spare again.
     if !cleaned {
         let _ = std::fs::remove_dir_all(staging);
         return None;
@@ -121,12 +124,15 @@ pub fn claim(spare: Spare, out: &Path, staging: &Path) -> Option<DirSink> {
     Some(DirSink::recycling(staging, spare.manifest, out, spare.live))
 }
 
-/// Keeps `old`, the output a build just replaced, as the spare of `out`. False when that is not
-/// possible (something else already has the spare's name); the caller then removes `old`.
+/// Keeps `old`, an output (or a spare) with its marker and manifest, as the spare of `out`.
+/// False when that is not possible (no manifest, or something else already has the spare's
+/// name); the caller then removes `old`.
 pub fn keep(old: &Path, out: &Path) -> bool {
     let spare = path(out);
     if std::fs::symlink_metadata(&spare).is_ok() {
         return false;
     }
-    old.join(MANIFEST).is_file() && std::fs::rename(old, &spare).is_ok()
+    old.join(MARKER).is_file()
+        && old.join(MANIFEST).is_file()
+        && std::fs::rename(old, &spare).is_ok()
 }
