@@ -50,12 +50,16 @@ pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::render::Sink) -
 
 /// Loads, checks and renders the course in `root`, writing the files straight into the staging
 /// folder of `out` and swapping it in when everything succeeded. Returns the site, the page counts
-/// per language and the number of files written.
+/// per language and what was written.
 pub fn build_to_disk(
     root: &Path,
     opts: &Options,
     out: &Path,
-) -> Result<(Site, std::collections::BTreeMap<String, usize>, usize)> {
+) -> Result<(
+    Site,
+    std::collections::BTreeMap<String, usize>,
+    crate::write::Written,
+)> {
     let precheck = crate::write::Precheck::start(out);
     let (site, theme) = load_and_check(root, opts)?;
     let mut pages = Default::default();
@@ -65,7 +69,7 @@ pub fn build_to_disk(
         Ok(())
     })?;
     lap("written");
-    Ok((site, pages, written.files))
+    Ok((site, pages, written))
 }
 
 /// The `load` and checking stages: the course in `root` as a checked [`Site`], and its theme.

@@ -259,6 +259,24 @@ fn build_prints_one_summary_line() {
         out.contains("ja") && out.contains("en") && out.contains(" ms"),
         "{out}"
     );
+    assert!(!out.contains("changed"), "a first build: {out}");
+    // A rebuild says how many files it changed: none, then those one edit changes.
+    let (_, out, _) = run(&["build", dir.path().to_str().unwrap()]);
+    assert!(out.contains(" files (0 changed) into "), "{out}");
+    write_files(
+        dir.path(),
+        &[(
+            "content/01-intro/02-second.en.md",
+            "+++\ntitle = \"Second section\"\n+++\n## Details\n\nAnother body.\n",
+        )],
+    );
+    let (_, out, _) = run(&["build", dir.path().to_str().unwrap()]);
+    let changed: usize = out
+        .split_once(" files (")
+        .and_then(|(_, rest)| rest.split_once(" changed)"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!((1..10).contains(&changed), "{out}");
     let (code, out, _) = run(&["build", "-q", dir.path().to_str().unwrap()]);
     assert_eq!((code, out.as_str()), (0, ""));
 }

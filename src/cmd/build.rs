@@ -34,10 +34,16 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
         drafts: a.drafts,
         base_path: a.base_path,
     };
-    let summary = |pages: &std::collections::BTreeMap<String, usize>, n: usize| {
+    let summary = |pages: &std::collections::BTreeMap<String, usize>, n: usize, reused: usize| {
         let per: Vec<String> = pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
+        // On a rebuild, how many files this build changed (the others were already there).
+        let changed = if reused > 0 {
+            format!(" ({} changed)", n - reused)
+        } else {
+            String::new()
+        };
         format!(
-            "built {} pages ({}), {n} files into {} in {} ms",
+            "built {} pages ({}), {n} files{changed} into {} in {} ms",
             pages.values().sum::<usize>(),
             per.join(", "),
             out.display(),
@@ -47,17 +53,20 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     if a.pdf {
         // The PDF run needs the rendered site in memory.
         let built = build(&root, &opts)?;
-        let n = crate::write::write(&target, &built.output.files)?;
+        let written = crate::write::write(&target, &built.output.files)?;
         print_warnings(&built.site.warnings, v);
         if v != Verbosity::Quiet {
-            println!("{}", summary(&built.output.pages, n));
+            println!(
+                "{}",
+                summary(&built.output.pages, written.files, written.reused)
+            );
         }
         crate::pdf::after_build(&built, &target, None, v)?;
     } else {
-        let (site, pages, n) = crate::build::build_to_disk(&root, &opts, &target)?;
+        let (site, pages, written) = crate::build::build_to_disk(&root, &opts, &target)?;
         print_warnings(&site.warnings, v);
         if v != Verbosity::Quiet {
-            println!("{}", summary(&pages, n));
+            println!("{}", summary(&pages, written.files, written.reused));
         }
         // The process ends here: freeing the course model piece by piece would only cost time.
         std::mem::forget(site);

@@ -139,13 +139,12 @@ pub fn recover(out: &Path) {
     }
 }
 
-/// Writes `files` to `out` atomically and returns how many files were written.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<usize> {
+/// Writes `files` to `out` atomically.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<Written> {
     use crate::render::Sink as _;
-    let written = write_streaming(out, Precheck::start(out), |sink| {
+    write_streaming(out, Precheck::start(out), |sink| {
         files.iter().try_for_each(|f| sink.put(f.clone()))
-    })?;
-    Ok(written.files)
+    })
 }
 
 /// The checks that the previous output can be replaced ([`refuse_read_only`]) and that its
