@@ -49,18 +49,20 @@ pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::render::Sink) -
 }
 
 /// Loads, checks and renders the course in `root`, writing the files straight into the staging
-/// folder of `out` and swapping it in when everything succeeded. Returns the site, the page counts
-/// per language and what was written.
+/// folder of `out` and swapping it in when everything succeeded; with `keep_spare`, the output it
+/// replaces is kept as the spare. Returns the site, the page counts per language and what was
+/// written.
 pub fn build_to_disk(
     root: &Path,
     opts: &Options,
     out: &Path,
+    keep_spare: bool,
 ) -> Result<(
     Site,
     std::collections::BTreeMap<String, usize>,
     crate::write::Written,
 )> {
-    let precheck = crate::write::Precheck::start(out);
+    let precheck = crate::write::Precheck::start(out, keep_spare);
     let (site, theme) = load_and_check(root, opts)?;
     let mut pages = Default::default();
     let written = crate::write::write_streaming(out, precheck, |sink| {

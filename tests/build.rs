@@ -666,3 +666,37 @@ fn rebuilds_update_the_spare_in_place_and_match_a_fresh_build() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn no_spare_keeps_nothing_beside_the_output() {
+    let dir = course(BASE);
+    let d = dir.path().to_str().unwrap();
+    let spare = dir.path().join(".public.kyozai-spare");
+    for _ in 0..2 {
+        assert_eq!(run(&["build", "--no-spare", d]).0, 0);
+        assert!(!spare.exists());
+    }
+    assert_eq!(run(&["build", d]).0, 0);
+    assert!(spare.is_dir());
+    // Asked again, the spare a build without it left is removed.
+    write_files(
+        dir.path(),
+        &[(
+            "content/01-intro/01-first.ja.md",
+            "+++\ntitle = \"最初の節\"\n+++\n## 明示の例\n\n変更。\n",
+        )],
+    );
+    assert_eq!(run(&["build", "--no-spare", d]).0, 0);
+    assert!(!spare.exists());
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().join("site");
+    assert_eq!(run(&["build", d, "-o", out.to_str().unwrap()]).0, 0);
+    assert!(tree(&dir.path().join("public")) == tree(&out));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kyozai-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -22,6 +22,10 @@ pub struct Args {
     /// Also print the handouts to PDF with headless Chromium (as `kyozai pdf` does).
     #[arg(long)]
     pub pdf: bool,
+    /// Do not keep the replaced output beside the new one as a hidden spare (for an output
+    /// inside a folder that is itself published); large sites then rebuild more slowly.
+    #[arg(long)]
+    pub no_spare: bool,
 }
 
 /// Runs the build.
@@ -53,7 +57,7 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
     if a.pdf {
         // The PDF run needs the rendered site in memory.
         let built = build(&root, &opts)?;
-        let written = crate::write::write(&target, &built.output.files)?;
+        let written = crate::write::write(&target, &built.output.files, !a.no_spare)?;
         print_warnings(&built.site.warnings, v);
         if v != Verbosity::Quiet {
             println!(
@@ -63,7 +67,8 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
         }
         crate::pdf::after_build(&built, &target, None, v)?;
     } else {
-        let (site, pages, written) = crate::build::build_to_disk(&root, &opts, &target)?;
+        let (site, pages, written) =
+            crate::build::build_to_disk(&root, &opts, &target, !a.no_spare)?;
         print_warnings(&site.warnings, v);
         if v != Verbosity::Quiet {
             println!("{}", summary(&pages, written.files, written.reused));

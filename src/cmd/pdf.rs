@@ -37,7 +37,7 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
             base_path: None,
         },
     )?;
-    let n = crate::write::write(&target, &built.output.files)?.files;
+    let n = crate::write::write(&target, &built.output.files, true)?.files;
     print_warnings(&built.site.warnings, v);
     if v != Verbosity::Quiet {
         println!(

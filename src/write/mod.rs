@@ -139,10 +139,11 @@ pub fn recover(out: &Path) {
     }
 }
 
-/// Writes `files` to `out` atomically.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<Written> {
+/// Writes `files` to `out` atomically; with `keep_spare`, the output it replaces is kept as the
+/// spare (see [`spare`]).
+pub fn write(out: &Path, files: &[OutputFile], keep_spare: bool) -> Result<Written> {
     use crate::render::Sink as _;
-    write_streaming(out, Precheck::start(out), |sink| {
+    write_streaming(out, Precheck::start(out, keep_spare), |sink| {
         files.iter().try_for_each(|f| sink.put(f.clone()))
     })
 }
@@ -150,24 +151,37 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<Written> {
 /// The checks that the previous output can be replaced ([`refuse_read_only`]) and that its
 /// spare can be updated ([`spare::scan`]), run on a thread of their own while the course is
 /// loaded and rendered.
-pub struct Precheck(std::thread::JoinHandle<Result<Option<spare::Spare>>>);
+pub struct Precheck {
+    check: std::thread::JoinHandle<Result<Option<spare::Spare>>>,
+    /// Whether the output a build replaces is kept as the spare.
+    keep: bool,
+}
 
 impl Precheck {
-    /// Starts checking `out`.
-    pub fn start(out: &Path) -> Precheck {
+    /// Starts checking `out`. Without `keep_spare`, the spare is not used, and is removed.
+    pub fn start(out: &Path, keep_spare: bool) -> Precheck {
         recover(out);
         let out = out.to_path_buf();
-        Precheck(std::thread::spawn(move || {
-            let spare = spare::scan(&out)?;
+        let check = std::thread::spawn(move || {
+            let spare = if keep_spare {
+                spare::scan(&out)?
+            } else {
+                spare::discard(&out);
+                None
+            };
             if spare.is_none() {
                 refuse_read_only(&out)?;
             }
             Ok(spare)
-        }))
+        });
+        Precheck {
+            check,
+            keep: keep_spare,
+        }
     }
 
     fn finish(self) -> Result<Option<spare::Spare>> {
-        self.0
+        self.check
             .join()
             .unwrap_or_else(|_| Err(Error::Usage("internal: the output check stopped".into())))
     }
@@ -192,6 +206,7 @@ pub fn write_streaming(
     fill: impl FnOnce(&DirSink) -> Result<()>,
 ) -> Result<Written> {
     recover(out);
+    let keep = precheck.keep;
     let spare = precheck.finish()?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
@@ -214,7 +229,7 @@ pub fn write_streaming(
             )
             .map_err(|e| Error::io("write", &m, e))?;
         }
-        swap(&staging, out)?;
+        swap(&staging, out, keep)?;
         Ok(Written {
             files: sink.count(),
             reused: sink.reused(),
@@ -222,7 +237,7 @@ pub fn write_streaming(
     });
     // A spare the failed build had begun to update is kept for the next one, with a manifest
     // of what it now holds; any other staging folder goes.
-    if result.is_err() && !(sink.salvage() && spare::keep(&staging, out)) {
+    if result.is_err() && !(keep && sink.salvage() && spare::keep(&staging, out)) {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
@@ -272,7 +287,7 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
-fn swap(staging: &Path, out: &Path) -> Result<()> {
+fn swap(staging: &Path, out: &Path, keep_spare: bool) -> Result<()> {
     if !out.exists() {
         return std::fs::rename(staging, out)
             .map_err(|e| Error::io("move the new output into place", out, e));
@@ -294,7 +309,7 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         }
         old
     };
-    if spare::keep(&old, out) {
+    if keep_spare && spare::keep(&old, out) {
         return Ok(());
     }
     if let Err(e) = remove_tree(&old) {

@@ -124,6 +124,14 @@ pub fn claim(spare: Spare, out: &Path, staging: &Path) -> Option<DirSink> {
     Some(DirSink::recycling(staging, spare.manifest, out, spare.live))
 }
 
+/// Removes the spare of `out`, if it is one (it has the marker).
+pub fn discard(out: &Path) {
+    let spare = path(out);
+    if spare.join(MARKER).is_file() {
+        let _ = std::fs::remove_dir_all(&spare);
+    }
+}
+
 /// Keeps `old`, an output (or a spare) with its marker and manifest, as the spare of `out`.
 /// False when that is not possible (no manifest, or something else already has the spare's
 /// name); the caller then removes `old`.
