@@ -96,12 +96,18 @@ fn absolute(p: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
+/// The hidden folder `.NAME.kyozai-WHAT` beside the output `out` (`NAME`).
+fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.kyozai-{tag}-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.kyozai-{what}"))
+}
+
+/// This process's folder `tag` beside the output `out`.
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    beside(out, &format!("{tag}-{}", std::process::id()))
 }
 
 /// Whether process `pid` still runs (always false where `/proc` is missing).
@@ -205,7 +211,6 @@ pub fn write_streaming(
     precheck: Precheck,
     fill: impl FnOnce(&DirSink) -> Result<()>,
 ) -> Result<Written> {
-    recover(out);
     let keep = precheck.keep;
     let spare = precheck.finish()?;
     if let Some(parent) = out.parent() {

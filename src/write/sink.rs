@@ -29,7 +29,6 @@ use crate::render::OutputFile;
 pub struct DirSink {
     dir: PathBuf,
     made: Mutex<std::collections::HashSet<PathBuf>>,
-    count: AtomicUsize,
     from: From,
     entries: Mutex<Vec<(String, Entry)>>,
     reused: AtomicUsize,
@@ -86,6 +85,15 @@ pub fn read_manifest(out: &Path) -> Manifest {
         .collect()
 }
 
+/// The manifest of `out` when it is kyozai's output (it has the marker); else empty.
+pub fn output_manifest(out: &Path) -> Manifest {
+    if out.join(super::MARKER).is_file() {
+        read_manifest(out)
+    } else {
+        Manifest::default()
+    }
+}
+
 /// Writes the manifest of the folder `dir`.
 fn write_manifest<'a>(
     dir: &Path,
@@ -102,6 +110,15 @@ fn write_manifest<'a>(
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, &m))
         .map_err(|e| Error::io("write", &m, e))
+}
+
+/// The temporary name beside `p` that a file bound for `p` has while it is `what`.
+fn temporary(p: &Path, what: &str) -> PathBuf {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    p.with_file_name(format!(".{name}.kyozai-{what}"))
 }
 
 /// Whether `path` (relative, `/`-separated) stays inside the folder it is joined to.
@@ -122,7 +139,6 @@ impl DirSink {
         DirSink {
             dir: dir.to_path_buf(),
             made: Default::default(),
-            count: Default::default(),
             from,
             entries: Default::default(),
             reused: Default::default(),
@@ -137,11 +153,7 @@ impl DirSink {
     /// A sink writing into the empty folder `dir` that hard-links the unchanged files of the
     /// previous output `out`.
     pub fn reusing(dir: &Path, out: &Path) -> DirSink {
-        let manifest = if out.join(super::MARKER).is_file() {
-            read_manifest(out)
-        } else {
-            Default::default()
-        };
+        let manifest = output_manifest(out);
         if manifest.is_empty() {
             return DirSink::new(dir);
         }
@@ -163,7 +175,7 @@ impl DirSink {
 
     /// Files in the output so far.
     pub fn count(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
+        self.entries.lock().map(|e| e.len()).unwrap_or(0)
     }
 
     /// Files taken unchanged from an earlier output so far.
@@ -177,20 +189,14 @@ impl DirSink {
         let mut entries = self
             .entries
             .lock()
-            .map(|mut e| std::mem::take(&mut *e))
-            .unwrap_or_default();
+            .map_err(|_| Error::Usage("internal: output list lock poisoned".into()))?;
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let From::InPlace { own: old, .. } = &self.from {
-            let mut gone: Vec<&str> = old
-                .keys()
-                .filter(|k| {
-                    entries
-                        .binary_search_by(|(p, _)| p.as_str().cmp(k.as_str()))
-                        .is_err()
-                })
-                .map(String::as_str)
-                .collect();
-            gone.sort_unstable();
+            let gone = old.keys().filter(|k| {
+                entries
+                    .binary_search_by(|(p, _)| p.as_str().cmp(k.as_str()))
+                    .is_err()
+            });
             for rel in gone {
                 let p = self.dir.join(inside(rel)?);
                 // Gone, or now a folder of this build's files.
@@ -249,8 +255,8 @@ impl DirSink {
                     return None;
                 }
                 self.parent_of(to).ok()?;
-                std::fs::hard_link(&old, to).ok()?;
-                Some(e)
+                // `to` may hold the bytes just written (see `put_stream`): link over them.
+                (std::fs::hard_link(&old, to).is_ok() || self.link_over(&old, to)).then_some(e)
             }
             From::InPlace {
                 own,
@@ -274,11 +280,7 @@ impl DirSink {
 
     /// Hard-links `old` to `to`, replacing what is there.
     fn link_over(&self, old: &Path, to: &Path) -> bool {
-        let name = to
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let link = to.with_file_name(format!(".{name}.kyozai-link"));
+        let link = temporary(to, "link");
         let _ = std::fs::remove_file(&link);
         let linked = std::fs::hard_link(old, &link).is_ok()
             || (self.parent_of(to).is_ok() && std::fs::hard_link(old, &link).is_ok());
@@ -353,7 +355,6 @@ impl DirSink {
         if let Ok(mut e) = self.entries.lock() {
             e.push((path, entry));
         }
-        self.count.fetch_add(1, Ordering::SeqCst);
         if reused {
             self.reused.fetch_add(1, Ordering::SeqCst);
         }
@@ -387,15 +388,11 @@ impl crate::render::Sink for DirSink {
     ) -> Result<()> {
         use std::io::Write as _;
         let p = self.dir.join(inside(&path)?);
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let in_place = matches!(self.from, From::InPlace { .. });
         // Only once the file's hash is known can it be told whether the earlier output's file
         // may stay: in a recycled folder the new bytes go under a temporary name until then.
         let new = if in_place {
-            p.with_file_name(format!(".{name}.kyozai-new"))
+            temporary(&p, "new")
         } else {
             p.clone()
         };
@@ -420,26 +417,19 @@ impl crate::render::Sink for DirSink {
             len,
             mtime: mtime(&m),
         };
-        if in_place {
-            match self.reuse(&path, &p, hash, len) {
-                Some(e) => {
+        // The same bytes as an earlier output's file: that file (and its modification time)
+        // takes the place of the one just written.
+        match self.reuse(&path, &p, hash, len) {
+            Some(e) => {
+                if in_place {
                     std::fs::remove_file(&new).map_err(|e| Error::io("remove", &new, e))?;
-                    self.record(path, e, true);
                 }
-                None => {
-                    std::fs::rename(&new, &p).map_err(|e| Error::io("write", &p, e))?;
-                    self.record(path, written, false);
-                }
+                self.record(path, e, true);
             }
-            return Ok(());
-        }
-        // The same bytes as the previous output's file: keep that file (and its modification
-        // time), linked in under a temporary name and renamed over the one just written.
-        let link = p.with_file_name(format!(".{name}.kyozai-link"));
-        match self.reuse(&path, &link, hash, len) {
-            Some(e) if std::fs::rename(&link, &p).is_ok() => self.record(path, e, true),
-            _ => {
-                let _ = std::fs::remove_file(&link);
+            None => {
+                if in_place {
+                    std::fs::rename(&new, &p).map_err(|e| Error::io("write", &p, e))?;
+                }
                 self.record(path, written, false);
             }
         }

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::sink::{read_manifest, Manifest, MANIFEST};
+use super::sink::{output_manifest, read_manifest, Manifest, MANIFEST};
 use super::{DirSink, MARKER};
 use crate::error::{Error, Result};
 
@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 /// added to the output by hand before it became the spare), to be removed when it is claimed.
 pub struct Spare {
     manifest: Manifest,
+    /// Relative to the spare.
     extras: Vec<PathBuf>,
     /// The manifest of the live output.
     live: Manifest,
@@ -22,12 +23,11 @@ pub struct Spare {
 
 /// Where the spare of `out` is kept.
 pub fn path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.kyozai-spare"))
+    super::beside(out, "spare")
 }
+
+/// What an error about the spare says of it.
+const KEPT: &str = "kyozai keeps the previous output there to update it into the next one";
 
 /// Looks the spare of `out` over, without changing it. `None` when there is none or it cannot
 /// be updated (no marker, or no manifest: that one is removed); an error when a folder in it is
@@ -61,38 +61,37 @@ pub fn scan(out: &Path) -> Result<Option<Spare>> {
     while let Some(e) = walk.next() {
         let e = e.map_err(|e| {
             let at = e.path().unwrap_or(&spare).to_path_buf();
-            let why = std::io::Error::other(format!("{e}; kyozai keeps the previous output there to update it into the next one: make it readable or delete it"));
+            let why = std::io::Error::other(format!("{e}; {KEPT}: make it readable or delete it"));
             Error::io("read", &at, why)
         })?;
-        let Some(rel) = e.path().strip_prefix(&spare).ok().and_then(|r| r.to_str()) else {
-            extras.push(e.path().to_path_buf());
+        let path = e.path().strip_prefix(&spare).unwrap_or(e.path());
+        let Some(rel) = path.to_str() else {
+            extras.push(path.to_path_buf());
             continue;
         };
         if e.file_type().is_dir() {
             if !folders.contains(rel) {
-                extras.push(e.path().to_path_buf());
+                extras.push(path.to_path_buf());
                 walk.skip_current_dir();
             } else if e
                 .metadata()
                 .map(|m| m.permissions().readonly())
                 .unwrap_or(false)
             {
-                let why = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the folder is read-only; kyozai keeps the previous output there to update it into the next one: make it writable (chmod -R u+w) or delete it");
+                let why = std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!("the folder is read-only; {KEPT}: make it writable (chmod -R u+w) or delete it"),
+                );
                 return Err(Error::io("update", e.path(), why));
             }
         } else if !(manifest.contains_key(rel) || rel == MARKER || rel == MANIFEST) {
-            extras.push(e.path().to_path_buf());
+            extras.push(path.to_path_buf());
         }
     }
-    let live = if out.join(MARKER).is_file() {
-        read_manifest(out)
-    } else {
-        Manifest::default()
-    };
     Ok(Some(Spare {
         manifest,
         extras,
-        live,
+        live: output_manifest(out),
     }))
 }
 
@@ -101,12 +100,7 @@ pub fn scan(out: &Path) -> Result<Option<Spare>> {
 /// does not exist).
 pub fn claim(spare: Spare, out: &Path, staging: &Path) -> Option<DirSink> {
     std::fs::rename(path(out), staging).ok()?;
-    let moved = |p: &Path| {
-        p.strip_prefix(path(out))
-            .map(|rel| staging.join(rel))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    let cleaned = spare.extras.iter().map(|p| moved(p)).all(|p| {
+    let cleaned = spare.extras.iter().map(|rel| staging.join(rel)).all(|p| {
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.is_dir() => std::fs::remove_dir_all(&p),
             Ok(_) => std::fs::remove_file(&p),
