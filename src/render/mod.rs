@@ -161,7 +161,9 @@ pub fn render_into(
     let lap = crate::build::lap;
     handouts::check_names(site)?;
     // Pages in groups: a chapter with its sections, or a page alone. A chapter's handout is made
-    // from its sections' bodies as soon as they are rendered, not by rendering them again.
+    // from its sections' bodies as soon as they are rendered, not by rendering them again. The
+    // groups are in the order of the pages (a chapter's sections follow it there), the order the
+    // search index takes them in.
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
         match p.kind {
@@ -174,9 +176,6 @@ pub fn render_into(
             _ => groups.push(vec![i]),
         }
     }
-    // In the order of the pages (a chapter's sections follow it there), so the search index gets
-    // them in that order.
-    groups.sort_by_key(|g| g[0]);
     let jobs: Vec<(usize, &Vec<usize>, &LangState)> = langs
         .iter()
         .flat_map(|ls| groups.iter().enumerate().map(move |(k, g)| (k, g, ls)))
@@ -225,15 +224,10 @@ pub fn render_into(
             .into_par_iter()
             .map(|_| work())
             .collect::<Result<Vec<()>>>();
-        let mut pages_of = BTreeMap::new();
-        for ls in &langs {
-            let n = jobs
-                .iter()
-                .filter(|(_, _, l)| l.lang == ls.lang)
-                .map(|(_, g, _)| g.len())
-                .sum::<usize>();
-            pages_of.insert(ls.lang.to_string(), n);
-        }
+        // Every language has every page.
+        let pages: usize = groups.iter().map(Vec::len).sum();
+        let mut pages_of: BTreeMap<String, usize> =
+            langs.iter().map(|ls| (ls.lang.to_string(), pages)).collect();
         let rest = done.and_then(|_| {
             lap("pages");
             for ls in &langs {
