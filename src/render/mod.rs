@@ -226,8 +226,10 @@ pub fn render_into(
             .collect::<Result<Vec<()>>>();
         // Every language has every page.
         let pages: usize = groups.iter().map(Vec::len).sum();
-        let mut pages_of: BTreeMap<String, usize> =
-            langs.iter().map(|ls| (ls.lang.to_string(), pages)).collect();
+        let mut pages_of: BTreeMap<String, usize> = langs
+            .iter()
+            .map(|ls| (ls.lang.to_string(), pages))
+            .collect();
         let rest = done.and_then(|_| {
             lap("pages");
             for ls in &langs {

@@ -73,30 +73,31 @@ const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=
 pub fn output_dir(pid: u32) -> PathBuf {
     let name = format!("kyozai-serve-{pid}");
     if std::env::var_os("TMPDIR").is_none() {
-        let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
-        for base in [runtime, Some(PathBuf::from("/dev/shm"))]
-            .into_iter()
-            .flatten()
-        {
-            if base.is_absolute() && base.is_dir() {
-                return base.join(name);
-            }
+        if let Some(base) = memory_backed().find(|b| b.is_dir()) {
+            return base.join(name);
         }
     }
     std::env::temp_dir().join(name)
+}
+
+/// The memory-backed places a server's folder may be in, the first existing one preferred.
+fn memory_backed() -> impl Iterator<Item = PathBuf> {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    [runtime, Some(PathBuf::from("/dev/shm"))]
+        .into_iter()
+        .flatten()
+        .filter(|b| b.is_absolute())
 }
 
 /// Removes the folders that servers which did not stop cleanly (killed outright, or the
 /// machine's power cut) left where [`output_dir`] puts them: in memory-backed storage they
 /// would hold memory until the next reboot.
 fn sweep_dead_servers() {
-    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
-    let bases = [
-        runtime,
-        Some(PathBuf::from("/dev/shm")),
-        Some(std::env::temp_dir()),
-    ];
-    for base in bases.into_iter().flatten().filter(|b| b.is_absolute()) {
+    for base in memory_backed().chain(
+        [std::env::temp_dir()]
+            .into_iter()
+            .filter(|b| b.is_absolute()),
+    ) {
         let Ok(entries) = std::fs::read_dir(&base) else {
             continue;
         };
