@@ -322,18 +322,16 @@ fn inside_map(site: &Site, lang: &str, root: &str, pages: impl Iterator<Item = u
 /// shifted, and links to pages in `inside` turned into links within the document. `rendered` is
 /// the page's body as rendered for the site at the same depth as the handout, when there is one
 /// (its term marks are taken out instead of rendering it again).
-#[allow(clippy::too_many_arguments)]
 fn body(
     site: &Site,
     i: usize,
     ls: &LangState,
-    root: &str,
+    within: &Within,
     shift: u8,
-    inside: &Inside,
-    glossary_inside: bool,
     rendered: Option<&str>,
 ) -> (String, Option<String>) {
     let lang = ls.lang;
+    let root = within.root;
     let (v, untranslated) = site.variant(&site.pages[i], lang);
     let plain: std::borrow::Cow<str> = match rendered {
         Some(h) => strip_marks(h),
@@ -350,32 +348,39 @@ fn body(
             html::render(&ctx, &v.doc, &mut marker).html.into()
         }
     };
-    let glossary =
-        glossary_inside.then(|| format!("{}{lang}/glossary/index.html", escape_html(root)));
+    let glossary = within
+        .glossary
+        .then(|| format!("{}{lang}/glossary/index.html", escape_html(root)));
     let h = link_inside(
         &shift_headings(&prefix_ids(&plain, &anchor(site, i)), shift),
-        inside,
+        within.inside,
         glossary.as_deref(),
     );
     (h, untranslated.then(|| site.source_lang().to_string()))
 }
 
-/// Page `i` as a part of a handout (see [`body`] for `rendered`).
-#[allow(clippy::too_many_arguments)]
+/// The handout a page's body is put in: its root, the pages it holds (links to them become links
+/// within it), and whether it holds the glossary (links to terms too).
+struct Within<'a> {
+    root: &'a str,
+    inside: &'a Inside,
+    glossary: bool,
+}
+
+/// Page `i` as a part of a handout, its headings moved down `shift` levels (see [`body`] for
+/// `rendered`).
 fn part(
     site: &Site,
     i: usize,
     ls: &LangState,
-    root: &str,
+    within: &Within,
     shift: u8,
-    inside: &Inside,
-    glossary_inside: bool,
     rendered: Option<&str>,
 ) -> Part {
     let lang = ls.lang;
     let p = &site.pages[i];
     let (v, _) = site.variant(p, lang);
-    let (content, content_lang) = body(site, i, ls, root, shift, inside, glossary_inside, rendered);
+    let (content, content_lang) = body(site, i, ls, within, shift, rendered);
     Part {
         anchor: anchor(site, i),
         kind: match p.kind {
@@ -447,13 +452,18 @@ fn chapter_html(
         root,
         std::iter::once(c).chain(p.sections.iter().copied()),
     );
-    let mut chapter = part(site, c, ls, root, 0, &inside, false, None);
+    let within = Within {
+        root,
+        inside: &inside,
+        glossary: false,
+    };
+    let mut chapter = part(site, c, ls, &within, 0, None);
     chapter.sections = p
         .sections
         .iter()
         .map(|&j| {
             let body = rendered.get(&j).map(String::as_str);
-            part(site, j, ls, root, 1, &inside, false, body)
+            part(site, j, ls, &within, 1, body)
         })
         .collect();
     let title = ls
@@ -534,19 +544,21 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
                 root,
                 (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home),
             );
-            let glossary = !site.data.glossary.is_empty();
+            let within = Within {
+                root,
+                inside: &inside,
+                glossary: !site.data.glossary.is_empty(),
+            };
             let mut parts = Vec::new();
             for (i, p) in site.pages.iter().enumerate() {
                 match p.kind {
-                    PageKind::Page => {
-                        parts.push(part(site, i, ls, root, 0, &inside, glossary, None))
-                    }
+                    PageKind::Page => parts.push(part(site, i, ls, &within, 0, None)),
                     PageKind::Chapter => {
-                        let mut c = part(site, i, ls, root, 0, &inside, glossary, None);
+                        let mut c = part(site, i, ls, &within, 0, None);
                         c.sections = p
                             .sections
                             .iter()
-                            .map(|&j| part(site, j, ls, root, 1, &inside, glossary, None))
+                            .map(|&j| part(site, j, ls, &within, 1, None))
                             .collect();
                         parts.push(c);
                     }
