@@ -324,11 +324,7 @@ fn failed_build_leaves_previous_output_untouched() {
         std::fs::read_to_string(dir.path().join("public/ja/intro/first/index.html")).unwrap(),
         before
     );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("kyozai-"))
-        .collect();
+    let leftovers = hidden_folders(dir.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -428,6 +424,24 @@ fn cases_directive_filters_and_links_back() {
     assert!(files["en/cases/two/index.html"].contains("United States"));
 }
 
+/// What a build of the course at `course` into an empty folder writes, as [`tree`] gives it.
+fn fresh_tree(course: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().join("site");
+    assert_eq!(run(&["build", course, "-o", out.to_str().unwrap()]).0, 0);
+    tree(&out)
+}
+
+/// The names in `dir` of kyozai's hidden folders (staging, spare).
+fn hidden_folders(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kyozai-"))
+        .collect()
+}
+
 /// Every file under `dir` (but the manifest), by path.
 fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -497,11 +511,8 @@ fn a_rebuild_reuses_unchanged_files_and_writes_the_rest() {
     );
 
     // Whatever was reused, the output is what a build into an empty folder writes.
-    let fresh = tempfile::tempdir().unwrap();
-    let fresh_out = fresh.path().join("site");
-    assert_eq!(run(&["build", d, "-o", fresh_out.to_str().unwrap()]).0, 0);
     assert!(
-        tree(&public) == tree(&fresh_out),
+        tree(&public) == fresh_tree(d),
         "the rebuilt output differs from a fresh build"
     );
 }
@@ -514,12 +525,7 @@ fn rebuilds_update_the_spare_in_place_and_match_a_fresh_build() {
     let d = dir.path().to_str().unwrap();
     let public = dir.path().join("public");
     let spare = dir.path().join(".public.kyozai-spare");
-    let fresh = || {
-        let f = tempfile::tempdir().unwrap();
-        let out = f.path().join("site");
-        assert_eq!(run(&["build", d, "-o", out.to_str().unwrap()]).0, 0);
-        tree(&out)
-    };
+    let fresh = || fresh_tree(d);
     let ino = |rel: &str| std::fs::metadata(public.join(rel)).unwrap().ino();
     let edit = |text: &str| {
         write_files(
@@ -658,13 +664,11 @@ fn rebuilds_update_the_spare_in_place_and_match_a_fresh_build() {
         "{err}"
     );
     assert!(tree(&public) == before);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kyozai-") && !n.ends_with("kyozai-spare"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let leftovers = hidden_folders(dir.path());
+    assert!(
+        leftovers.iter().all(|n| n.ends_with("kyozai-spare")),
+        "{leftovers:?}"
+    );
 }
 
 #[test]
@@ -688,15 +692,7 @@ fn no_spare_keeps_nothing_beside_the_output() {
     );
     assert_eq!(run(&["build", "--no-spare", d]).0, 0);
     assert!(!spare.exists());
-    let fresh = tempfile::tempdir().unwrap();
-    let out = fresh.path().join("site");
-    assert_eq!(run(&["build", d, "-o", out.to_str().unwrap()]).0, 0);
-    assert!(tree(&dir.path().join("public")) == tree(&out));
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kyozai-"))
-        .collect();
+    assert!(tree(&dir.path().join("public")) == fresh_tree(d));
+    let left = hidden_folders(dir.path());
     assert!(left.is_empty(), "{left:?}");
 }
