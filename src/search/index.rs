@@ -136,13 +136,7 @@ impl SearchIndex {
     /// JavaScript source that registers the index:
     /// `window.kyozaiSearch = window.kyozaiSearch || {}; window.kyozaiSearch["ja"] = {…};`
     pub fn to_js(&self) -> String {
-        let lang = serde_json::to_string(&self.lang)
-            .expect("a string serialises")
-            .replace('<', "\\u003c");
-        let mut js = format!(
-            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang}] = "
-        )
-        .into_bytes();
+        let mut js = script_head(&self.lang).into_bytes();
         js.reserve(self.text.len() + self.text.len() / 8 + 64 * self.page.len());
         self.write_json(&mut js);
         js.extend_from_slice(b";\n");
@@ -190,6 +184,14 @@ impl serde_json::ser::Formatter for ScriptSafe {
         }
         w.write_all(&fragment.as_bytes()[from..])
     }
+}
+
+/// The start of an index script, up to the index itself: `window.kyozaiSearch["ja"] = `.
+fn script_head(lang: &str) -> String {
+    let lang = serde_json::to_string(lang)
+        .expect("a string serialises")
+        .replace('<', "\\u003c");
+    format!("window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang}] = ")
 }
 
 /// Builds a [`SearchIndex`] chunk by chunk.
@@ -257,7 +259,8 @@ impl Builder {
         idx.kind.push(kind.code());
     }
 
-    /// Writes the whole index script whose chunk texts `text` writes (see [`write_js`]).
+    /// Writes the end of an index script whose chunk texts were written as they were pushed
+    /// (see [`JsWriter`]): the close of the text, then pages, anchors and kinds.
     fn write_js_tail(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         #[derive(Serialize)]
         struct Rest<'a> {
@@ -359,11 +362,8 @@ pub struct JsWriter {
 impl JsWriter {
     /// Writes the head of the index script of `lang`.
     pub fn start(lang: &str, w: &mut dyn std::io::Write) -> std::io::Result<JsWriter> {
-        let lang_json = serde_json::to_string(lang)?.replace('<', "\\u003c");
-        write!(
-            w,
-            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang_json}] = {{\"text\":\""
-        )?;
+        w.write_all(script_head(lang).as_bytes())?;
+        w.write_all(b"{\"text\":\"")?;
         Ok(JsWriter {
             b: Builder::new(lang),
         })
