@@ -56,7 +56,7 @@ pub fn indexes(search: &[Searchable]) -> BTreeMap<String, SearchIndex> {
 }
 
 /// Writes every language's index file to `sink`, each streamed chunk by chunk.
-pub fn write_indexes(search: &[Searchable], sink: &dyn Sink) -> Result<()> {
+fn write_indexes(search: &[Searchable], sink: &dyn Sink) -> Result<()> {
     use rayon::prelude::*;
     languages(search).into_par_iter().try_for_each(|lang| {
         sink.put_stream(format!("search/{lang}.js"), &mut |w| {
