@@ -154,7 +154,7 @@ pub fn write(out: &Path, files: &[OutputFile], keep_spare: bool) -> Result<Writt
     })
 }
 
-/// The checks that the previous output can be replaced ([`refuse_read_only`]) and that its
+/// The checks that the previous output can be replaced (no read-only folder in it) and that its
 /// spare can be updated ([`spare::scan`]), run on a thread of their own while the course is
 /// loaded and rendered.
 pub struct Precheck {
