@@ -732,6 +732,7 @@ cases! {
     read_only_parent => "73-read-only-parent",
     full_disk => "74-full-disk",
     output_not_ours => "75-output-not-ours",
+    relative_link_in_data => "76-relative-link-in-data",
 }
 
 /// Every case file is run, and documented in docs/bad-inputs.md.

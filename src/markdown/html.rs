@@ -2,7 +2,7 @@
 //! in a paragraph made figures, tables wrapped for narrow screens, glossary terms marked, directives
 //! expanded; and collects the plain text of each heading's part for the search index.
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::glossary::Marker;
 use super::parse::{Doc, Piece};
@@ -113,11 +113,19 @@ pub fn render_into(ctx: &Ctx, doc: &Doc, marker: &mut Marker, out: &mut Rendered
                         events.push(ev.clone());
                     }
                     Event::Start(Tag::Link {
-                        dest_url, title, ..
+                        link_type,
+                        dest_url,
+                        title,
+                        ..
                     }) => {
                         in_link += 1;
-                        let (href, class) = link_href(ctx, dest_url);
-                        let mut a = format!("<a href=\"{}\"", escape_html(&href));
+                        let (href, class) = match link_type {
+                            LinkType::Email => (format!("mailto:{dest_url}"), Some("external")),
+                            _ => link_href(ctx, dest_url),
+                        };
+                        let mut a = String::from("<a href=\"");
+                        push_href(&mut a, &href, class == Some("external"));
+                        a.push('"');
                         if let Some(c) = class {
                             a.push_str(&format!(" class=\"{c}\""));
                         }
@@ -215,16 +223,10 @@ fn flush(events: &mut Vec<Event>, html: &mut String) {
 
 /// The rewritten destination of a link, and a class for it.
 pub fn link_href(ctx: &Ctx, dest: &str) -> (String, Option<&'static str>) {
-    match resolve(ctx.site, ctx.page, ctx.lang, dest) {
+    let written = ctx.site.written_lang(&ctx.site.pages[ctx.page], ctx.lang);
+    match resolve(ctx.site, ctx.page, written, dest) {
         Ok(Target::External(u)) => (u, Some("external")),
-        Ok(Target::Page { page, anchor }) => {
-            let mut u = ctx.page_url(page);
-            if let Some(a) = anchor {
-                u.push('#');
-                u.push_str(&a);
-            }
-            (u, None)
-        }
+        Ok(Target::Page { page, anchor }) => (page_href(ctx, written, page, anchor), None),
         Ok(Target::Anchor(a)) => (format!("#{a}"), None),
         Ok(Target::Asset(p)) => (
             ctx.url(&format!("media/{}", p.to_string_lossy().replace('\\', "/"))),
@@ -236,6 +238,55 @@ pub fn link_href(ctx: &Ctx, dest: &str) -> (String, Option<&'static str>) {
         ),
         // Checked at load; unreachable in a built site, but never panic.
         Err(_) => (dest.to_string(), None),
+    }
+}
+
+/// The URL of page `target` at heading `anchor`, an id of the page's version in `written` (the
+/// language the link was written in). The link leads to the page in the reader's language; when
+/// that page shows another version than the one the anchor was checked in, the anchor is the
+/// heading at the same place of that version (versions with the same outline), else the link
+/// leads to the page in `written`, where the heading is.
+fn page_href(ctx: &Ctx, written: &str, target: usize, anchor: Option<String>) -> String {
+    let site = ctx.site;
+    let p = &site.pages[target];
+    let Some(a) = anchor else {
+        return ctx.page_url(target);
+    };
+    let (checked, _) = site.variant(p, written);
+    let (shown, _) = site.variant(p, ctx.lang);
+    let same_outline = |x: &crate::site::Variant, y: &crate::site::Variant| {
+        x.doc.headings.len() == y.doc.headings.len()
+            && x.doc
+                .headings
+                .iter()
+                .zip(&y.doc.headings)
+                .all(|(h, k)| h.level == k.level)
+    };
+    if std::ptr::eq(checked, shown) {
+        return format!("{}#{a}", ctx.page_url(target));
+    }
+    if same_outline(checked, shown) {
+        if let Some(at) = checked.doc.headings.iter().position(|h| h.id == a) {
+            return format!("{}#{}", ctx.page_url(target), shown.doc.headings[at].id);
+        }
+    }
+    let rest = if p.slug_path.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{}/index.html", p.slug_path)
+    };
+    format!("{}#{a}", ctx.url(&format!("{written}/{rest}")))
+}
+
+/// Appends `url`, a link's destination, to an attribute value: percent-encoded as
+/// pulldown-cmark's HTML writer encodes it for links to other sites, HTML-escaped for the site's
+/// own URLs (which kyozai wrote itself).
+pub fn push_href(out: &mut String, url: &str, external: bool) {
+    if external {
+        pulldown_cmark_escape::escape_href(&mut *out, url)
+            .expect("writing to a String cannot fail");
+    } else {
+        push_escaped(out, url);
     }
 }
 

@@ -235,9 +235,16 @@ fn parse_inner(
                     }
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
                 doc.links.push(LinkRef {
-                    dest: dest_url.to_string(),
+                    dest: match link_type {
+                        pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}"),
+                        _ => dest_url.to_string(),
+                    },
                     pos: pos_of(range.start),
                     image: false,
                     alt: String::new(),

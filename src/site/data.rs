@@ -136,6 +136,7 @@ impl Data {
             }
         };
         for f in &files {
+            super::data_links::check(f, diags);
             match &f.contents {
                 DataContents::Categories(cats) => {
                     for c in cats {

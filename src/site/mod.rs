@@ -4,6 +4,7 @@
 
 pub mod countries;
 pub mod data;
+pub mod data_links;
 pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -287,6 +288,16 @@ impl Site {
         match page.variants.get(lang) {
             Some(v) => (v, false),
             None => (&page.variants[self.source_lang()], true),
+        }
+    }
+
+    /// The language `page`'s text shown in `lang` is written in: `lang` itself, or the source
+    /// language when the page has no `lang` translation. Links on the page are resolved in it.
+    pub fn written_lang<'a>(&'a self, page: &Page, lang: &'a str) -> &'a str {
+        if page.variants.contains_key(lang) {
+            lang
+        } else {
+            self.source_lang()
         }
     }
 
