@@ -187,7 +187,7 @@ fn unreadable_files_do_not_hide_other_findings() {
 }
 
 #[test]
-fn links_written_in_data_fields_are_checked_in_the_output() {
+fn links_written_in_data_fields_to_the_course_are_errors() {
     let dir = course(&[
         ("content/data/c.categories.toml", "[[category]]\nid = \"k\"\nja = \"区分\"\nen = \"Kind\"\n"),
         ("content/data/c.cases.toml", "[[case]]\nid = \"x\"\ncategory = \"k\"\ncountry = \"JP\"\ntitle = { ja = \"題\", en = \"T\" }\norganisation = { ja = \"組織\", en = \"Org\" }\nsummary = { ja = \"[詳細](../missing/index.html)\", en = \"S\" }\n"),
@@ -195,7 +195,7 @@ fn links_written_in_data_fields_are_checked_in_the_output() {
     ]);
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 1, "{v:#}");
-    let b = findings(&v, "broken-output-link");
+    let b = findings(&v, "broken-link");
     assert_eq!(b.len(), 1, "{v:#}");
     assert_eq!(place(b[0]), ("content/data/c.cases.toml".into(), 7, 24));
     assert!(b[0]["message"]

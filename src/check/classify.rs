@@ -28,6 +28,7 @@ pub fn code(message: &str) -> &'static str {
         || has("leads outside the course")
         || has("is an absolute path")
         || has("the link has no destination")
+        || has("in a data field leads nowhere")
     {
         "broken-link"
     } else if has("no text alternative") {
