@@ -1,6 +1,7 @@
 //! The site configuration, `kyozai.toml`: languages, titles, theme and base path, read strictly so
 //! that a misspelt key is an error that names the nearest valid one.
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -74,6 +75,7 @@ impl Config {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Diagnostic::file(
+                    Kind::InvalidSource,
                     "kyozai.toml",
                     format!("no kyozai.toml in {}", dir.display()),
                 )
@@ -97,7 +99,7 @@ impl Config {
     fn check(&self, text: &str) -> Result<()> {
         let at = |key: &str, msg: String| {
             let off = text.find(key).unwrap_or(0);
-            Diagnostic::at("kyozai.toml", text, off, msg)
+            Diagnostic::at(Kind::InvalidSource, "kyozai.toml", text, off, msg)
         };
         if self.languages.is_empty() {
             return Err(at("languages", "`languages` is empty".into())

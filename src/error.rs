@@ -4,9 +4,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use crate::kind::Kind;
+
 /// One problem in one source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem it is (the code `kyozai check` reports).
+    pub kind: Kind,
     /// The file, relative to the course folder where possible.
     pub path: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
@@ -23,8 +27,9 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem with a whole file (no useful position).
-    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn file(kind: Kind, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            kind,
             path: path.into(),
             line: 0,
             column: 0,
@@ -36,6 +41,7 @@ impl Diagnostic {
 
     /// A problem at a byte offset of `text`, the full contents of `path`.
     pub fn at(
+        kind: Kind,
         path: impl Into<PathBuf>,
         text: &str,
         offset: usize,
@@ -43,6 +49,7 @@ impl Diagnostic {
     ) -> Self {
         let (line, column) = line_col(text, offset);
         Diagnostic {
+            kind,
             path: path.into(),
             line,
             column,
@@ -54,6 +61,7 @@ impl Diagnostic {
 
     /// A problem at a known line and column of `text`.
     pub fn at_line(
+        kind: Kind,
         path: impl Into<PathBuf>,
         text: &str,
         line: usize,
@@ -61,6 +69,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
+            kind,
             path: path.into(),
             line,
             column,
@@ -304,7 +313,14 @@ mod tests {
 
     #[test]
     fn renders_snippet_with_caret() {
-        let d = Diagnostic::at("a.md", "x = 1\ntitle = 3\n", 14, "wrong type").help("use a string");
+        let d = Diagnostic::at(
+            Kind::InvalidSource,
+            "a.md",
+            "x = 1\ntitle = 3\n",
+            14,
+            "wrong type",
+        )
+        .help("use a string");
         let s = d.to_string();
         assert!(s.contains("a.md:2:9"), "{s}");
         assert!(s.contains("2 | title = 3"), "{s}");

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod kind;
 pub mod load;
 pub mod markdown;
 pub mod pdf;

@@ -1,6 +1,7 @@
 //! Text helpers shared by every stage: decoding source bytes, localized strings, strict TOML and
 //! YAML parsing with positions, slugs and HTML escaping.
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -68,6 +69,7 @@ pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             let good = std::str::from_utf8(good).unwrap_or_default();
             let (line, column) = crate::error::line_col(good, good.len());
             return Err(Diagnostic {
+                kind: Kind::UnreadableFile,
                 path: rel.to_path_buf(),
                 line,
                 column,
@@ -86,6 +88,7 @@ pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     if s.contains('\0') {
         let off = s.find('\0').unwrap_or(0);
         return Err(Diagnostic::at(
+            Kind::UnreadableFile,
             rel,
             s,
             off,
@@ -155,7 +158,7 @@ pub fn toml_from_str<T: DeserializeOwned>(
     toml::from_str(body).map_err(|e| {
         let off = e.span().map(|s| s.start).unwrap_or(0) + base;
         let (msg, help) = explain(e.message());
-        let mut d = Diagnostic::at(rel, full, off, msg);
+        let mut d = Diagnostic::at(Kind::InvalidSource, rel, full, off, msg);
         d.help = help;
         d
     })
@@ -192,7 +195,7 @@ pub fn yaml_from_str<T: DeserializeOwned>(
             _ => raw,
         };
         let (msg, help) = explain(raw);
-        let mut d = Diagnostic::at_line(rel, full, line.max(1), column, msg);
+        let mut d = Diagnostic::at_line(Kind::InvalidSource, rel, full, line.max(1), column, msg);
         d.help = help;
         d
     })

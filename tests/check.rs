@@ -473,3 +473,32 @@ fn data_translations_are_tracked_per_file() {
         "@@ -1,1 +1,1 @@\n-list[a].item[0].text.ja: 一\n+list[a].item[0].text.ja: いち\n"
     );
 }
+
+/// A checklist's `domains` entry for a domain the checklist does not have is an unknown id (its
+/// message says "does not exist", which once made it a broken link).
+#[test]
+fn unknown_domains_are_unknown_ids() {
+    let checklist = "id = \"c\"\nversion = 1\ntitle = { ja = \"点検\", en = \"Check\" }\nsubjects = [ { id = \"org\", ja = \"組織\", en = \"Org\" } ]\ncontrols = [ { id = \"prev\", ja = \"予防\", en = \"Prevent\" } ]\nstatuses = [ { id = \"no\", score = 0, ja = \"未\", en = \"No\" }, { id = \"yes\", score = 1, ja = \"済\", en = \"Yes\" } ]\ngroups = [ { id = \"all\", domains = [1], ja = \"全\", en = \"All\" } ]\ndomains = [ { number = 7, text = { ja = \"七\", en = \"Seven\" } } ]\n\n[[item]]\nid = \"a\"\nsubject = \"org\"\ncontrol = \"prev\"\nquestion = { ja = \"問\", en = \"Q\" }\ncountermeasure = { ja = \"策\", en = \"C\" }\n";
+    let dir = course(&[("content/data/c.checklist.toml", checklist)]);
+    let (code, v) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let errors: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(
+            "unknown-id".to_string(),
+            "domain 7 does not exist (1 to 1)".to_string()
+        )]
+    );
+}

@@ -74,7 +74,7 @@ pub fn data(data: &[u8]) {
     if let Ok(f) = kyozai::load::data::parse(&path, t, kind, ext) {
         let langs = ["ja".to_string(), "en".to_string()];
         let _ = kyozai::check::tracking::data_source_text(&f.contents, "ja", &langs);
-        let _ = f.locate(Some("id"), "x", "probe");
+        let _ = f.locate(kyozai::error::Kind::InvalidSource, Some("id"), "x", "probe");
     }
 }
 

@@ -2,6 +2,7 @@
 //! cites, and the external links it contains (listed for the record, never fetched).
 
 use super::{Finding, Severity};
+use crate::kind::Kind;
 use crate::load::Loaded;
 use crate::site::links::is_external;
 use crate::site::Site;
@@ -18,11 +19,12 @@ pub fn uncited_cases(site: &Site, out: &mut Vec<Finding>) {
             continue;
         };
         let d = f.locate(
+            Kind::UncitedCase,
             None,
             &c.value.id,
             format!("the case study `{}` is cited by no page", c.value.id),
         );
-        let mut x = Finding::from_diagnostic(Severity::Warning, "uncited-case", &d);
+        let mut x = Finding::from_diagnostic(Severity::Warning, &d);
         x.fix = Some(format!(
             "cite it where it makes a point: a {{cases}} block with ids = [\"{}\"], or remove it",
             c.value.id
@@ -43,6 +45,7 @@ pub fn external_links(loaded: &Loaded, out: &mut Vec<Finding>) {
                     .starts_with("javascript:")
             {
                 let d = crate::error::Diagnostic::at_line(
+                    Kind::ExternalLink,
                     &f.rel,
                     &f.text,
                     l.pos.line,
@@ -53,7 +56,7 @@ pub fn external_links(loaded: &Loaded, out: &mut Vec<Finding>) {
                         l.dest
                     ),
                 );
-                let mut x = Finding::from_diagnostic(Severity::Info, "external-link", &d);
+                let mut x = Finding::from_diagnostic(Severity::Info, &d);
                 x.fix =
                     Some("not fetched by kyozai: check that it still leads where it should".into());
                 out.push(x);
@@ -64,7 +67,7 @@ pub fn external_links(loaded: &Loaded, out: &mut Vec<Finding>) {
         for (off, url) in urls(&f.text) {
             out.push(Finding::at(
                 Severity::Info,
-                "external-link",
+                Kind::ExternalLink,
                 &f.path,
                 &f.text,
                 off,

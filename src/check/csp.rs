@@ -2,6 +2,7 @@
 //! with inline scripts, event-handler attributes, inline styles, `javascript:` URLs, and images
 //! or frames loaded from other sites (the policy allows only the site's own files).
 
+use crate::kind::Kind;
 use pulldown_cmark::Event;
 
 use super::html::{tags, Tag};
@@ -27,8 +28,8 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Finding>) {
             let at = |sev, code, msg: String, fix: &str| {
                 let mut x = Finding::from_diagnostic(
                     sev,
-                    code,
                     &crate::error::Diagnostic::at_line(
+                        code,
                         &f.rel,
                         &f.text,
                         l.pos.line,
@@ -40,9 +41,9 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Finding>) {
                 x
             };
             if dest.starts_with("javascript:") {
-                out.push(at(Severity::Error, "csp-javascript-url", "a `javascript:` link: the site's security policy blocks it, so it does nothing".into(), "link to a page or a file instead"));
+                out.push(at(Severity::Error, Kind::CspJavascriptUrl, "a `javascript:` link: the site's security policy blocks it, so it does nothing".into(), "link to a page or a file instead"));
             } else if l.image && is_external(&l.dest) && !dest.starts_with("data:") {
-                out.push(at(Severity::Warning, "csp-external-resource", format!("the image {} is on another site: the site's security policy only shows the site's own images", l.dest), "save the image in the course (next to the page) and link to the file"));
+                out.push(at(Severity::Warning, Kind::CspExternalResource, format!("the image {} is on another site: the site's security policy only shows the site's own images", l.dest), "save the image in the course (next to the page) and link to the file"));
             }
         }
     }
@@ -121,7 +122,7 @@ impl Scan<'_> {
         let push = |out: &mut Vec<Finding>,
                     k: usize,
                     sev: Severity,
-                    code: &'static str,
+                    code: Kind,
                     msg: String,
                     fix: &str| {
             out.push(Finding::at(
@@ -142,7 +143,7 @@ impl Scan<'_> {
                     self.out,
                     tag.offset,
                     Severity::Error,
-                    "csp-inline-script",
+                    Kind::CspInlineScript,
                     "an inline <script>: the site's security policy blocks it, so it never runs"
                         .into(),
                     "move the script into a theme file (themes/NAME/static/) or remove it",
@@ -151,7 +152,7 @@ impl Scan<'_> {
                     self.out,
                     tag.offset,
                     Severity::Error,
-                    "csp-external-resource",
+                    Kind::CspExternalResource,
                     format!(
                         "a script from another site ({src}): the site's security policy blocks it"
                     ),
@@ -165,7 +166,7 @@ impl Scan<'_> {
                 self.out,
                 tag.offset,
                 Severity::Warning,
-                "csp-inline-style",
+                Kind::CspInlineStyle,
                 "an inline <style> element: the site's security policy ignores it".into(),
                 "put the styles in the theme's stylesheet (themes/NAME/static/style.css)",
             );
@@ -175,7 +176,7 @@ impl Scan<'_> {
                 self.out,
                 tag.offset,
                 Severity::Warning,
-                "csp-external-resource",
+                Kind::CspExternalResource,
                 format!(
                     "an <{}> element: the site's security policy blocks plug-in content",
                     tag.name
@@ -189,13 +190,13 @@ impl Scan<'_> {
                 && a.name.starts_with("on")
                 && a.name[2..].bytes().all(|b| b.is_ascii_alphabetic())
             {
-                push(self.out, a.offset, Severity::Error, "csp-event-handler", format!("an `{}` event handler: the site's security policy blocks inline handlers, so it never runs", a.name), "remove the attribute; behaviour belongs in the theme's scripts");
+                push(self.out, a.offset, Severity::Error, Kind::CspEventHandler, format!("an `{}` event handler: the site's security policy blocks inline handlers, so it never runs", a.name), "remove the attribute; behaviour belongs in the theme's scripts");
             } else if a.name == "style" {
                 push(
                     self.out,
                     a.offset,
                     Severity::Warning,
-                    "csp-inline-style",
+                    Kind::CspInlineStyle,
                     "a `style` attribute: the site's security policy ignores inline styles".into(),
                     "remove it, or give the element a class styled in the theme's stylesheet",
                 );
@@ -208,7 +209,7 @@ impl Scan<'_> {
                     self.out,
                     a.offset,
                     Severity::Error,
-                    "csp-javascript-url",
+                    Kind::CspJavascriptUrl,
                     "a `javascript:` URL: the site's security policy blocks it, so it does nothing"
                         .into(),
                     "link to a page or a file instead",
@@ -221,7 +222,7 @@ impl Scan<'_> {
                     self.out,
                     a.offset,
                     Severity::Warning,
-                    "csp-external-resource",
+                    Kind::CspExternalResource,
                     format!(
                         "<{}> loads {v} from another site: the site's security policy blocks it",
                         tag.name
@@ -273,14 +274,14 @@ mod tests {
     #[test]
     fn finds_blocked_html_with_positions() {
         let f = findings("Text\n\n```\n<script>shown as code</script>\n```\n\n<div>\n<script>alert(1)</script>\n</div>\n\nA <span style=\"color:red\">red</span> and <img src=x onerror=alert(1)> [x](javascript:alert(1))\n");
-        let got: Vec<(&str, usize, usize)> = f.iter().map(|x| (x.code, x.line, x.column)).collect();
+        let got: Vec<(Kind, usize, usize)> = f.iter().map(|x| (x.code, x.line, x.column)).collect();
         assert_eq!(
             got,
             [
-                ("csp-inline-script", 11, 1),
-                ("csp-inline-style", 14, 9),
-                ("csp-event-handler", 14, 53),
-                ("csp-javascript-url", 14, 71)
+                (Kind::CspInlineScript, 11, 1),
+                (Kind::CspInlineStyle, 14, 9),
+                (Kind::CspEventHandler, 14, 53),
+                (Kind::CspJavascriptUrl, 14, 71)
             ],
             "{f:#?}"
         );

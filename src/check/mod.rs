@@ -7,7 +7,6 @@
 //! that need that stage's result are skipped, while the others still run, so one report lists
 //! everything that can be found.
 
-pub mod classify;
 pub mod content;
 pub mod csp;
 pub mod diff;
@@ -18,6 +17,7 @@ pub mod report;
 pub mod stale;
 pub mod tracking;
 
+use crate::kind::Kind;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -63,8 +63,8 @@ pub enum Origin {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    /// A stable identifier of the kind of finding (see `docs/check.md`).
-    pub code: &'static str,
+    /// The kind of finding; serialized as its stable code (see `docs/check.md`).
+    pub code: Kind,
     /// The file, `/`-separated.
     pub file: String,
     pub origin: Origin,
@@ -84,11 +84,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding at a diagnostic's place, with its message and help.
-    pub fn from_diagnostic(severity: Severity, code: &'static str, d: &Diagnostic) -> Finding {
+    /// A finding at a diagnostic's place, of its kind, with its message and help.
+    pub fn from_diagnostic(severity: Severity, d: &Diagnostic) -> Finding {
         Finding {
             severity,
-            code,
+            code: d.kind,
             file: slash(&d.path),
             origin: Origin::Source,
             line: d.line,
@@ -103,12 +103,12 @@ impl Finding {
     /// A finding about a whole source file.
     pub fn file(
         severity: Severity,
-        code: &'static str,
+        kind: Kind,
         path: &Path,
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> Finding {
-        let mut f = Finding::from_diagnostic(severity, code, &Diagnostic::file(path, message));
+        let mut f = Finding::from_diagnostic(severity, &Diagnostic::file(kind, path, message));
         f.fix = Some(fix.into());
         f
     }
@@ -116,7 +116,7 @@ impl Finding {
     /// A finding at a byte offset of `text`, the contents of source file `path`.
     pub fn at(
         severity: Severity,
-        code: &'static str,
+        kind: Kind,
         path: &Path,
         text: &str,
         offset: usize,
@@ -124,7 +124,7 @@ impl Finding {
         fix: impl Into<String>,
     ) -> Finding {
         let mut f =
-            Finding::from_diagnostic(severity, code, &Diagnostic::at(path, text, offset, message));
+            Finding::from_diagnostic(severity, &Diagnostic::at(kind, path, text, offset, message));
         f.fix = Some(fix.into());
         f
     }
@@ -170,10 +170,22 @@ impl Report {
     fn finish(&mut self) {
         self.findings.sort_by(|a, b| {
             (
-                a.origin, &a.file, a.line, a.column, a.severity, a.code, &a.message,
+                a.origin,
+                &a.file,
+                a.line,
+                a.column,
+                a.severity,
+                a.code.code(),
+                &a.message,
             )
                 .cmp(&(
-                    b.origin, &b.file, b.line, b.column, b.severity, b.code, &b.message,
+                    b.origin,
+                    &b.file,
+                    b.line,
+                    b.column,
+                    b.severity,
+                    b.code.code(),
+                    &b.message,
                 ))
         });
         self.findings.dedup();
@@ -196,13 +208,21 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
     let (loaded, problems) = match crate::load::load_partial(root) {
         Ok(l) => l,
         Err(Error::Source(diags)) => {
-            out.extend(diags.iter().map(classify::error));
+            out.extend(
+                diags
+                    .iter()
+                    .map(|d| Finding::from_diagnostic(Severity::Error, d)),
+            );
             report.finish();
             return Ok(report);
         }
         Err(e) => return Err(e),
     };
-    out.extend(problems.iter().map(classify::error));
+    out.extend(
+        problems
+            .iter()
+            .map(|d| Finding::from_diagnostic(Severity::Error, d)),
+    );
 
     // Checks that need only the files as read.
     let snapshots = tracking::Store::new(root);
@@ -219,21 +239,33 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
     let site = match Site::new(loaded, opts.drafts) {
         Ok(s) => s,
         Err(Error::Source(diags)) => {
-            out.extend(diags.iter().map(classify::error));
+            out.extend(
+                diags
+                    .iter()
+                    .map(|d| Finding::from_diagnostic(Severity::Error, d)),
+            );
             out.push(skipped(&diags, "the course does not build"));
             report.finish();
             return Ok(report);
         }
         Err(e) => return Err(e),
     };
-    out.extend(site.warnings.iter().map(classify::warning));
+    out.extend(
+        site.warnings
+            .iter()
+            .map(|d| Finding::from_diagnostic(Severity::Warning, d)),
+    );
     content::uncited_cases(&site, out);
     let rendered = Theme::load(root, &site.config.theme)
         .and_then(|theme| crate::render::render(&site, &theme));
     match rendered {
         Ok(output) => output::check(&site, &output.files, out),
         Err(Error::Source(diags)) => {
-            out.extend(diags.iter().map(classify::error));
+            out.extend(
+                diags
+                    .iter()
+                    .map(|d| Finding::from_diagnostic(Severity::Error, d)),
+            );
             out.push(skipped(&diags, "the site could not be rendered"));
         }
         Err(e) => return Err(e),
@@ -250,7 +282,7 @@ fn skipped(problems: &[Diagnostic], why: &str) -> Finding {
         .unwrap_or_else(|| PathBuf::from("kyozai.toml"));
     Finding::file(
         Severity::Info,
-        "checks-skipped",
+        Kind::ChecksSkipped,
         &path,
         format!(
             "links, anchors and orphan pages of the rendered site were not checked because {why}"

@@ -2,6 +2,7 @@
 //! to a file and an id of the site (this covers links from data fields and from the theme's
 //! templates, which the site model does not see), and every page must be linked from another.
 
+use crate::kind::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -112,11 +113,11 @@ pub fn check(site: &Site, files: &[OutputFile], out: &mut Vec<Finding>) {
         let msg = format!("the page {page} is not linked from any other page");
         let fix = "link to it from another page, or remove it";
         let f = match sources.get(*page) {
-            Some(src) => Finding::file(Severity::Warning, "orphan-page", src, msg, fix),
+            Some(src) => Finding::file(Severity::Warning, Kind::OrphanPage, src, msg, fix),
             None => {
                 let mut f = Finding::file(
                     Severity::Warning,
-                    "orphan-page",
+                    Kind::OrphanPage,
                     &PathBuf::from(*page),
                     msg,
                     fix,
@@ -253,9 +254,9 @@ fn report_broken(
         let first = &list[0];
         let pages: BTreeSet<&str> = list.iter().map(|b| b.page.as_str()).collect();
         let code = if anchor {
-            "broken-output-anchor"
+            Kind::BrokenOutputAnchor
         } else {
-            "broken-output-link"
+            Kind::BrokenOutputLink
         };
         let on = if pages.len() == 1 {
             format!("on {}", first.page)

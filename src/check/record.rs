@@ -2,6 +2,7 @@
 //! the source hash into a translated page's front matter or into the data records, keeps a
 //! snapshot of the source text, and removes snapshots no translation refers to any more.
 
+use crate::kind::Kind;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -179,10 +180,15 @@ pub fn record_pages(root: &Path, source: &Path, translations: &[PathBuf]) -> Res
         let changed = before.source_hash.as_deref() != Some(hash.as_str());
         if changed {
             let raw = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-            let raw = String::from_utf8(raw)
-                .map_err(|_| Error::from(Diagnostic::file(t, "the file is not valid UTF-8")))?;
-            let edited =
-                set_source_hash(&raw, &hash).map_err(|m| Error::from(Diagnostic::file(t, m)))?;
+            let raw = String::from_utf8(raw).map_err(|_| {
+                Error::from(Diagnostic::file(
+                    Kind::UnreadableFile,
+                    t,
+                    "the file is not valid UTF-8",
+                ))
+            })?;
+            let edited = set_source_hash(&raw, &hash)
+                .map_err(|m| Error::from(Diagnostic::file(Kind::InvalidSource, t, m)))?;
             verify(t, &before, &edited, &hash)?;
             if !snapshot.exists() {
                 write_atomic(&snapshot, body.as_bytes())?;
@@ -206,14 +212,14 @@ pub fn record_pages(root: &Path, source: &Path, translations: &[PathBuf]) -> Res
 fn verify(rel: &Path, before: &FrontMatter, edited: &str, hash: &str) -> Result<()> {
     let decoded = crate::text::decode(rel, edited.as_bytes())?;
     let after = split(rel, &decoded)
-        .map_err(|d| Error::from(Diagnostic::file(rel, format!("adding source_hash would break the front matter ({}); add `source_hash = \"{hash}\"` by hand", d.message))))?
+        .map_err(|d| Error::from(Diagnostic::file(Kind::FrontMatter, rel, format!("adding source_hash would break the front matter ({}); add `source_hash = \"{hash}\"` by hand", d.message))))?
         .front;
     let mut a = after.clone();
     let mut b = before.clone();
     a.source_hash = None;
     b.source_hash = None;
     if after.source_hash.as_deref() != Some(hash) || a != b {
-        return Err(Diagnostic::file(rel, format!("could not add source_hash without changing other fields; add `source_hash = \"{hash}\"` to the front matter by hand")).into());
+        return Err(Diagnostic::file(Kind::FrontMatter, rel, format!("could not add source_hash without changing other fields; add `source_hash = \"{hash}\"` to the front matter by hand")).into());
     }
     Ok(())
 }

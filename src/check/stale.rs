@@ -2,6 +2,7 @@
 //! changed, when a snapshot of the older version was kept) and translations that record no source
 //! version at all.
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +34,7 @@ pub fn check_pages(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
             match t.front.source_hash.as_deref() {
                 None => out.push(Finding::file(
                     Severity::Info,
-                    "untracked-translation",
+                    Kind::UntrackedTranslation,
                     &t.rel,
                     format!(
                         "this translation does not record which version of {} it was made from",
@@ -47,7 +48,7 @@ pub fn check_pages(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
                     let old = store.snapshot(&source.rel, h, "md");
                     let mut f = Finding::at(
                         Severity::Warning,
-                        "stale-translation",
+                        Kind::StaleTranslation,
                         &t.rel,
                         &t.text,
                         off,
@@ -92,7 +93,7 @@ pub fn check_data(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
             match records.get(&key).and_then(|r| r.get(lang)) {
                 None => out.push(Finding::file(
                     Severity::Info,
-                    "untracked-translation",
+                    Kind::UntrackedTranslation,
                     &f.path,
                     format!("the {lang} texts of this file do not record which version of the {src} texts they were made from"),
                     format!("check them against the {src} texts, then run `{cmd}`"),
@@ -102,7 +103,7 @@ pub fn check_data(loaded: &Loaded, store: &Store, out: &mut Vec<Finding>) {
                     let old = store.snapshot(&f.path, h, "txt");
                     let mut finding = Finding::file(
                         Severity::Warning,
-                        "stale-translation",
+                        Kind::StaleTranslation,
                         &f.path,
                         if old.is_some() {
                             format!("the {src} texts of this file have changed since the {lang} texts were translated; the change is shown below")

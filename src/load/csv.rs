@@ -1,6 +1,7 @@
 //! Case studies from a spreadsheet: one row per case, one column per field and language
 //! (`title_ja`, `title_en`), list fields as lines inside a cell.
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,7 +36,15 @@ pub fn read_cases(path: &Path, text: &str) -> Result<Vec<CaseData>, Diagnostic> 
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| Diagnostic::at(path, text, 0, format!("cannot read the header row: {e}")))?
+        .map_err(|e| {
+            Diagnostic::at(
+                Kind::InvalidSource,
+                path,
+                text,
+                0,
+                format!("cannot read the header row: {e}"),
+            )
+        })?
         .clone();
     for (i, h) in headers.iter().enumerate() {
         let known = PLAIN.contains(&h)
@@ -57,6 +66,7 @@ pub fn read_cases(path: &Path, text: &str) -> Result<Vec<CaseData>, Diagnostic> 
                 None => format!("valid columns: {}", all.join(", ")),
             };
             return Err(Diagnostic::at_line(
+                Kind::UnknownId,
                 path,
                 text,
                 1,
@@ -68,18 +78,30 @@ pub fn read_cases(path: &Path, text: &str) -> Result<Vec<CaseData>, Diagnostic> 
     }
     for req in ["id", "category", "country"] {
         if !headers.iter().any(|h| h == req) {
-            return Err(
-                Diagnostic::at_line(path, text, 1, 1, format!("missing column `{req}`"))
-                    .help(format!("add a `{req}` column")),
-            );
+            return Err(Diagnostic::at_line(
+                Kind::InvalidSource,
+                path,
+                text,
+                1,
+                1,
+                format!("missing column `{req}`"),
+            )
+            .help(format!("add a `{req}` column")));
         }
     }
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
-            Diagnostic::at_line(path, text, line, 1, format!("cannot read this row: {e}"))
-                .help("check the quotes and the number of columns")
+            Diagnostic::at_line(
+                Kind::InvalidSource,
+                path,
+                text,
+                line,
+                1,
+                format!("cannot read this row: {e}"),
+            )
+            .help("check the quotes and the number of columns")
         })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(1);
         let get = |name: &str| {
@@ -97,6 +119,7 @@ pub fn read_cases(path: &Path, text: &str) -> Result<Vec<CaseData>, Diagnostic> 
                 .map(|i| col_of(&headers, i))
                 .unwrap_or(1);
             Diagnostic::at_line(
+                Kind::InvalidSource,
                 path,
                 text,
                 line,

@@ -1,6 +1,7 @@
 //! Structured data files (`NAME.KIND.EXT` under `content/`): the schemas of case studies,
 //! categories, checklists, lists and glossary terms, read from TOML, YAML or CSV.
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -316,6 +317,7 @@ impl DataFile {
     /// diagnostics about a value inside a record.
     pub fn locate(
         &self,
+        kind: Kind,
         after: Option<&str>,
         needle: &str,
         message: impl Into<String>,
@@ -326,13 +328,19 @@ impl DataFile {
         let off = find_value(&self.text, needle, start)
             .or_else(|| find_value(&self.text, needle, 0))
             .unwrap_or(start);
-        Diagnostic::at(&self.path, &self.text, off, message)
+        Diagnostic::at(kind, &self.path, &self.text, off, message)
     }
 }
 
 impl DataFile {
     /// Position of the `n`th (0-based) occurrence of `needle`, e.g. a duplicate id's second definition.
-    pub fn locate_nth(&self, needle: &str, n: usize, message: impl Into<String>) -> Diagnostic {
+    pub fn locate_nth(
+        &self,
+        kind: Kind,
+        needle: &str,
+        n: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let mut off = 0;
         let mut found = None;
         for _ in 0..=n {
@@ -344,7 +352,7 @@ impl DataFile {
                 None => break,
             }
         }
-        Diagnostic::at(&self.path, &self.text, found.unwrap_or(0), message)
+        Diagnostic::at(kind, &self.path, &self.text, found.unwrap_or(0), message)
     }
 }
 
@@ -396,13 +404,16 @@ fn unsupported(path: &Path, kind: DataKind, ext: &str) -> Diagnostic {
         .find(|(_, k)| *k == kind)
         .map(|(n, _)| *n)
         .unwrap_or("data");
-    Diagnostic::file(path, format!("{name} files cannot be written as .{ext}")).help(
-        if kind == DataKind::Cases {
-            "use .toml, .yaml or .csv"
-        } else {
-            "use .toml or .yaml"
-        },
+    Diagnostic::file(
+        Kind::InvalidSource,
+        path,
+        format!("{name} files cannot be written as .{ext}"),
     )
+    .help(if kind == DataKind::Cases {
+        "use .toml, .yaml or .csv"
+    } else {
+        "use .toml or .yaml"
+    })
 }
 
 #[cfg(test)]

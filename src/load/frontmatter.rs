@@ -1,6 +1,7 @@
 //! Front matter: finds the `+++` TOML or `---` YAML block at the top of a Markdown file and reads
 //! it into [`FrontMatter`], with positions in the file's own lines.
 
+use crate::kind::Kind;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -52,7 +53,9 @@ pub fn split<'a>(rel: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         "---"
     } else {
         let help = "start the file with a +++ line, then title = \"…\", then a closing +++ line";
-        return Err(Diagnostic::at(rel, text, 0, "missing front matter").help(help));
+        return Err(
+            Diagnostic::at(Kind::FrontMatter, rel, text, 0, "missing front matter").help(help),
+        );
     };
     let start = fence.len() + 1;
     let mut pos = start.min(text.len());
@@ -66,6 +69,7 @@ pub fn split<'a>(rel: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let Some((end, body_offset)) = close else {
         return Err(Diagnostic::at(
+            Kind::FrontMatter,
             rel,
             text,
             0,
@@ -81,7 +85,8 @@ pub fn split<'a>(rel: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     } else {
         if inner.trim().is_empty() {
             return Err(
-                Diagnostic::at(rel, text, 0, "missing field `title`").help("add `title: …`")
+                Diagnostic::at(Kind::InvalidSource, rel, text, 0, "missing field `title`")
+                    .help("add `title: …`"),
             );
         }
         crate::text::yaml_from_str(rel, text, start, inner)?
@@ -89,7 +94,8 @@ pub fn split<'a>(rel: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if front.title.trim().is_empty() {
         let off = text[..end].find("title").unwrap_or(start);
         return Err(
-            Diagnostic::at(rel, text, off, "the title is empty").help("write the page title")
+            Diagnostic::at(Kind::InvalidSource, rel, text, off, "the title is empty")
+                .help("write the page title"),
         );
     }
     if let Some(slug) = &front.slug {
@@ -99,10 +105,14 @@ pub fn split<'a>(rel: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             || slug == ".."
         {
             let off = text[..end].find("slug").unwrap_or(start);
-            return Err(
-                Diagnostic::at(rel, text, off, format!("`{slug}` is not a valid slug"))
-                    .help("use letters, digits and dashes, e.g. slug = \"vendors\""),
-            );
+            return Err(Diagnostic::at(
+                Kind::InvalidSource,
+                rel,
+                text,
+                off,
+                format!("`{slug}` is not a valid slug"),
+            )
+            .help("use letters, digits and dashes, e.g. slug = \"vendors\""));
         }
     }
     Ok(Split {

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod data;
 pub mod frontmatter;
 
+use crate::kind::Kind;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -93,6 +94,7 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Diagnostic::file(
+            Kind::InvalidSource,
             "content",
             format!("no content/ folder in {}", root.display()),
         )
@@ -116,7 +118,7 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
                     .map(|p| rel_to(root, p))
                     .unwrap_or_else(|| PathBuf::from("content"));
                 diags.push(
-                    Diagnostic::file(p, format!("cannot read: {e}"))
+                    Diagnostic::file(Kind::UnreadableFile, p, format!("cannot read: {e}"))
                         .help("check the file's permissions"),
                 );
                 continue;
@@ -135,6 +137,7 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
                 Ok(t) if t.starts_with(&canon_root) => {
                     diags.push(
                         Diagnostic::file(
+                            Kind::InvalidSource,
                             &rel,
                             "a link to a folder inside content/ is not followed",
                         )
@@ -145,6 +148,7 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
                 _ => {
                     diags.push(
                         Diagnostic::file(
+                            Kind::InvalidSource,
                             &rel,
                             "this link points outside the course folder (or nowhere)",
                         )
@@ -199,6 +203,7 @@ fn check_theme_name(root: &Path, name: &str) -> Result<()> {
         .unwrap_or_default();
     let off = text.find("theme").unwrap_or(0);
     Err(Diagnostic::at(
+        Kind::InvalidSource,
         "kyozai.toml",
         &text,
         off,
@@ -245,12 +250,15 @@ fn classify(
         if parts.len() < 3 || !config.languages.iter().any(|l| l == parts[parts.len() - 2]) {
             let langs = config.languages.join(", ");
             let stem = parts.first().copied().unwrap_or("page");
-            return Err(
-                Diagnostic::file(rel, format!("`{name}` does not say its language")).help(format!(
-                    "name it NAME.LANG.md with LANG one of {langs}, e.g. {stem}.{}.md",
-                    config.source_language
-                )),
-            );
+            return Err(Diagnostic::file(
+                Kind::InvalidSource,
+                rel,
+                format!("`{name}` does not say its language"),
+            )
+            .help(format!(
+                "name it NAME.LANG.md with LANG one of {langs}, e.g. {stem}.{}.md",
+                config.source_language
+            )));
         }
         let lang = parts[parts.len() - 2].to_string();
         let stem = parts[..parts.len() - 2].join(".");
@@ -278,6 +286,7 @@ fn classify(
                 ),
             };
             return Err(Diagnostic::file(
+                Kind::InvalidSource,
                 rel,
                 format!("`{name}` is not a known kind of data file"),
             )
@@ -305,14 +314,16 @@ enum Parsed {
 fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> {
     use std::io::Read as _;
     let cannot = |e: std::io::Error| {
-        Diagnostic::file(rel, format!("cannot read: {e}")).help("check the file's permissions")
+        Diagnostic::file(Kind::UnreadableFile, rel, format!("cannot read: {e}"))
+            .help("check the file's permissions")
     };
     let mut file = std::fs::File::open(abs).map_err(cannot)?;
     let meta = file
         .metadata()
-        .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::file(Kind::UnreadableFile, rel, format!("cannot read: {e}")))?;
     if meta.len() > MAX_TEXT_BYTES {
         return Err(Diagnostic::file(
+            Kind::UnreadableFile,
             rel,
             format!(
                 "the file is {} MB; text files larger than {} MB are refused",
@@ -382,9 +393,17 @@ pub fn read_markdown(
     match classify(config, &content, &abs, rel)? {
         Some(e @ Entry::Md { .. }) => match read_entry(e)? {
             Parsed::Md(m) => Ok(*m),
-            _ => Err(Diagnostic::file(rel, "not a Markdown page")),
+            _ => Err(Diagnostic::file(
+                Kind::InvalidSource,
+                rel,
+                "not a Markdown page",
+            )),
         },
-        _ => Err(Diagnostic::file(rel, "not a Markdown page")),
+        _ => Err(Diagnostic::file(
+            Kind::InvalidSource,
+            rel,
+            "not a Markdown page",
+        )),
     }
 }
 
@@ -399,8 +418,16 @@ pub fn read_data(
     match classify(config, &content, &abs, rel)? {
         Some(e @ Entry::Data { .. }) => match read_entry(e)? {
             Parsed::Data(d) => Ok(d),
-            _ => Err(Diagnostic::file(rel, "not a data file")),
+            _ => Err(Diagnostic::file(
+                Kind::InvalidSource,
+                rel,
+                "not a data file",
+            )),
         },
-        _ => Err(Diagnostic::file(rel, "not a data file")),
+        _ => Err(Diagnostic::file(
+            Kind::InvalidSource,
+            rel,
+            "not a data file",
+        )),
     }
 }

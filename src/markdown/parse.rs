@@ -2,6 +2,7 @@
 //! directives (fenced blocks whose info string is `{name}`) recognised, and every link, image and
 //! glossary reference recorded with its position for checking.
 
+use crate::kind::Kind;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -301,7 +302,8 @@ fn directive(
     let close = info.find('}').unwrap_or(info.len());
     let name = info[1..close].trim();
     let rest = info[close + 1..].trim();
-    let at = |msg: String| Diagnostic::at_line(rel, full, pos.line, pos.column, msg);
+    let at =
+        |msg: String| Diagnostic::at_line(Kind::Directive, rel, full, pos.line, pos.column, msg);
     let callout = match name {
         "point" => Some(Callout::Point),
         "note" => Some(Callout::Note),

@@ -8,6 +8,7 @@ pub mod nav;
 pub mod searchindex;
 pub mod theme;
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -273,7 +274,7 @@ pub fn render_into(
 pub fn render_template(theme: &Theme, name: &str, ctx: &tera::Context) -> Result<String> {
     theme.tera.render(name, ctx).map_err(|e| {
         let path = theme.overrides.iter().find(|p| p.ends_with(name)).cloned().unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{name}")));
-        Error::from(Diagnostic::file(path, format!("template error while rendering `{name}`: {}", theme::chain(&e))).help("check the variables and filters the template uses (see the README's theme section)"))
+        Error::from(Diagnostic::file(Kind::Template, path, format!("template error while rendering `{name}`: {}", theme::chain(&e))).help("check the variables and filters the template uses (see the README's theme section)"))
     })
 }
 

@@ -1,6 +1,7 @@
 //! The theme: Tera templates, static files and UI strings per language. The default theme is
 //! compiled into the binary; a course's own `themes/NAME/` replaces its files one by one.
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -55,6 +56,7 @@ impl Theme {
         let dir = root.join("themes").join(name);
         if name != "default" && !dir.is_dir() {
             return Err(Diagnostic::file(
+                Kind::InvalidSource,
                 "kyozai.toml",
                 format!("theme `{name}` not found: there is no themes/{name}/ folder"),
             )
@@ -120,6 +122,7 @@ impl Theme {
         }
         if let Err(e) = tera.build_inheritance_chains() {
             return Err(Diagnostic::file(
+                Kind::Template,
                 overrides.first().cloned().unwrap_or_default(),
                 format!("template error: {}", chain(&e)),
             )
@@ -223,8 +226,15 @@ fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
         .collect::<Vec<_>>()
         .join(" ");
     let (line, col) = pos.unwrap_or((1, 0));
-    Diagnostic::at_line(path, text, line, col, format!("template error: {message}"))
-        .help("fix the template syntax; see the Tera documentation for tags and filters")
+    Diagnostic::at_line(
+        Kind::Template,
+        path,
+        text,
+        line,
+        col,
+        format!("template error: {message}"),
+    )
+    .help("fix the template syntax; see the Tera documentation for tags and filters")
 }
 
 #[cfg(test)]

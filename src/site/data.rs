@@ -1,6 +1,7 @@
 //! The course's structured data, checked: case studies with their categories, checklists with
 //! their derived domains, lists and the glossary. Every reference between them is resolved here.
 
+use crate::kind::Kind;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -70,13 +71,19 @@ impl Data {
             // Ids become parts of URLs, file names and HTML attributes.
             if !valid_id(id) {
                 diags.push(
-                    f.locate(None, id, format!("`{id}` is not a valid id"))
-                        .help("use letters, digits, dashes and underscores only"),
+                    f.locate(
+                        Kind::InvalidSource,
+                        None,
+                        id,
+                        format!("`{id}` is not a valid id"),
+                    )
+                    .help("use letters, digits, dashes and underscores only"),
                 );
             }
             if let Some(other) = ids.insert((kind, id.to_string()), f.path.clone()) {
                 diags.push(
                     f.locate(
+                        Kind::Duplicate,
                         None,
                         id,
                         format!(
@@ -102,6 +109,7 @@ impl Data {
             for l in t.unknown_languages(langs) {
                 diags.push(
                     f.locate(
+                        Kind::InvalidSource,
                         Some(id),
                         l,
                         format!("`{l}` in `{field}` of `{id}` is not a language of this course"),
@@ -113,6 +121,7 @@ impl Data {
                 if required || !t.is_empty() {
                     diags.push(
                         f.locate(
+                            Kind::MissingTranslation,
                             Some(id),
                             field,
                             format!("`{field}` of `{id}` has no {src} text"),
@@ -126,6 +135,7 @@ impl Data {
                 if t.get(l).is_none() {
                     warnings.push(
                         f.locate(
+                            Kind::MissingTranslation,
                             Some(id),
                             field,
                             format!("`{field}` of `{id}` has no {l} text; the {src} text is shown"),
@@ -179,6 +189,7 @@ impl Data {
                             };
                             diags.push(
                                 f.locate(
+                                    Kind::UnknownId,
                                     Some(&c.id),
                                     &c.country,
                                     format!("unknown country `{}` in case `{}`", c.country, c.id),
@@ -237,6 +248,7 @@ impl Data {
                             if !langs.contains(l) {
                                 diags.push(
                                     f.locate(
+                                        Kind::InvalidSource,
                                         Some(&t.id),
                                         l,
                                         format!(
@@ -254,6 +266,7 @@ impl Data {
                         if !t.langs.contains_key(src) {
                             diags.push(
                                 f.locate(
+                                    Kind::MissingTranslation,
                                     None,
                                     &t.id,
                                     format!("term `{}` has no {src} entry", t.id),
@@ -267,6 +280,7 @@ impl Data {
                             if !t.langs.contains_key(l) && l != src {
                                 warnings.push(
                                     f.locate(
+                                        Kind::MissingTranslation,
                                         None,
                                         &t.id,
                                         format!("term `{}` has no {l} entry", t.id),
@@ -294,7 +308,7 @@ impl Data {
                         if let Some(other) = seen.insert(s.to_lowercase(), &t.value.id) {
                             if other != t.value.id {
                                 let f = files.iter().find(|f| f.path == t.file).expect("term file");
-                                diags.push(f.locate(Some(&t.value.id), s, format!("the {l} term `{s}` is defined twice: by `{other}` and `{}`", t.value.id)).help("keep one definition and remove the other, or make it an alias of one term only"));
+                                diags.push(f.locate(Kind::Duplicate, Some(&t.value.id), s, format!("the {l} term `{s}` is defined twice: by `{other}` and `{}`", t.value.id)).help("keep one definition and remove the other, or make it an alias of one term only"));
                             }
                         }
                     }
@@ -324,6 +338,7 @@ impl Data {
                 };
                 diags.push(
                     f.locate(
+                        Kind::UnknownId,
                         Some(&c.value.id),
                         &c.value.category,
                         format!(
@@ -395,15 +410,15 @@ impl Data {
             .collect()
     }
 
-    /// Checks a directive's references; on failure, the message and a hint.
-    pub fn check_directive(&self, d: &Directive) -> Result<(), (String, String)> {
+    /// Checks a directive's references; on failure, the kind of problem, the message and a hint.
+    pub fn check_directive(&self, d: &Directive) -> Result<(), (Kind, String, String)> {
         let unknown = |what: &str, id: &str, known: Vec<&str>| {
             let help = match suggest(id, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if known.is_empty() => format!("no {what} is defined yet"),
                 None => format!("known: {}", known.join(", ")),
             };
-            Err((format!("unknown {what} `{id}`"), help))
+            Err((Kind::UnknownId, format!("unknown {what} `{id}`"), help))
         };
         match d {
             Directive::Cases(a) => {
@@ -439,6 +454,7 @@ impl Data {
                 }
                 if a.ids.is_empty() && a.category.is_none() && a.country.is_none() {
                     return Err((
+                        Kind::Directive,
                         "`{cases}` selects nothing".into(),
                         "give ids = [..], category = \"..\" or country = \"..\"".into(),
                     ));
@@ -462,6 +478,7 @@ impl Data {
             Directive::Flow(id) => match self.lists.get(id) {
                 Some(l) if l.value.style == ListStyle::Flow => Ok(()),
                 Some(_) => Err((
+                    Kind::UnknownId,
                     format!("list `{id}` is not a flow"),
                     "set style = \"flow\" on the list, or embed it with {list}".into(),
                 )),
@@ -513,6 +530,7 @@ fn check_checklist(
                     };
                     diags.push(
                         f.locate(
+                            Kind::InvalidSource,
                             Some(&l.id),
                             k,
                             format!("unknown field `{k}` in {what} `{}`", l.id),
@@ -526,14 +544,20 @@ fn check_checklist(
             }
             if !l.label.contains_key(src) {
                 diags.push(
-                    f.locate(None, &l.id, format!("{what} `{}` has no {src} label", l.id))
-                        .help(format!("add {src} = \"…\"")),
+                    f.locate(
+                        Kind::MissingTranslation,
+                        None,
+                        &l.id,
+                        format!("{what} `{}` has no {src} label", l.id),
+                    )
+                    .help(format!("add {src} = \"…\"")),
                 );
             }
             for lang in langs {
                 if !l.label.contains_key(lang) && lang != src {
                     warnings.push(
                         f.locate(
+                            Kind::MissingTranslation,
                             None,
                             &l.id,
                             format!("{what} `{}` has no {lang} label", l.id),
@@ -551,22 +575,33 @@ fn check_checklist(
     ] {
         if v.is_empty() && what != "group" {
             diags.push(
-                f.locate(None, id, format!("checklist `{id}` has no {what}s"))
-                    .help(format!("add {what}s = [ {{ id = \"…\", {src} = \"…\" }} ]")),
+                f.locate(
+                    Kind::InvalidSource,
+                    None,
+                    id,
+                    format!("checklist `{id}` has no {what}s"),
+                )
+                .help(format!("add {what}s = [ {{ id = \"…\", {src} = \"…\" }} ]")),
             );
         }
         let mut seen = Vec::new();
         for l in v {
             if !valid_id(&l.id) {
                 diags.push(
-                    f.locate(None, &l.id, format!("`{}` is not a valid {what} id", l.id))
-                        .help("use letters, digits, dashes and underscores only"),
+                    f.locate(
+                        Kind::InvalidSource,
+                        None,
+                        &l.id,
+                        format!("`{}` is not a valid {what} id", l.id),
+                    )
+                    .help("use letters, digits, dashes and underscores only"),
                 );
             }
             if seen.contains(&&l.id) {
                 let n = seen.iter().filter(|x| **x == &l.id).count();
                 diags.push(
                     f.locate_nth(
+                        Kind::Duplicate,
                         &format!("id = \"{}\"", l.id),
                         n,
                         format!("the {what} id `{}` is used twice", l.id),
@@ -584,6 +619,7 @@ fn check_checklist(
             if *dn == 0 || *dn > n {
                 diags.push(
                     f.locate(
+                        Kind::UnknownId,
                         Some(&g.id),
                         &dn.to_string(),
                         format!(
@@ -602,14 +638,20 @@ fn check_checklist(
     for it in &cl.items {
         if !valid_id(&it.id) {
             diags.push(
-                f.locate(None, &it.id, format!("`{}` is not a valid item id", it.id))
-                    .help("use letters, digits, dashes and underscores only"),
+                f.locate(
+                    Kind::InvalidSource,
+                    None,
+                    &it.id,
+                    format!("`{}` is not a valid item id", it.id),
+                )
+                .help("use letters, digits, dashes and underscores only"),
             );
         }
         if item_ids.contains(&&it.id) {
             let n = item_ids.iter().filter(|x| **x == &it.id).count();
             diags.push(
                 f.locate_nth(
+                    Kind::Duplicate,
                     &format!("id = \"{}\"", it.id),
                     n,
                     format!("the item id `{}` is used twice", it.id),
@@ -633,6 +675,7 @@ fn check_checklist(
                 });
             diags.push(
                 f.locate(
+                    Kind::UnknownId,
                     Some(&it.id),
                     &it.subject,
                     format!(
@@ -658,6 +701,7 @@ fn check_checklist(
                 });
             diags.push(
                 f.locate(
+                    Kind::UnknownId,
                     Some(&it.id),
                     &it.control,
                     format!(
@@ -675,6 +719,7 @@ fn check_checklist(
             for l in t.unknown_languages(langs) {
                 diags.push(
                     f.locate(
+                        Kind::InvalidSource,
                         Some(&it.id),
                         l,
                         format!(
@@ -688,6 +733,7 @@ fn check_checklist(
             if t.get(src).is_none() {
                 diags.push(
                     f.locate(
+                        Kind::MissingTranslation,
                         Some(&it.id),
                         field,
                         format!("`{field}` of item `{}` has no {src} text", it.id),
@@ -699,6 +745,7 @@ fn check_checklist(
                 if t.get(l).is_none() && l != src {
                     warnings.push(
                         f.locate(
+                            Kind::MissingTranslation,
                             Some(&it.id),
                             field,
                             format!("`{field}` of item `{}` has no {l} text", it.id),
@@ -713,6 +760,7 @@ fn check_checklist(
         if dn.number == 0 || dn.number > n {
             diags.push(
                 f.locate(
+                    Kind::UnknownId,
                     None,
                     &format!("number = {}", dn.number),
                     format!("domain {} does not exist (1 to {n})", dn.number),

@@ -3,6 +3,7 @@
 //! lead nowhere on another. Only links to other sites and mail addresses are allowed there.
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
 use crate::load::data::DataFile;
 
 /// Reports every Markdown link (`[text](dest)`) in `f`'s text whose destination is not a web or
@@ -28,7 +29,7 @@ pub fn check(f: &DataFile, diags: &mut Diagnostics) {
         }
         let shown = if dest.is_empty() { "()" } else { dest };
         diags.push(
-            Diagnostic::at(
+            Diagnostic::at(Kind::BrokenLink,
                 &f.path,
                 text,
                 start,

@@ -4,7 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::{Page, Site};
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Kind};
 
 /// Where a link leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub fn resolve(
     page: usize,
     lang: &str,
     dest: &str,
-) -> Result<Target, (String, String)> {
+) -> Result<Target, (Kind, String, String)> {
     if let Some(id) = dest.strip_prefix("term:") {
         return if site.data.glossary.iter().any(|t| t.value.id == id) {
             Ok(Target::Term(id.to_string()))
@@ -76,7 +76,11 @@ pub fn resolve(
                 Some(s) => format!("did you mean `term:{s}`?"),
                 None => "define the term in a NAME.glossary.toml file".into(),
             };
-            Err((format!("the glossary term `{id}` is not defined"), help))
+            Err((
+                Kind::UndefinedTerm,
+                format!("the glossary term `{id}` is not defined"),
+                help,
+            ))
         };
     }
     if is_external(dest) {
@@ -84,6 +88,7 @@ pub fn resolve(
     }
     if dest.is_empty() {
         return Err((
+            Kind::BrokenLink,
             "the link has no destination".into(),
             "write the file to link to, e.g. (04-vendors.md)".into(),
         ));
@@ -100,6 +105,7 @@ pub fn resolve(
             Ok(Target::Anchor(a))
         } else {
             Err((
+                Kind::BrokenAnchor,
                 format!("no heading with the id `#{a}` on this page"),
                 hint_anchor(&v.doc.headings, &a),
             ))
@@ -107,6 +113,7 @@ pub fn resolve(
     }
     if path.starts_with('/') || path.contains('\\') {
         return Err((
+            Kind::BrokenLink,
             format!("`{path}` is an absolute path"),
             "link to the source file relative to this one, e.g. ../02-survey/01-staff-rules.md"
                 .into(),
@@ -115,6 +122,7 @@ pub fn resolve(
     let base = p.key.parent().unwrap_or(Path::new(""));
     let Some(target) = normalize(&base.join(percent_decode(path))) else {
         return Err((
+            Kind::BrokenLink,
             format!("`{path}` leads outside the course's content/ folder"),
             "link only to files inside content/".into(),
         ));
@@ -136,12 +144,13 @@ pub fn resolve(
             target.join("_index")
         };
         let Some(idx) = site.page_by_key(&key) else {
-            return Err((format!("`{path}` is not a page of the course"), "check the file name; links name the source file, e.g. ../01-awareness/04-vendors.ja.md".into()));
+            return Err((Kind::BrokenLink, format!("`{path}` is not a page of the course"), "check the file name; links name the source file, e.g. ../01-awareness/04-vendors.ja.md".into()));
         };
         if let Some(a) = &anchor {
             let (v, _) = site.variant(&site.pages[idx], lang);
             if !v.doc.headings.iter().any(|h| &h.id == a) {
                 return Err((
+                    Kind::BrokenAnchor,
                     format!("`{path}` has no heading with the id `#{a}` in its {lang} version"),
                     hint_anchor(&v.doc.headings, a),
                 ));
@@ -153,6 +162,7 @@ pub fn resolve(
         return Ok(Target::Asset(target));
     }
     Err((
+        Kind::BrokenLink,
         format!("`{path}` does not exist"),
         "check the path: it is relative to this file's folder".into(),
     ))
@@ -202,9 +212,9 @@ pub fn check_pages(site: &Site, pages: impl IntoIterator<Item = usize>, diags: &
         let p = &site.pages[i];
         for (lang, v) in &p.variants {
             for l in v.doc.all_links() {
-                if let Err((msg, help)) = resolve(site, i, lang, &l.dest) {
+                if let Err((kind, msg, help)) = resolve(site, i, lang, &l.dest) {
                     diags.push(
-                        Diagnostic::at_line(&v.file, &v.text, l.pos.line, l.pos.column, msg)
+                        Diagnostic::at_line(kind, &v.file, &v.text, l.pos.line, l.pos.column, msg)
                             .help(help),
                     );
                 }
@@ -221,6 +231,7 @@ pub fn check_images(site: &Site, warnings: &mut Vec<Diagnostic>) {
                 if l.image && l.alt.trim().is_empty() {
                     warnings.push(
                         Diagnostic::at_line(
+                            Kind::ImageAlt,
                             &v.file,
                             &v.text,
                             l.pos.line,

@@ -7,6 +7,7 @@ pub mod data;
 pub mod data_links;
 pub mod links;
 
+use crate::kind::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -122,9 +123,15 @@ impl Site {
             let Some(source) = langs.get(&src) else {
                 let (lang, f) = langs.iter().next().expect("a group has at least one file");
                 diags.push(
-                    Diagnostic::file(&f.rel, format!("this {lang} page has no {src} source")).help(
-                        format!("add {}.{src}.md, the source-language version", f.stem),
-                    ),
+                    Diagnostic::file(
+                        Kind::MissingTranslation,
+                        &f.rel,
+                        format!("this {lang} page has no {src} source"),
+                    )
+                    .help(format!(
+                        "add {}.{src}.md, the source-language version",
+                        f.stem
+                    )),
                 );
                 continue;
             };
@@ -142,6 +149,7 @@ impl Site {
                 _ => {
                     diags.push(
                         Diagnostic::file(
+                            Kind::InvalidSource,
                             &source.rel,
                             "pages may only be one folder deep (content/CHAPTER/SECTION.LANG.md)",
                         )
@@ -193,6 +201,7 @@ impl Site {
                     let v = p.variants.get(&src).expect("source checked");
                     diags.push(
                         Diagnostic::file(
+                            Kind::InvalidSource,
                             &v.file,
                             format!(
                                 "this section has no chapter page: {}/_index.{src}.md is missing",
@@ -212,6 +221,7 @@ impl Site {
         if !raw.iter().any(|p| p.kind == PageKind::Home) {
             diags.push(
                 Diagnostic::file(
+                    Kind::InvalidSource,
                     format!("content/_index.{src}.md"),
                     "the course home page is missing",
                 )
@@ -234,7 +244,7 @@ impl Site {
                         .file_name()
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    warnings.push(Diagnostic::file(&v.file, format!("no {lang} translation: the {lang} page shows the {src} text under a notice")).help(format!("add {stem}.{lang}.md beside it")));
+                    warnings.push(Diagnostic::file(Kind::MissingTranslation, &v.file, format!("no {lang} translation: the {lang} page shows the {src} text under a notice")).help(format!("add {stem}.{lang}.md beside it")));
                 }
             }
         }
@@ -352,6 +362,7 @@ impl Site {
             {
                 diags.push(
                     Diagnostic::file(
+                        Kind::InvalidSource,
                         &v.file,
                         format!("the URL `{first}/` is reserved for kyozai's own pages"),
                     )
@@ -361,6 +372,7 @@ impl Site {
             if let Some(other) = seen.insert(&p.slug_path, &v.file) {
                 diags.push(
                     Diagnostic::file(
+                        Kind::Duplicate,
                         &v.file,
                         format!(
                             "two pages would be written to the same URL `{}/`: this one and {}",
@@ -379,10 +391,10 @@ impl Site {
         for p in &self.pages {
             for v in p.variants.values() {
                 for (d, pos) in v.doc.directives() {
-                    if let Err(msg) = self.data.check_directive(d) {
-                        let (m, h) = msg;
+                    if let Err((kind, m, h)) = self.data.check_directive(d) {
                         diags.push(
-                            Diagnostic::at_line(&v.file, &v.text, pos.line, pos.column, m).help(h),
+                            Diagnostic::at_line(kind, &v.file, &v.text, pos.line, pos.column, m)
+                                .help(h),
                         );
                     }
                 }
@@ -426,7 +438,7 @@ fn order(raw: Vec<Page>, src: &str, diags: &mut Diagnostics) -> Vec<Page> {
             if let Some(w) = v.front.weight {
                 if let Some(other) = seen.insert(w, &v.file) {
                     let off = v.text.find("weight").unwrap_or(0);
-                    diags.push(Diagnostic::at(&v.file, &v.text, off, format!("weight {w} is also used by {}", other.display())).help("give sibling pages different weights, or leave weight out to order by file name"));
+                    diags.push(Diagnostic::at(Kind::Duplicate, &v.file, &v.text, off, format!("weight {w} is also used by {}", other.display())).help("give sibling pages different weights, or leave weight out to order by file name"));
                 }
             }
         }

@@ -267,7 +267,7 @@ pub fn check_names(site: &Site) -> Result<()> {
                 || p.slug_path.starts_with("checklist-"))
         {
             let v = &p.variants[site.source_lang()];
-            return Err(Diagnostic::file(&v.file, format!("the chapter's URL `{}/` is also the name of a handout (LANG/handouts/{}/)", p.slug_path, p.slug_path))
+            return Err(Diagnostic::file(crate::kind::Kind::Duplicate, &v.file, format!("the chapter's URL `{}/` is also the name of a handout (LANG/handouts/{}/)", p.slug_path, p.slug_path))
                 .help("give the chapter another `slug` in its front matter (handbook, incident-card and checklist-… are taken)")
                 .into());
         }
