@@ -155,9 +155,27 @@ pub enum Error {
         action: &'static str,
         source: std::io::Error,
     },
-    /// A bad command line or an operation refused for safety.
+    /// A bad command line: an unknown option or value, a folder that is not a course, an output
+    /// folder kyozai must not replace. Exit status 2.
     Usage(String),
+    /// A program kyozai runs (Chromium, to print PDFs) was not found or failed. Exit status 3.
+    Tool {
+        /// The program, as named to the user.
+        tool: &'static str,
+        /// What went wrong and how to fix it.
+        message: String,
+    },
+    /// A bug in kyozai: something that cannot happen did (a lock poisoned by a crashed thread, a
+    /// page view that does not serialize). Exit status 4.
+    Internal(String),
 }
+
+/// Exit status of a bad command line.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit status when a program kyozai runs was not found or failed.
+pub const EXIT_TOOL: i32 = 3;
+/// Exit status of an internal error (a bug in kyozai, a panic among them).
+pub const EXIT_INTERNAL: i32 = 4;
 
 impl Error {
     /// Shorthand for an I/O error on a path.
@@ -171,8 +189,10 @@ impl Error {
     /// The exit status this error maps to.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) => 2,
-            _ => 1,
+            Error::Usage(_) => EXIT_USAGE,
+            Error::Tool { .. } => EXIT_TOOL,
+            Error::Internal(_) => EXIT_INTERNAL,
+            Error::Source(_) | Error::Io { .. } => 1,
         }
     }
     /// The diagnostics, when the error is about source files.
@@ -219,6 +239,11 @@ impl fmt::Display for Error {
                 write!(f, "error: could not {action} {}: {source}", path.display())
             }
             Error::Usage(msg) => write!(f, "error: {msg}"),
+            Error::Tool { message, .. } => write!(f, "error: {message}"),
+            Error::Internal(msg) => write!(
+                f,
+                "error: internal error: {msg}\n  this is a bug in kyozai: please report it with the command that caused it"
+            ),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The `kyozai` binary: parses the command line and maps errors to exit codes.
+//! The `kyozai` binary: parses the command line and maps errors (and panics) to exit statuses.
 
 use clap::Parser;
 
@@ -18,8 +18,18 @@ fn main() {
             std::process::exit(code);
         }
     };
-    if let Err(e) = kyozai::cmd::run(cli) {
-        eprintln!("{e}");
-        std::process::exit(e.exit_code());
+    // A panic is a bug: its message is printed by the default hook, then kyozai exits with the
+    // status of internal errors rather than the runtime's 101.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kyozai::cmd::run(cli))) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            eprintln!("{e}");
+            std::process::exit(e.exit_code());
+        }
+        Err(_) => {
+            let e = kyozai::Error::Internal("kyozai stopped on the failure above".into());
+            eprintln!("{e}");
+            std::process::exit(e.exit_code());
+        }
     }
 }

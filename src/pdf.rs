@@ -57,11 +57,19 @@ pub struct Report {
     pub millis: u128,
 }
 
+/// Chromium was not found or failed: `message` says what happened and how to fix it.
+fn failed(message: String) -> Error {
+    Error::Tool {
+        tool: "Chromium",
+        message,
+    }
+}
+
 /// Finds Chromium: `explicit`, else `$KYOZAI_CHROMIUM`, else the first of [`CANDIDATES`] on `PATH`.
 pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = explicit {
         return usable(p).ok_or_else(|| {
-            Error::Usage(format!(
+            failed(format!(
                 "--chromium {}: no such program (give the path of a Chromium or Chrome executable)",
                 p.display()
             ))
@@ -69,7 +77,7 @@ pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf> {
     }
     if let Some(v) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
         let p = PathBuf::from(&v);
-        return usable(&p).ok_or_else(|| Error::Usage(format!("{ENV}={}: no such program (set it to the path of a Chromium or Chrome executable, or unset it)", p.display())));
+        return usable(&p).ok_or_else(|| failed(format!("{ENV}={}: no such program (set it to the path of a Chromium or Chrome executable, or unset it)", p.display())));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for name in CANDIDATES {
@@ -79,7 +87,7 @@ pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf> {
             }
         }
     }
-    Err(Error::Usage(format!(
+    Err(failed(format!(
         "no Chromium found to print the PDFs with: looked for {} on PATH and ${ENV}\n  install it (Debian, Ubuntu: `apt-get install chromium fonts-noto-cjk`), or give its path with --chromium PATH or {ENV}=PATH",
         CANDIDATES.join(", ")
     )))
@@ -185,7 +193,7 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
     let _ = std::fs::remove_file(&tmp);
     let mut child = command(chromium, profile, &url, &tmp)
         .spawn()
-        .map_err(|e| Error::Usage(format!("cannot run {}: {e}", chromium.display())))?;
+        .map_err(|e| failed(format!("cannot run {}: {e}", chromium.display())))?;
     // Drain the output in the background so Chromium never blocks on a full pipe.
     let drain = |r: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -218,12 +226,7 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(40)),
-            Err(e) => {
-                return Err(Error::Usage(format!(
-                    "waiting for {}: {e}",
-                    chromium.display()
-                )))
-            }
+            Err(e) => return Err(failed(format!("waiting for {}: {e}", chromium.display()))),
         }
     };
     let log = format!(
@@ -245,7 +248,7 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
             .filter(|l| !l.contains("dbus") && !l.trim().is_empty())
             .take(8)
             .collect();
-        return Err(Error::Usage(format!(
+        return Err(failed(format!(
             "Chromium could not print {}: {why}{}{}",
             html.display(),
             if detail.is_empty() { "" } else { "\n  " },

@@ -299,7 +299,7 @@ pub fn record_data(
     let keep: BTreeSet<String> = entry.values().cloned().collect();
     if out.iter().any(|r| r.changed) {
         let body = toml::to_string(&records)
-            .map_err(|e| Error::Usage(format!("internal: cannot write {DATA_RECORDS}: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot write {DATA_RECORDS}: {e}")))?;
         let text = format!("# Which version of each data file's source-language texts its translations were made from.\n# Written by `kyozai translated`; commit it with the course, with .kyozai/translations/.\n\n{body}");
         write_atomic(&root.join(DATA_RECORDS), text.as_bytes())?;
     }

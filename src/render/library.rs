@@ -118,7 +118,7 @@ fn frame<'a>(
 }
 
 fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
-    tera::Context::from_serialize(v).map_err(|e| Error::Usage(format!("internal: view: {e}")))
+    tera::Context::from_serialize(v).map_err(|e| Error::Internal(format!("view: {e}")))
 }
 
 /// Renders the generated pages of one language.

@@ -135,7 +135,7 @@ impl Sink for Collect {
     fn put(&self, file: OutputFile) -> Result<()> {
         self.0
             .lock()
-            .map_err(|_| Error::Usage("internal: output lock poisoned".into()))?
+            .map_err(|_| Error::Internal("output lock poisoned".into()))?
             .push(file);
         Ok(())
     }
@@ -445,7 +445,7 @@ pub fn render_page_with_body(
         description: site.config.description.or(lang, site.source_lang()),
     };
     let tctx = tera::Context::from_serialize(&view)
-        .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
+        .map_err(|e| Error::Internal(format!("page view: {e}")))?;
     let mut html = render_template(theme, template, &tctx)?;
     if splice {
         html = match fill(
@@ -459,7 +459,7 @@ pub fn render_page_with_body(
                 view.nav = sidebar.to_string();
                 view.content = body.html.clone();
                 let tctx = tera::Context::from_serialize(&view)
-                    .map_err(|e| Error::Usage(format!("internal: page view: {e}")))?;
+                    .map_err(|e| Error::Internal(format!("page view: {e}")))?;
                 render_template(theme, template, &tctx)?
             }
         };

@@ -162,8 +162,8 @@ impl<'s> Streaming<'s> {
         let mut all = Vec::new();
         for w in self.writers {
             let kept = w.join().unwrap_or_else(|_| {
-                Err(crate::error::Error::Usage(
-                    "internal: the search index writer stopped".into(),
+                Err(crate::error::Error::Internal(
+                    "the search index writer stopped".into(),
                 ))
             })?;
             all.extend(kept);

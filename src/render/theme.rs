@@ -66,7 +66,7 @@ impl Theme {
         let mut overrides = Vec::new();
         if dir.is_dir() {
             for e in walkdir::WalkDir::new(&dir).follow_links(false) {
-                let e = e.map_err(|e| Error::Usage(format!("cannot read the theme: {e}")))?;
+                let e = e.map_err(|e| Error::io("read", &dir, std::io::Error::other(e)))?;
                 if !e.file_type().is_file()
                     || crate::load::is_ignored(&e.file_name().to_string_lossy())
                 {

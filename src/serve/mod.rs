@@ -192,7 +192,7 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
         .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Usage(e.to_string()))?;
+        .map_err(|e| Error::Internal(format!("the server has no address: {e}")))?;
     let host = if addr.ip().is_ipv6() {
         format!("[{}]", addr.ip())
     } else {

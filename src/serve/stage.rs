@@ -125,7 +125,7 @@ impl Sink for Stage<'_> {
         };
         self.staged
             .lock()
-            .map_err(|_| Error::Usage("internal: the rebuild's file list is poisoned".into()))?
+            .map_err(|_| Error::Internal("the rebuild's file list is poisoned".into()))?
             .push(Staged {
                 path: f.path,
                 digest,

@@ -75,10 +75,10 @@ impl Watcher {
         let mut watcher = notify::recommended_watcher(move |ev| {
             let _ = tx.send(ev);
         })
-        .map_err(|e| Error::Usage(format!("cannot watch the course folder: {e}")))?;
+        .map_err(|e| Error::io("watch", &root, std::io::Error::other(e)))?;
         let w = |wt: &mut RecommendedWatcher, p: &Path, mode| {
             wt.watch(p, mode)
-                .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", p.display())))
+                .map_err(|e| Error::io("watch", p, std::io::Error::other(e)))
         };
         w(&mut watcher, &root, RecursiveMode::NonRecursive)?;
         w(

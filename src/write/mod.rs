@@ -189,7 +189,7 @@ impl Precheck {
     fn finish(self) -> Result<Option<spare::Spare>> {
         self.check
             .join()
-            .unwrap_or_else(|_| Err(Error::Usage("internal: the output check stopped".into())))
+            .unwrap_or_else(|_| Err(Error::Internal("the output check stopped".into())))
     }
 }
 

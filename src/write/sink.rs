@@ -129,7 +129,9 @@ fn inside(path: &str) -> Result<&Path> {
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
     {
-        return Err(Error::Usage(format!("internal error: refusing to write `{path}`, which is not a path inside the output folder")));
+        return Err(Error::Internal(format!(
+            "refusing to write `{path}`, which is not a path inside the output folder"
+        )));
     }
     Ok(rel)
 }
@@ -189,7 +191,7 @@ impl DirSink {
         let mut entries = self
             .entries
             .lock()
-            .map_err(|_| Error::Usage("internal: output list lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("output list lock poisoned".into()))?;
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let From::InPlace { own: old, .. } = &self.from {
             let gone = old.keys().filter(|k| {

@@ -276,8 +276,7 @@ pub fn check_names(site: &Site) -> Result<()> {
 }
 
 fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
-    tera::Context::from_serialize(v)
-        .map_err(|e| Error::Usage(format!("internal: handout view: {e}")))
+    tera::Context::from_serialize(v).map_err(|e| Error::Internal(format!("handout view: {e}")))
 }
 
 /// The anchor of page `i` inside a handout; its own ids are prefixed with it.
