@@ -418,6 +418,11 @@ pub fn checklist_form(ctx: &Ctx, c: &Checklist) -> String {
         escape_html(d.title.or(ctx.lang, ctx.site.source_lang()))
     );
     h.push_str(&format!("<form class=\"checklist-form\" action=\"#\" data-storage-key=\"kyozai:checklist:{id}:v{}\">\n", d.version));
+    // Who answers: a department or a name, kept with the answers and written into the exports.
+    h.push_str(&format!(
+        "<p class=\"respondent\"><label><span>{}</span> <input type=\"text\" name=\"{id}--respondent\" maxlength=\"200\" autocomplete=\"off\" data-respondent></label></p>\n",
+        escape_html(s.get("checklist_respondent"))
+    ));
     let mut domains: Vec<(u32, &str, &str)> = Vec::new();
     for subj in &d.subjects {
         for ctl in &d.controls {

@@ -352,6 +352,29 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             path: format!("{lang}/checklists/{}/data.js", d.id),
             bytes: checklist_data_js(site, c, lang).into_bytes(),
         });
+        // The page that brings several exports of this checklist together.
+        let root = "../../../../";
+        let rest = format!("checklists/{}/compare/index.html", d.id);
+        let title = s
+            .get("compare_title")
+            .replace("{title}", d.title.or(lang, src));
+        let mut f = frame(site, nav, ls, &rest, root, title, "");
+        f.breadcrumbs.push(Link {
+            title: d.title.or(lang, src).into(),
+            url: format!("{root}{lang}/checklists/{}/index.html", d.id),
+        });
+        f.scripts
+            .push(format!("{root}{lang}/checklists/{}/data.js", d.id));
+        f.scripts.push(format!("{root}static/compare-core.js"));
+        f.scripts.push(format!("{root}static/compare.js"));
+        let mut ctx = to_ctx(&f)?;
+        ctx.insert("checklist_id", &d.id);
+        ctx.insert("checklist_version", &d.version);
+        ctx.insert("compare_strings", &strings_json(s, "compare_"));
+        files.push(OutputFile {
+            path: format!("{lang}/{rest}"),
+            bytes: render_template(theme, "compare.html", &ctx)?.into_bytes(),
+        });
         for it in &d.items {
             search.push(Searchable {
                 lang: lang.into(),
@@ -367,6 +390,19 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         }
     }
     Ok(Library { files, search })
+}
+
+/// The UI strings whose keys start with `prefix`, as JSON for a `<script type="application/json">`
+/// block (`<` escaped so that the block cannot be closed early).
+pub fn strings_json(s: &Strings, prefix: &str) -> String {
+    let map: BTreeMap<&str, &str> =
+        s.0.iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+    serde_json::to_string(&map)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
 }
 
 /// The checklist's data for the browser script, in one language.

@@ -298,6 +298,7 @@ test("CSV and JSON exports hold every item, then the JSON imports into a fresh b
   const tricky = 'He said "yes", then\nleft; 費用は100万円';
   await page.fill(note("org-detective"), tricky);
   await page.fill(note("staff-corrective"), "=HYPERLINK(\"x\")");
+  await page.fill(`input[name="${ID}--respondent"]`, "  医療情報部 ");
 
   const csv = await downloadFrom(page, "export-csv");
   assert.match(csv.name, DATE_NAME("csv"));
@@ -305,11 +306,12 @@ test("CSV and JSON exports hold every item, then the JSON imports into a fresh b
   const csvText = csv.bytes.subarray(3).toString("utf8");
   assert.ok(csvText.endsWith("\r\n"));
   const rows = parseCsv(csvText);
-  assert.deepEqual(rows[0], ["チェックリスト", "版", "日付", "項目ID", "領域", "主体", "コントロール", "質問", "対策例", "状況ID", "状況", "メモ"]);
+  assert.deepEqual(rows[0], ["チェックリスト", "版", "日付", "項目ID", "領域", "主体", "コントロール", "質問", "対策例", "状況ID", "状況", "メモ", "回答者"]);
   assert.equal(rows.length, 1 + ITEMS.length);
   assert.deepEqual(rows.slice(1).map((r) => r[3]), ITEMS);
   for (const r of rows.slice(1)) {
-    assert.equal(r.length, 12);
+    assert.equal(r.length, 13);
+    assert.equal(r[12], "医療情報部", "the respondent, trimmed, on every row");
     assert.equal(r[0], ID);
     assert.equal(r[1], "1");
     assert.match(r[2], /^\d{4}-\d{2}-\d{2}$/);
@@ -332,6 +334,7 @@ test("CSV and JSON exports hold every item, then the JSON imports into a fresh b
   assert.equal(rec.format, "kyozai-checklist");
   assert.equal(rec.checklist, ID);
   assert.equal(rec.version, 1);
+  assert.equal(rec.respondent, "医療情報部");
   assert.match(rec.date, /^\d{4}-\d{2}-\d{2}$/);
   assert.ok(!Number.isNaN(Date.parse(rec.exported)));
   assert.deepEqual(rec.items.map((i) => i.id), ITEMS);
@@ -356,9 +359,22 @@ test("CSV and JSON exports hold every item, then the JSON imports into a fresh b
   assert.match((await message(fresh.page)).text, /11項目の回答を読み込みました/);
   assert.deepEqual(await formState(fresh.page), filled);
   assert.deepEqual((await summaryFigures(fresh.page)).next, KNOWN_NEXT);
+  const who = () => fresh.page.inputValue(`input[name="${ID}--respondent"]`);
+  assert.equal(await who(), "医療情報部", "the respondent comes back with the answers");
   await fresh.page.reload();
   await fresh.page.waitForSelector("section.checklist.is-enhanced");
   assert.deepEqual(await formState(fresh.page), filled);
+  assert.equal(await who(), "医療情報部", "the respondent is kept in the browser");
+
+  // An export made before the respondent field still imports, with an empty respondent.
+  const old = { ...rec };
+  delete old.respondent;
+  fresh.page.once("dialog", (d) => d.accept());
+  await fresh.page.evaluate(() => { document.querySelector(".checklist-message").removeAttribute("data-kind"); });
+  await fresh.page.setInputFiles('[data-action="import"]', { name: "old.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(old)) });
+  await fresh.page.waitForFunction(() => document.querySelector(".checklist-message").getAttribute("data-kind") === "ok");
+  assert.deepEqual(await formState(fresh.page), filled);
+  assert.equal(await who(), "");
   assert.deepEqual(fresh.problems, []);
   await fresh.context.close();
 });

@@ -1,6 +1,7 @@
 /*! kyozai self-assessment checklists: keeps the answers in this browser, totals them in the
  * summary box (progress, heat map, score by kind of measure, what to do next), exports them as
- * CSV and JSON, imports a JSON export and clears them.
+ * CSV and JSON (with the respondent named in the form and the date), imports a JSON export and
+ * clears them.
  *
  * Plain script, no dependencies, no eval, nothing inline and no network request: it works from
  * file:// and under Content-Security-Policy: default-src 'self'. Without it the checklist is an
@@ -18,6 +19,7 @@
   var MAX_IMPORT_BYTES = 1024 * 1024;
   var MAX_IMPORT_ITEMS = 5000;
   var MAX_NOTE = 20000;
+  var MAX_RESPONDENT = 200;
   var ANNOUNCE_DELAY = 700;
 
   // ---- Strings ---------------------------------------------------------------------------
@@ -72,7 +74,7 @@
       errNote: function (id) { return "項目「" + id + "」のメモが文字列ではないか、長すぎます。"; },
       errNoKnown: "このチェックリストの項目が一つも含まれていません。",
       exported: function (name) { return name + " を書き出しました。"; },
-      csvHeader: ["チェックリスト", "版", "日付", "項目ID", "領域", "主体", "コントロール", "質問", "対策例", "状況ID", "状況", "メモ"],
+      csvHeader: ["チェックリスト", "版", "日付", "項目ID", "領域", "主体", "コントロール", "質問", "対策例", "状況ID", "状況", "メモ", "回答者"],
     },
     en: {
       progressLabel: "Progress",
@@ -123,7 +125,7 @@
       errNote: function (id) { return "The note of item “" + id + "” is not text or is too long."; },
       errNoKnown: "The file holds none of this checklist's items.",
       exported: function (name) { return name + " was exported."; },
-      csvHeader: ["Checklist", "Version", "Date", "Item ID", "Domain", "Subject", "Control", "Question", "Countermeasure", "Status ID", "Status", "Notes"],
+      csvHeader: ["Checklist", "Version", "Date", "Item ID", "Domain", "Subject", "Control", "Question", "Countermeasure", "Status ID", "Status", "Notes", "Respondent"],
     },
   };
 
@@ -257,6 +259,7 @@
 
     return {
       id: id, version: version, lang: lang, t: t, title: data ? String(data.title) : section.getAttribute("aria-label") || id,
+      respondent: form.querySelector("input[data-respondent]"),
       items: items, byId: byId, statuses: statuses, statusById: statusById, max: max,
       inPlace: inPlace, naStatus: naStatus, domains: domains, groups: groups,
     };
@@ -476,6 +479,11 @@
 
   // ---- Export ----------------------------------------------------------------------------
 
+  /** The respondent typed in the form: one line, trimmed. */
+  function respondentOf(model) {
+    return model.respondent ? model.respondent.value.replace(/\s+/g, " ").trim().slice(0, MAX_RESPONDENT) : "";
+  }
+
   function exportRecord(model, answers, now) {
     var sum = summarize(model, answers);
     return {
@@ -485,6 +493,7 @@
       version: model.version,
       title: model.title,
       lang: model.lang,
+      respondent: respondentOf(model),
       date: isoDate(now),
       exported: now.toISOString(),
       statuses: model.statuses.map(function (s) { return { id: s.id, label: s.label, score: s.score, na: s.na }; }),
@@ -515,7 +524,7 @@
   function toCsv(model, record) {
     var rows = [model.t.csvHeader];
     record.items.forEach(function (it) {
-      rows.push([record.checklist, record.version, record.date, it.id, it.domain, it.subject, it.control, it.question, it.countermeasure, it.status || "", it.statusLabel, it.note]);
+      rows.push([record.checklist, record.version, record.date, it.id, it.domain, it.subject, it.control, it.question, it.countermeasure, it.status || "", it.statusLabel, it.note, record.respondent]);
     });
     // A byte order mark so that spreadsheet programs read the file as UTF-8; CRLF line ends.
     return "\uFEFF" + rows.map(function (r) { return r.map(csvField).join(","); }).join("\r\n") + "\r\n";
@@ -569,7 +578,9 @@
       if (status || note) answers[it.id] = { status: status, note: note };
     }
     if (!count) return { error: t.errNoKnown };
-    return { answers: answers, count: countAnswers(answers), ignored: ignored, version: version };
+    // Exports made before the respondent field have none: they import with an empty one.
+    var respondent = typeof rec.respondent === "string" ? rec.respondent.slice(0, MAX_RESPONDENT) : "";
+    return { answers: answers, count: countAnswers(answers), ignored: ignored, version: version, respondent: respondent };
   }
 
   function readFile(file) {
@@ -633,8 +644,9 @@
     function save() {
       if (!storage) return;
       try {
-        if (countAnswers(ui.answers)) {
-          storage.setItem(key, JSON.stringify({ checklist: model.id, version: model.version, saved: new Date().toISOString(), answers: ui.answers }));
+        var who = respondentOf(model);
+        if (countAnswers(ui.answers) || who) {
+          storage.setItem(key, JSON.stringify({ checklist: model.id, version: model.version, saved: new Date().toISOString(), respondent: who, answers: ui.answers }));
         } else {
           storage.removeItem(key);
         }
@@ -652,7 +664,11 @@
       var raw = null;
       try { raw = storage.getItem(key); } catch (e) { return {}; }
       if (raw !== null) {
-        try { return sanitize(model, JSON.parse(raw).answers).answers; } catch (e) { return {}; }
+        try {
+          var rec = JSON.parse(raw);
+          ui.storedRespondent = isObject(rec) && typeof rec.respondent === "string" ? rec.respondent : "";
+          return sanitize(model, rec.answers).answers;
+        } catch (e) { return {}; }
       }
       return migrate();
     }
@@ -676,7 +692,12 @@
       for (var j = 0; j < found.length && !result; j++) {
         try {
           var rec = JSON.parse(storage.getItem(found[j].key));
-          if (isObject(rec) && isObject(rec.answers)) { result = sanitize(model, rec.answers); from = found[j]; }
+          if (isObject(rec) && isObject(rec.answers)) {
+            result = sanitize(model, rec.answers);
+            from = found[j];
+            ui.storedRespondent = typeof rec.respondent === "string" ? rec.respondent : "";
+            if (model.respondent) model.respondent.value = ui.storedRespondent;
+          }
         } catch (e) { /* unreadable: try an older one */ }
       }
       if (!result) return {};
@@ -689,18 +710,26 @@
       return result.answers;
     }
 
+    function writeRespondent() {
+      if (model.respondent) model.respondent.value = ui.storedRespondent || "";
+    }
+
     ui.reload = function () {
+      ui.storedRespondent = "";
       ui.answers = load();
       writeForm(model, ui.answers);
+      writeRespondent();
       renderSummary(ui);
     };
 
     // Start: restore the answers, then show the totals.
     model.items.forEach(mirrorNote);
     if (!storage) say(t.storageUnavailable, "error");
+    ui.storedRespondent = "";
     ui.answers = load();
     if (countAnswers(ui.answers)) writeForm(model, ui.answers);
     else ui.answers = readForm(model); // answers the browser kept in the form (back/forward)
+    if (ui.storedRespondent) writeRespondent();
     renderSummary(ui);
     section.classList.add("is-enhanced");
 
@@ -714,6 +743,7 @@
       }
     });
     form.addEventListener("input", function (e) {
+      if (e.target && e.target === model.respondent) { save(); return; }
       if (!e.target || e.target.tagName !== "TEXTAREA") return;
       var it = model.items.filter(function (x) { return x.note === e.target; })[0];
       if (it) mirrorNote(it);
@@ -742,6 +772,8 @@
       if (!window.confirm(t.confirmReset)) return;
       ui.answers = {};
       writeForm(model, ui.answers);
+      ui.storedRespondent = "";
+      writeRespondent();
       save();
       renderSummary(ui);
       announce();
@@ -761,6 +793,8 @@
         if (countAnswers(ui.answers) && !window.confirm(t.confirmImport)) { input.value = ""; return; }
         ui.answers = v.answers;
         writeForm(model, ui.answers);
+        ui.storedRespondent = v.respondent;
+        writeRespondent();
         save();
         renderSummary(ui);
         announce();
