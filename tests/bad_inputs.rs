@@ -522,6 +522,12 @@ fn run_case(name: &str) -> Vec<String> {
     if stderr.contains("panicked") || stdout.contains("panicked") {
         fail(format!("kyozai build panicked: {stderr}"));
     }
+    // The whole message, exactly (`tests/snapshots/`; review changes with `cargo insta review`).
+    insta::assert_snapshot!(
+        format!("build-{name}"),
+        format!("status: {code}\n{}", normalize(&stderr, work, &out)),
+        &case.description
+    );
     if code != e.status {
         fail(format!(
             "kyozai build exited with {code}, expected {}: {stderr}",
@@ -615,8 +621,34 @@ fn run_case(name: &str) -> Vec<String> {
             .map(|f| (f, e.line, e.column, e.message.as_ref())),
         _ => None,
     };
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    // What check reports as errors, with their codes, exactly.
+    let errors: Vec<String> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            format!(
+                "{} {}:{}:{}: {}",
+                f["code"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(
+        format!("check-{name}"),
+        format!(
+            "status: {code}\n{}{}",
+            errors.join("\n"),
+            normalize(&stderr, work, &out)
+        ),
+        &case.description
+    );
     if let Some((file, line, column, message)) = place {
-        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
         let found = v["findings"].as_array().into_iter().flatten().any(|f| {
             f["file"] == file.as_str()
                 && line.is_none_or(|l| f["line"] == l)
@@ -635,6 +667,37 @@ fn run_case(name: &str) -> Vec<String> {
     }
     drop(generated);
     fails
+}
+
+/// `text` with what differs from run to run replaced: the case's temporary folders, and the
+/// operating system's words for a full disk (a tmpfs says "no space", a file size limit "too
+/// large").
+fn normalize(text: &str, work: &Path, out: &Path) -> String {
+    // The folder holding the output differs where the full-disk case cannot mount a tmpfs.
+    let beside = out
+        .parent()
+        .expect("the output has a parent")
+        .display()
+        .to_string();
+    let mut t = text
+        .replace(&beside, "[OUTPUT-PARENT]")
+        .replace(&work.display().to_string(), "[WORK]");
+    // Staging folders are named after the process.
+    let mark = "kyozai-staging-";
+    let mut at = 0;
+    while let Some(i) = t[at..].find(mark) {
+        let start = at + i + mark.len();
+        let end = start + t[start..].bytes().take_while(u8::is_ascii_digit).count();
+        t.replace_range(start..end, "[PID]");
+        at = start;
+    }
+    for full in [
+        "No space left on device (os error 28)",
+        "File too large (os error 27)",
+    ] {
+        t = t.replace(full, "[disk full]");
+    }
+    t
 }
 
 fn copy_dir(from: &Path, to: &Path) {
