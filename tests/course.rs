@@ -104,11 +104,18 @@ fn cases_are_cited_where_the_source_discusses_them() {
     let (built, files) = built();
     assert_eq!(
         built.site.data.cases.len(),
-        14,
-        "the fourteen incidents of the source material"
+        16,
+        "the fourteen incidents of the source material and two later Japanese hospital cases"
     );
     let cited = [
-        ("awareness/vendors", &["s-hospital", "my-health-record"][..]),
+        (
+            "awareness/vendors",
+            &[
+                "s-hospital",
+                "my-health-record",
+                "osaka-general-medical-center",
+            ][..],
+        ),
         (
             "awareness/removable-media",
             &[
@@ -120,7 +127,11 @@ fn cases_are_cited_where_the_source_discusses_them() {
         ("awareness/insider", &["j-memorial-hospital"]),
         (
             "awareness/attacks-japan-1",
-            &["d-university-ransomware", "e-university-malware"],
+            &[
+                "d-university-ransomware",
+                "e-university-malware",
+                "handa-hospital",
+            ],
         ),
         ("awareness/attacks-japan-2", &["b-hospital-emotet"]),
         (
@@ -160,6 +171,263 @@ fn cases_are_cited_where_the_source_discusses_them() {
     assert!(files["ja/cases/a-medical-school-usb/index.html"].contains("1万3千"));
 }
 
+fn ja(t: &kyozai::text::Localized) -> &str {
+    t.get("ja").unwrap_or_default()
+}
+
+#[test]
+fn case_data_claims_only_what_its_sources_support() {
+    let (built, files) = built();
+    let data = &built.site.data;
+    let category = |id: &str| data.case(id).unwrap().value.category.clone();
+    // Advocate Medical Group was a burglary, and the course says that it corrects its source.
+    assert_eq!(category("advocate-medical-group"), "theft");
+    assert!(data.categories.iter().any(|c| c.id == "theft"));
+    let advocate = &data.case("advocate-medical-group").unwrap().value;
+    assert!(!advocate.sources.is_empty(), "the burglary is cited");
+    assert!(!ja(&advocate.summary).contains("外部からの攻撃"));
+    for lang in ["ja", "en"] {
+        let page = &files[&format!("{lang}/awareness/attacks-abroad-1/index.html")];
+        let note = if lang == "ja" {
+            "元資料の訂正"
+        } else {
+            "A correction to the source material"
+        };
+        assert!(page.contains(note), "{lang}: the correction is said openly");
+    }
+    // The generic WannaCry/Emotet factors are not recorded as the causes of incidents whose
+    // source gives none; the pages show them as what such attacks exploit.
+    let generic = [
+        "更新プログラムの適用",
+        "分離の未実施",
+        "教育訓練の未実施",
+        "担当者の未設置",
+    ];
+    for c in &data.cases {
+        for cause in &c.value.causes {
+            for g in generic {
+                assert!(
+                    !ja(&cause.text).contains(g),
+                    "{}: a generic factor recorded as a cause: {}",
+                    c.value.id,
+                    ja(&cause.text)
+                );
+            }
+        }
+    }
+    for id in [
+        "d-university-ransomware",
+        "e-university-malware",
+        "b-hospital-emotet",
+    ] {
+        let c = &data.case(id).unwrap().value;
+        assert!(c.causes.is_empty(), "{id}: the source gives no causes");
+        assert!(
+            ja(c.impact.as_ref().unwrap()).contains("原因を示しておらず"),
+            "{id}"
+        );
+    }
+    assert!(files["ja/awareness/attacks-japan-1/index.html"].contains("このような攻撃が突く弱点"));
+    assert!(files["en/awareness/attacks-japan-2/index.html"]
+        .contains("the weaknesses such attacks exploit"));
+    // Emotet is mass-mailed, not aimed at one organisation.
+    let emotet = &data.case("b-hospital-emotet").unwrap().value;
+    assert!(ja(&emotet.summary).contains("ばらまき型"));
+    // The two later Japanese hospital ransomware cases, with dated sources and their entry points.
+    for (id, cat, date, entry) in [
+        ("handa-hospital", "ransomware", "2021-10", "VPN装置"),
+        (
+            "osaka-general-medical-center",
+            "supply-chain",
+            "2022-10",
+            "給食",
+        ),
+    ] {
+        let c = &data.case(id).unwrap().value;
+        assert_eq!(c.category, cat, "{id}");
+        assert_eq!(c.country, "JP", "{id}");
+        assert_eq!(c.date.as_ref().map(|d| d.0.as_str()), Some(date), "{id}");
+        assert!(
+            ja(&c.summary).contains(entry),
+            "{id}: how the attackers came in"
+        );
+        assert!(c.sources.len() >= 2, "{id}: sources");
+        for s in &c.sources {
+            assert!(
+                s.url.as_deref().is_some_and(|u| u.starts_with("https://")),
+                "{id}"
+            );
+            assert!(
+                ja(&s.title).contains("2026年12月4日確認"),
+                "{id}: the date checked"
+            );
+        }
+        assert!(data.categories.iter().any(|k| k.id == cat), "{cat}");
+    }
+    // Approximate figures stay approximate: no exact record count for "about 13,000".
+    for id in [
+        "a-medical-school-usb",
+        "b-city-hospital-usb",
+        "community-health-systems",
+    ] {
+        assert_eq!(data.case(id).unwrap().value.records, None, "{id}");
+    }
+    // NHS England is not a hospital operator: the trusts in England are.
+    let nhs = &data.case("nhs-wannacry").unwrap().value;
+    assert!(ja(&nhs.organisation).contains("NHSトラスト"));
+}
+
+#[test]
+fn sources_and_currency_notice_on_the_home_page_and_2_4() {
+    let (built, files) = built();
+    let notice = &built.site.data.lists["sources-currency"].value;
+    let all: String = notice
+        .items
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {}",
+                ja(&i.text),
+                i.detail.as_ref().map(ja).unwrap_or("")
+            )
+        })
+        .collect();
+    for edition in [
+        "2020年版",
+        "2026年版",
+        "第5版",
+        "第6.0版",
+        "経営管理編",
+        "Ver2.0",
+        "Ver3.0",
+        "令和7年度版",
+        "国家サイバー統括室",
+    ] {
+        assert!(all.contains(edition), "the notice names {edition}");
+    }
+    for page in ["index.html", "survey/information-sources/index.html"] {
+        for (lang, checked, current) in [
+            ("ja", "2026年12月4日", "第6.0版"),
+            ("en", "4 December 2026", "edition 6.0"),
+        ] {
+            let html = &files[&format!("{lang}/{page}")];
+            assert!(html.contains(current), "{lang}/{page}: the current edition");
+            assert!(
+                html.contains(checked),
+                "{lang}/{page}: the date last checked"
+            );
+            assert!(
+                html.contains("https://www.mhlw.go.jp/stf/shingi/0000516275_00006.html"),
+                "{lang}/{page}: cited"
+            );
+        }
+    }
+    // The source's separate check sheet is replaced by MHLW's checklist.
+    for (lang, name) in [
+        (
+            "ja",
+            "医療機関におけるサイバーセキュリティ対策チェックリスト",
+        ),
+        ("en", "Cybersecurity Checklist for Medical Institutions"),
+    ] {
+        assert!(files[&format!("{lang}/index.html")].contains(name));
+        assert!(
+            files[&format!("{lang}/budget/checklist-items/index.html")].contains(name),
+            "{lang}: 3-3"
+        );
+    }
+    assert!(!files["ja/budget/checklist-items/index.html"]
+        .contains("別紙「セキュリティチェックシート」を活用"));
+    // NISC's reorganisation, in the guideline table and the glossary.
+    let guidelines = &built.site.data.lists["guidelines"].value;
+    assert!(guidelines.items.iter().any(|i| i
+        .detail
+        .as_ref()
+        .is_some_and(|d| ja(d).contains("国家サイバー統括室"))));
+    let nco = built
+        .site
+        .data
+        .glossary
+        .iter()
+        .find(|t| t.value.id == "nco")
+        .expect("a glossary entry for the NCO");
+    assert_eq!(nco.value.langs["ja"].term, "国家サイバー統括室");
+}
+
+#[test]
+fn contacts_and_law_are_current_and_dated() {
+    let (built, files) = built();
+    let report = &built.site.data.lists["report-to"].value;
+    assert!(ja(report.title.as_ref().unwrap()).contains("2026年12月4日確認"));
+    let names: Vec<&str> = report.items.iter().map(|i| ja(&i.text)).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("特定医薬品開発支援・医療情報担当参事官室")),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.contains("研究開発振興課")),
+        "the office that no longer takes reports"
+    );
+    for body in ["個人情報保護委員会", "警察", "IPA", "保守会社"] {
+        assert!(
+            names.iter().any(|n| n.contains(body)),
+            "{body} in {names:?}"
+        );
+    }
+    let ppc = report
+        .items
+        .iter()
+        .find(|i| ja(&i.text) == "個人情報保護委員会")
+        .unwrap();
+    let ppc = ja(ppc.detail.as_ref().unwrap());
+    for deadline in ["3〜5日", "30日", "60日", "要配慮個人情報", "03-6457-9849"] {
+        assert!(ppc.contains(deadline), "PPC: {deadline}");
+    }
+    // No step of the response flow still names the old office.
+    for (id, l) in &built.site.data.lists {
+        for i in &l.value.items {
+            assert!(
+                !ja(&i.text).contains("研究開発振興課"),
+                "{id}: {}",
+                ja(&i.text)
+            );
+        }
+    }
+    for lang in ["ja", "en"] {
+        let page = &files[&format!("{lang}/budget/incident-response/index.html")];
+        let card = &files[&format!("{lang}/handouts/incident-card/index.html")];
+        for html in [page, card] {
+            assert!(
+                html.contains("特定医薬品開発支援・医療情報担当参事官室"),
+                "{lang}: the current office"
+            );
+        }
+        let (checked, law, ordinance) = if lang == "ja" {
+            ("2026年12月4日確認", "速報", "医療法施行規則第14条第2項")
+        } else {
+            (
+                "checked 4 December 2026",
+                "preliminary report",
+                "Article 14(2) of the Ordinance",
+            )
+        };
+        assert!(
+            card.contains(checked),
+            "{lang}: the card says when its contacts were checked"
+        );
+        assert!(
+            page.contains(law) && page.contains(ordinance),
+            "{lang}: the law since 2020"
+        );
+        assert!(
+            page.contains("https://www.ppc.go.jp/personalinfo/pipldial/"),
+            "{lang}: cited"
+        );
+    }
+}
+
 #[test]
 fn checklist_matrix_and_flow_are_embedded() {
     let (built, files) = built();
@@ -171,6 +439,57 @@ fn checklist_matrix_and_flow_are_embedded() {
     assert_eq!(c.data.items.len(), 12, "twelve detailed items");
     assert_eq!(c.domain_count(), 9);
     assert_eq!(c.data.groups.len(), 4, "four kinds of measures");
+    // The four kinds of measures map to the domains of the matrix's own columns: ①②③ are the
+    // organisational column, ⑦⑧⑨ the staff column (the extracted source has these swapped).
+    let group = |id: &str| &c.data.groups.iter().find(|g| g.id == id).unwrap().domains;
+    assert_eq!(group("organisational"), &vec![1, 2, 3, 7]);
+    assert_eq!(group("human"), &vec![7, 8, 9]);
+    assert_eq!(group("technical"), &vec![4, 5, 6]);
+    // The list on 2-6 and the figure say the same as the checklist.
+    let circled = |ds: &[u32]| -> String {
+        ds.iter()
+            .map(|d| char::from_u32(0x245F + d).unwrap())
+            .collect()
+    };
+    let measures = &built.site.data.lists["four-measures"].value;
+    let figure = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content/02-survey/figures/four-measures.ja.svg"),
+    )
+    .unwrap();
+    let desc = &figure[figure.find("<desc").unwrap()..figure.find("</desc>").unwrap()];
+    for g in &c.data.groups {
+        let label = &g.label["ja"];
+        let want = circled(&g.domains);
+        let item = measures
+            .items
+            .iter()
+            .find(|i| i.label.as_ref().map(ja) == Some(label.as_str()))
+            .unwrap_or_else(|| panic!("{label} in the four-measures list"));
+        assert!(
+            ja(item.detail.as_ref().unwrap()).ends_with(&want),
+            "{label}: list says {}",
+            ja(item.detail.as_ref().unwrap())
+        );
+        let after = &desc[desc
+            .find(label.as_str())
+            .unwrap_or_else(|| panic!("{label} in the figure"))..];
+        let said = &after[after.find("対応する領域は").unwrap() + "対応する領域は".len()..];
+        assert!(
+            said.starts_with(&want),
+            "{label}: the figure says {}",
+            &said[..said.find('。').unwrap()]
+        );
+    }
+    // A question reads the right way on the 実施前/検討中/実施中 scale: "in place" must mean good.
+    for item in &c.data.items {
+        let q = ja(&item.question);
+        assert!(
+            !q.ends_with("していませんか。"),
+            "{}: reads backwards: {q}",
+            item.id
+        );
+    }
     for lang in ["ja", "en"] {
         let items = &files[&format!("{lang}/budget/checklist-items/index.html")];
         assert_eq!(
@@ -244,6 +563,26 @@ fn figures_have_text_alternatives_and_glossary_terms_resolve() {
         built.site.data.glossary.len() >= 40,
         "a glossary of the terms a learner meets"
     );
+    for id in [
+        "sensitive-personal-information",
+        "governance",
+        "compliance",
+        "human-error",
+        "mass-mailing",
+        "mhlw-guidelines",
+        "csmg",
+        "mhlw-checklist",
+        "nco",
+    ] {
+        assert!(
+            built.site.data.glossary.iter().any(|t| t.value.id == id),
+            "the glossary explains {id}"
+        );
+        assert!(
+            files["ja/glossary/index.html"].contains(&format!("id=\"term-{id}\"")),
+            "{id} on the glossary page"
+        );
+    }
     let ja = &files["ja/awareness/attacks-japan-1/index.html"];
     assert!(
         ja.contains("#term-ransomware"),
