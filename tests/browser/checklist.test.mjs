@@ -136,7 +136,7 @@ const KNOWN_DOMAINS = {
   8: { level: "3", ja: "100%（十分）", en: "100% (Strong)" },
   9: { level: "3", ja: "100%（十分） · 2項目中1項目回答", en: "100% (Strong) · 1 of 2 answered" },
 };
-const KNOWN_GROUPS = { organisational: "83%", human: "63%", technical: "38%", physical: "50%" };
+const KNOWN_GROUPS = { organisational: "63%", human: "83%", technical: "38%", physical: "50%" };
 const KNOWN_NEXT = ["system-detective", "org-detective", "org-preventive-vendors", "staff-corrective", "system-preventive-intrusion"];
 
 async function answerKnown(page) {
