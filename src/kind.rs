@@ -81,6 +81,9 @@ kinds! {
     ExternalLink = "external-link",
     /// Checks that could not run because of other errors.
     ChecksSkipped = "checks-skipped",
+    /// A page kyozai made because its file is missing: the course home (from `kyozai.toml`),
+    /// a chapter page (titled after its folder).
+    GeneratedPage = "generated-page",
 }
 
 impl serde::Serialize for Kind {

@@ -800,6 +800,8 @@ cases! {
     full_disk => "74-full-disk",
     output_not_ours => "75-output-not-ours",
     relative_link_in_data => "76-relative-link-in-data",
+    chapter_without_index => "77-chapter-without-index",
+    empty_link_destination => "78-empty-link-destination",
 }
 
 /// Every case file is run, and documented in docs/bad-inputs.md.

@@ -61,6 +61,7 @@ fn site_of(markdown: &str) -> Site {
         data: Data::default(),
         assets: vec![],
         warnings: vec![],
+        notes: vec![],
         drafts: false,
         keys: HashMap::from([(PathBuf::from("_index"), 0)]),
     }

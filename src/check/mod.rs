@@ -255,6 +255,11 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
             .iter()
             .map(|d| Finding::from_diagnostic(Severity::Warning, d)),
     );
+    out.extend(
+        site.notes
+            .iter()
+            .map(|d| Finding::from_diagnostic(Severity::Info, d)),
+    );
     content::uncited_cases(&site, out);
     let rendered = Theme::load(root, &site.config.theme)
         .and_then(|theme| crate::render::render(&site, &theme));

@@ -90,7 +90,7 @@ pub fn resolve(
         return Err((
             Kind::BrokenLink,
             "the link has no destination".into(),
-            "write the file to link to, e.g. (04-vendors.md)".into(),
+            "write the file to link to between the parentheses, e.g. [text](04-vendors.md), a heading of this page, e.g. [text](#details), or a web address; or remove the brackets to keep the text alone".into(),
         ));
     }
     let (path, anchor) = match dest.split_once('#') {

@@ -5,6 +5,7 @@
 pub mod countries;
 pub mod data;
 pub mod data_links;
+pub mod generated;
 pub mod links;
 
 use crate::kind::Kind;
@@ -79,6 +80,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Problems that do not stop the build (missing translations, gaps in data).
     pub warnings: Vec<Diagnostic>,
+    /// For the record: what kyozai did for the author (a home page made from the configuration).
+    pub notes: Vec<Diagnostic>,
     /// Whether drafts were kept.
     pub drafts: bool,
     /// Page key → index in `pages`, for link resolution in constant time.
@@ -185,50 +188,35 @@ impl Site {
             });
         }
 
-        // Every section needs its chapter.
+        // Every section needs its chapter: the sections of a draft chapter are left out with it,
+        // and a folder without a chapter page gets one titled after the folder.
         let chapter_dirs: BTreeSet<PathBuf> = raw
             .iter()
             .filter(|p| p.kind == PageKind::Chapter)
             .map(|p| p.key.parent().unwrap_or(Path::new("")).to_path_buf())
             .collect();
         raw.retain(|p| {
-            if p.kind == PageKind::Section {
-                let dir = p.key.parent().unwrap_or(Path::new("")).to_path_buf();
-                if !chapter_dirs.contains(&dir) {
-                    if drafts_left.contains(&dir.join("_index")) {
-                        return false;
-                    }
-                    let v = p.variants.get(&src).expect("source checked");
-                    diags.push(
-                        Diagnostic::file(
-                            Kind::InvalidSource,
-                            &v.file,
-                            format!(
-                                "this section has no chapter page: {}/_index.{src}.md is missing",
-                                dir.display()
-                            ),
-                        )
-                        .help(format!(
-                            "create content/{}/_index.{src}.md with the chapter's title",
-                            dir.display()
-                        )),
-                    );
-                    return false;
-                }
-            }
-            true
+            p.kind != PageKind::Section
+                || !drafts_left.contains(&p.key.parent().unwrap_or(Path::new("")).join("_index"))
         });
+        let mut notes = Vec::new();
+        let missing: BTreeSet<PathBuf> = raw
+            .iter()
+            .filter(|p| p.kind == PageKind::Section)
+            .map(|p| p.key.parent().unwrap_or(Path::new("")).to_path_buf())
+            .filter(|d| !chapter_dirs.contains(d))
+            .collect();
+        for dir in missing {
+            if let Some((page, warning)) = diags.take(generated::chapter(&config, &dir)) {
+                raw.push(page);
+                warnings.push(warning);
+            }
+        }
         if !raw.iter().any(|p| p.kind == PageKind::Home) {
-            diags.push(
-                Diagnostic::file(
-                    Kind::InvalidSource,
-                    format!("content/_index.{src}.md"),
-                    "the course home page is missing",
-                )
-                .help(format!(
-                    "create content/_index.{src}.md with the course's introduction"
-                )),
-            );
+            if let Some((page, note)) = diags.take(generated::home(&config)) {
+                raw.push(page);
+                notes.push(note);
+            }
         }
 
         // Order and number.
@@ -262,6 +250,7 @@ impl Site {
             data,
             assets,
             warnings,
+            notes,
             drafts,
             keys,
         };
