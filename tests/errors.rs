@@ -132,25 +132,6 @@ fn duplicate_slugs() {
 }
 
 #[test]
-fn section_without_chapter() {
-    let dir = base_with(&[("content/02-lost/01-x.ja.md", "+++\ntitle = \"迷子\"\n+++\n")]);
-    let d = build_error(dir.path());
-    assert_eq!(
-        d.path,
-        std::path::PathBuf::from("content/02-lost/01-x.ja.md")
-    );
-    assert!(
-        d.message
-            .contains("no chapter page: 02-lost/_index.ja.md is missing"),
-        "{d}"
-    );
-    assert!(d
-        .help
-        .unwrap()
-        .contains("create content/02-lost/_index.ja.md"));
-}
-
-#[test]
 fn broken_link_and_anchor() {
     let dir = base_with(&[(
         "content/01-intro/01-first.ja.md",
