@@ -1,7 +1,9 @@
-//! Printing the handouts to PDF with headless Chromium, after the site is written.
+//! Printing the handouts and slides to PDF with headless Chromium, after the site is written.
 //!
 //! Every handout page `LANG/handouts/NAME/index.html` of every language is printed by Chromium's
-//! own command line (`--print-to-pdf`) to `LANG/handouts/NAME.pdf` beside it: A4 as the print
+//! own command line (`--print-to-pdf`) to `LANG/handouts/NAME.pdf` beside it, every chapter's deck
+//! `LANG/slides/NAME/index.html` to `LANG/slides/NAME.pdf` (one 16:9 slide per page) and its notes
+//! pages `LANG/slides/NAME/notes.html` to `LANG/slides/NAME-notes.pdf`: page sizes as the print
 //! styles ask, the page's `<title>` as the document title, its `lang` as the document language,
 //! real text with the fonts embedded, and bookmarks from the headings. Chromium runs with a
 //! throw-away profile (removed afterwards, also on error), no network (a dead proxy and a host
@@ -273,34 +275,48 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path, v: Verbosity) -> R
     let list = handouts::list(site);
     let profile = Profile::new()?;
     let mut printed = Vec::new();
+    // Every handout, then every chapter's slides (one slide per page) and notes pages.
+    let mut jobs: Vec<(String, String)> = Vec::new();
     for lang in site.languages() {
         for h in &list {
-            let html = out
-                .join(lang)
-                .join("handouts")
-                .join(&h.name)
-                .join("index.html");
-            if !html.is_file() {
-                continue;
-            }
-            let rel = format!("{lang}/handouts/{}.pdf", h.name);
-            let pdf = out.join(&rel);
-            let t = Instant::now();
-            print_page(chromium, &profile.0, &html, &pdf)?;
-            let bytes = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
-            if v == Verbosity::Verbose {
-                eprintln!(
-                    "  printed {rel} ({}) in {} ms",
-                    human_size(bytes),
-                    t.elapsed().as_millis()
-                );
-            }
-            printed.push(Printed {
-                path: rel,
-                bytes,
-                millis: t.elapsed().as_millis(),
-            });
+            jobs.push((
+                format!("{lang}/handouts/{}/index.html", h.name),
+                format!("{lang}/handouts/{}.pdf", h.name),
+            ));
         }
+        for c in crate::render::slides::chapters(site) {
+            let name = &site.pages[c].slug_path;
+            jobs.push((
+                format!("{lang}/slides/{name}/index.html"),
+                format!("{lang}/slides/{name}.pdf"),
+            ));
+            jobs.push((
+                format!("{lang}/slides/{name}/notes.html"),
+                format!("{lang}/slides/{name}-notes.pdf"),
+            ));
+        }
+    }
+    for (page, rel) in jobs {
+        let html = out.join(&page);
+        if !html.is_file() {
+            continue;
+        }
+        let pdf = out.join(&rel);
+        let t = Instant::now();
+        print_page(chromium, &profile.0, &html, &pdf)?;
+        let bytes = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
+        if v == Verbosity::Verbose {
+            eprintln!(
+                "  printed {rel} ({}) in {} ms",
+                human_size(bytes),
+                t.elapsed().as_millis()
+            );
+        }
+        printed.push(Printed {
+            path: rel,
+            bytes,
+            millis: t.elapsed().as_millis(),
+        });
     }
     drop(profile);
     let linked_pages = enable_links(built, out)?;

@@ -8,7 +8,7 @@ use pulldown_cmark::Event;
 use super::html::{tags, Tag};
 use super::{Finding, Severity};
 use crate::load::{Loaded, MdFile};
-use crate::markdown::parse::{Directive, Doc, Piece};
+use crate::markdown::parse::{Doc, Piece};
 use crate::site::links::is_external;
 
 /// Checks every Markdown file that was read.
@@ -74,9 +74,11 @@ impl Scan<'_> {
                     self.locate(&t);
                 }
                 Piece::Event(_) => self.flush(),
-                Piece::Directive(Directive::Callout { body, .. }, _) => {
+                Piece::Directive(d, _) if d.body().is_some() => {
                     self.flush();
-                    self.doc(body);
+                    if let Some(body) = d.body() {
+                        self.doc(body);
+                    }
                 }
                 Piece::Directive(..) => self.flush(),
             }

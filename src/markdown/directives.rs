@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::glossary::Marker;
 use super::html::{render_into, Ctx, Rendered};
-use super::parse::{CasesArgs, Directive};
+use super::parse::{Block, CasesArgs, Directive};
 use crate::load::data::{ListData, ListStyle};
 use crate::site::data::{countries, Checklist};
 use crate::text::{escape_html, format_number, Localized};
@@ -104,6 +104,12 @@ pub fn render(ctx: &Ctx, d: &Directive, marker: &mut Marker, out: &mut Rendered)
             render_into(ctx, body, marker, out);
             out.html.push_str("</aside>\n");
         }
+        // Speaker notes and slides-only content are not on the pages or in the handouts; the
+        // slides render them themselves (see `crate::render::slides`).
+        Directive::Block { kind, body } => match kind {
+            Block::SiteOnly => render_into(ctx, body, marker, out),
+            Block::Notes | Block::SlidesOnly => {}
+        },
         Directive::Cases(args) => cases_table(ctx, args, out),
         Directive::List(id) => {
             if let Some(l) = ctx.site.data.lists.get(id) {

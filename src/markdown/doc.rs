@@ -56,7 +56,7 @@ impl Doc {
         self.pieces.iter().map(move |p| self.piece(p))
     }
 
-    fn piece<'a>(&'a self, p: &'a Stored) -> Piece<'a> {
+    pub(super) fn piece<'a>(&'a self, p: &'a Stored) -> Piece<'a> {
         let text = |a: u32, b: u32| CowStr::Borrowed(&self.src[a as usize..b as usize]);
         Piece::Event(match p {
             Stored::Str(k, a, b) => match k {
@@ -82,7 +82,7 @@ impl Doc {
         for p in self.directive_at.iter().filter_map(|&i| self.pieces.get(i)) {
             if let Stored::Directive(d) = p {
                 out.push((&d.0, d.1));
-                if let Directive::Callout { body, .. } = &d.0 {
+                if let Some(body) = d.0.body() {
                     out.extend(body.directives());
                 }
             }
@@ -94,7 +94,7 @@ impl Doc {
     pub fn all_links(&self) -> Vec<&LinkRef> {
         let mut out: Vec<&LinkRef> = self.links.iter().collect();
         for (d, _) in self.directives() {
-            if let Directive::Callout { body, .. } = d {
+            if let Some(body) = d.body() {
                 out.extend(body.links.iter());
             }
         }

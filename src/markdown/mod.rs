@@ -1,5 +1,6 @@
 //! Markdown: parsing at load time ([`parse`]) into compact documents ([`doc`]), turning parsed pages into HTML at render time
-//! ([`html`]), expanding directives ([`directives`]) and marking glossary terms ([`glossary`]).
+//! ([`html`]), expanding directives ([`directives`]), marking glossary terms ([`glossary`]) and
+//! splitting pages into slides ([`slides`]).
 
 pub mod directives;
 pub mod doc;
@@ -7,3 +8,4 @@ pub mod figures;
 pub mod glossary;
 pub mod html;
 pub mod parse;
+pub mod slides;

@@ -85,12 +85,40 @@ struct ChecklistRef {
     checklist: String,
 }
 
+/// What a block directive's Markdown body is for: speaker notes, or content shown only on the
+/// site (pages and handouts) or only on the slides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// `{notes}`: speaker notes, shown in the presenter view and on printed notes pages only.
+    Notes,
+    /// `{site-only}`: on the pages and in the handouts, not on the slides.
+    SiteOnly,
+    /// `{slides-only}`: on the slides, not on the pages or in the handouts.
+    SlidesOnly,
+}
+
+impl Block {
+    /// The directive name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Block::Notes => "notes",
+            Block::SiteOnly => "site-only",
+            Block::SlidesOnly => "slides-only",
+        }
+    }
+}
+
 /// A directive found in the page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Directive {
     Callout {
         kind: Callout,
         title: Option<String>,
+        body: Doc,
+    },
+    /// A block of Markdown for the slides or the site only, or speaker notes.
+    Block {
+        kind: Block,
         body: Doc,
     },
     Cases(CasesArgs),
@@ -113,7 +141,20 @@ pub const DIRECTIVES: &[&str] = &[
     "groups",
     "list",
     "flow",
+    "notes",
+    "site-only",
+    "slides-only",
 ];
+
+impl Directive {
+    /// The Markdown body of a callout or block directive.
+    pub fn body(&self) -> Option<&Doc> {
+        match self {
+            Directive::Callout { body, .. } | Directive::Block { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
 
 /// The Markdown extensions kyozai enables.
 pub fn options() -> Options {
@@ -311,6 +352,28 @@ fn directive(
         "key-message" => Some(Callout::KeyMessage),
         _ => None,
     };
+    let block = match name {
+        "notes" => Some(Block::Notes),
+        "site-only" => Some(Block::SiteOnly),
+        "slides-only" => Some(Block::SlidesOnly),
+        _ => None,
+    };
+    if let Some(kind) = block {
+        if !rest.is_empty() {
+            return Err(at(format!("`{{{name}}}` takes no title")).help(format!(
+                "write the text inside the block: ```{{{name}}}`, then its Markdown, then ```"
+            )));
+        }
+        if depth > 0 {
+            return Err(
+                at(format!("`{{{name}}}` is inside another directive")).help(format!(
+                    "put `{{{name}}}` at the top level of the page, outside callouts"
+                )),
+            );
+        }
+        let body = parse_inner(rel, full, body_base, body, None, ids, depth + 1)?;
+        return Ok(Directive::Block { kind, body });
+    }
     if let Some(kind) = callout {
         if depth > 8 {
             return Err(

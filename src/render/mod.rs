@@ -6,6 +6,7 @@ pub mod handouts;
 pub mod library;
 pub mod nav;
 pub mod searchindex;
+pub mod slides;
 pub mod theme;
 
 use crate::kind::Kind;
@@ -75,6 +76,8 @@ pub struct PageView<'a> {
     pub scripts: Vec<String>,
     pub sections: Vec<SectionCard>,
     pub handout_url: Option<String>,
+    /// The chapter's slide deck, on chapter and section pages.
+    pub slides_url: Option<String>,
     pub description: &'a str,
 }
 
@@ -245,6 +248,8 @@ pub fn render_into(
             lap("library");
             handouts::render(site, theme, &nav, &langs, sink)?;
             lap("handouts");
+            slides::render(site, theme, &nav, &langs, sink)?;
+            lap("slides");
             Ok(())
         });
         // The index is finished (and its writers stopped) whether or not the rest succeeded.
@@ -405,6 +410,13 @@ pub fn render_page_with_body(
         )),
         _ => None,
     };
+    let slides_url = match (p.kind, chapter) {
+        (PageKind::Chapter | PageKind::Section, Some(c)) => Some(format!(
+            "{root}{lang}/slides/{}/index.html",
+            site.pages[c].slug_path
+        )),
+        _ => None,
+    };
     let sidebar = nav.sidebar(site, lang, chapter, depth, Some(i), &ls.strings);
     let template = if p.kind == PageKind::Home {
         "home.html"
@@ -442,6 +454,7 @@ pub fn render_page_with_body(
         scripts,
         sections,
         handout_url,
+        slides_url,
         description: site.config.description.or(lang, site.source_lang()),
     };
     let tctx = tera::Context::from_serialize(&view)

@@ -180,6 +180,12 @@ fn build(
         "<li><a data-x=\"handouts\" href=\"{root}{lang}/handouts/index.html\">{}</a></li>",
         escape_html(strings.get("handouts"))
     ));
+    if site.pages.iter().any(|p| p.kind == PageKind::Chapter) {
+        h.push_str(&format!(
+            "<li><a data-x=\"slides\" href=\"{root}{lang}/slides/index.html\">{}</a></li>",
+            escape_html(strings.get("slides"))
+        ));
+    }
     h.push_str("</ul></nav>");
     h
 }

@@ -316,7 +316,7 @@ impl Session {
         Some(self.render_pages(&pages, true))
     }
 
-    /// Re-renders `pages` in every language and the handouts holding them; with `library`, also
+    /// Re-renders `pages` in every language and the handouts and slide decks holding them; with `library`, also
     /// every library page (case studies, checklists, glossary) and the handouts drawn from data.
     /// Writes what changed in one step.
     fn render_pages(&mut self, pages: &HashSet<usize>, library: bool) -> Result<Report> {
@@ -333,6 +333,10 @@ impl Session {
             }
         }
         files.extend(handouts::render_containing(
+            &st.site, &st.theme, &langs, pages,
+        )?);
+        // The decks of the edited pages' chapters (a reload keeps the slide in the URL).
+        files.extend(crate::render::slides::render_containing(
             &st.site, &st.theme, &langs, pages,
         )?);
         if library {

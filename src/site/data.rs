@@ -484,7 +484,7 @@ impl Data {
                 )),
                 None => unknown("list", id, self.lists.keys().map(String::as_str).collect()),
             },
-            Directive::Callout { .. } => Ok(()),
+            Directive::Callout { .. } | Directive::Block { .. } => Ok(()),
         }
     }
 }

@@ -94,6 +94,7 @@ pub const RESERVED: &[&str] = &[
     "glossary",
     "checklists",
     "handouts",
+    "slides",
     "search",
     "static",
     "media",
@@ -329,7 +330,7 @@ impl Site {
                     Directive::List(id) | Directive::Flow(id) => {
                         deps.extend(self.data.lists.get(id).map(|l| l.file.clone()))
                     }
-                    Directive::Callout { .. } => {}
+                    Directive::Callout { .. } | Directive::Block { .. } => {}
                 }
             }
         }

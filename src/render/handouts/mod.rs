@@ -705,6 +705,7 @@ fn index(
     ctx.insert("chapters", &chapters);
     ctx.insert("worksheets", &worksheets);
     ctx.insert("card", &card);
+    ctx.insert("decks", &super::slides::entries(site, lang, "../slides/"));
     Ok(OutputFile {
         path: format!("{lang}/{rest}"),
         bytes: render_template(theme, "handout-index.html", &ctx)?.into_bytes(),

@@ -1,0 +1,369 @@
+//! Splitting a parsed page into slides: a new slide at every `##` heading and at every thematic
+//! break (`---`), figures, tables and data directives (`{cases}`, `{matrix}`, `{list}`, …) each on
+//! a slide of their own, `{notes}` kept as the speaker notes of the slide they follow, `{site-only}`
+//! left out and `{slides-only}` put in.
+
+use std::sync::Arc;
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::doc::Stored;
+use super::parse::{Block, Directive, Doc, Piece};
+
+/// One slide's worth of a page.
+#[derive(Debug, Clone, Default)]
+pub struct SlidePart {
+    /// The `##` heading the slide is under, as plain text.
+    pub title: Option<String>,
+    /// The slide's content, in pieces (a `{slides-only}` body is a document of its own).
+    pub body: Vec<Doc>,
+    /// The slide's speaker notes.
+    pub notes: Vec<Doc>,
+    /// Whether it holds a figure, table or data directive, shown on a slide of its own.
+    pub feature: bool,
+}
+
+impl SlidePart {
+    /// Whether the slide has no content (it may still have a title or notes).
+    pub fn is_empty(&self) -> bool {
+        self.body.iter().all(|d| d.pieces.is_empty())
+    }
+}
+
+/// The slide being filled.
+#[derive(Default)]
+struct Draft {
+    part: SlidePart,
+    /// Top-level blocks so far.
+    blocks: usize,
+    /// Whether the only block so far is a paragraph ending in a colon, which leads into what follows.
+    lead: bool,
+    /// Whether the slide starts at its heading (not a continuation under the same title).
+    fresh: bool,
+}
+
+impl Draft {
+    fn titled(title: Option<String>) -> Draft {
+        Draft {
+            part: SlidePart {
+                title,
+                ..SlidePart::default()
+            },
+            ..Draft::default()
+        }
+    }
+
+    /// Appends a piece of `doc`, starting a new body document when the last one has other text.
+    fn push(&mut self, doc: &Doc, stored: &Stored) {
+        let same = self
+            .part
+            .body
+            .last()
+            .is_some_and(|d| Arc::ptr_eq(&d.src, &doc.src));
+        if !same {
+            self.part.body.push(Doc {
+                src: doc.src.clone(),
+                ..Doc::default()
+            });
+        }
+        if let Some(d) = self.part.body.last_mut() {
+            if matches!(stored, Stored::Directive(_)) {
+                d.directive_at.push(d.pieces.len());
+            }
+            d.pieces.push(stored.clone());
+        }
+    }
+}
+
+/// Splits pages into slides.
+#[derive(Default)]
+struct Splitter {
+    parts: Vec<SlidePart>,
+    cur: Draft,
+}
+
+impl Splitter {
+    /// Ends the slide being filled; an empty one is kept only when it has notes, or with
+    /// `keep_title` when it starts at a heading no slide has shown yet.
+    fn flush(&mut self, keep_title: bool) {
+        let title = self.cur.part.title.clone();
+        let d = std::mem::replace(&mut self.cur, Draft::titled(title));
+        let p = d.part;
+        if !p.is_empty() || !p.notes.is_empty() || (keep_title && d.fresh && p.title.is_some()) {
+            self.parts.push(p);
+        }
+    }
+
+    /// Puts `pieces` of `doc` (one figure, table or data directive) on a slide of its own; a lone
+    /// paragraph ending in a colon before it goes with it.
+    fn feature(&mut self, doc: &Doc, pieces: &[Stored]) {
+        // A heading just before it is its heading.
+        let heading = self.trailing_heading();
+        if !(self.cur.blocks == 1 && self.cur.lead) {
+            self.flush(false);
+        }
+        if let Some(h) = &heading {
+            for p in &h.pieces {
+                self.cur.push(h, p);
+            }
+        }
+        for p in pieces {
+            self.cur.push(doc, p);
+        }
+        self.cur.part.feature = true;
+        self.flush(false);
+    }
+
+    /// Takes the heading that ends the slide being filled, if it ends with one.
+    fn trailing_heading(&mut self) -> Option<Doc> {
+        let d = self.cur.part.body.last_mut()?;
+        if !matches!(d.pieces.last(), Some(Stored::End(TagEnd::Heading(_)))) {
+            return None;
+        }
+        let start = d.pieces.iter().rposition(
+            |p| matches!(p, Stored::Event(e) if matches!(**e, Event::Start(Tag::Heading { .. }))),
+        )?;
+        let tail = d.pieces.split_off(start);
+        let src = d.src.clone();
+        if d.pieces.is_empty() {
+            self.cur.part.body.pop();
+        }
+        self.cur.blocks = self.cur.blocks.saturating_sub(1);
+        Some(Doc {
+            src,
+            pieces: tail,
+            ..Doc::default()
+        })
+    }
+
+    fn walk(&mut self, doc: &Doc) {
+        let pieces = &doc.pieces;
+        let mut depth = 0usize;
+        let mut last_text = String::new();
+        let mut i = 0;
+        while i < pieces.len() {
+            let stored = &pieces[i];
+            let piece = doc.piece(stored);
+            if depth == 0 {
+                match &piece {
+                    Piece::Event(Event::Start(Tag::Heading { level, .. }))
+                        if *level <= HeadingLevel::H2 =>
+                    {
+                        let mut title = String::new();
+                        i += 1;
+                        while i < pieces.len() {
+                            match doc.piece(&pieces[i]) {
+                                Piece::Event(Event::End(TagEnd::Heading(_))) => break,
+                                Piece::Event(Event::Text(t) | Event::Code(t)) => title.push_str(&t),
+                                Piece::Event(Event::SoftBreak | Event::HardBreak) => {
+                                    title.push(' ')
+                                }
+                                _ => {}
+                            }
+                            i += 1;
+                        }
+                        self.flush(true);
+                        self.cur = Draft::titled(Some(title.trim().to_string()));
+                        self.cur.fresh = true;
+                        i += 1;
+                        continue;
+                    }
+                    Piece::Event(Event::Rule) => {
+                        self.flush(false);
+                        i += 1;
+                        continue;
+                    }
+                    Piece::Directive(Directive::Block { kind, body }, _) => {
+                        match kind {
+                            Block::Notes => {
+                                let body = body.clone();
+                                match self.parts.last_mut() {
+                                    Some(last) if self.cur.part.is_empty() => last.notes.push(body),
+                                    _ => self.cur.part.notes.push(body),
+                                }
+                            }
+                            Block::SiteOnly => {}
+                            Block::SlidesOnly => self.walk(body),
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    Piece::Directive(d, _) if !matches!(d, Directive::Callout { .. }) => {
+                        self.feature(doc, std::slice::from_ref(stored));
+                        i += 1;
+                        continue;
+                    }
+                    Piece::Event(Event::Start(Tag::Table(_))) => {
+                        let end = block_end(doc, i);
+                        self.feature(doc, &pieces[i..end]);
+                        i = end;
+                        continue;
+                    }
+                    Piece::Event(Event::Start(Tag::Paragraph)) => {
+                        if let Some(end) = lone_image(doc, i) {
+                            self.feature(doc, &pieces[i..end]);
+                            i = end;
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.cur.push(doc, stored);
+            match &piece {
+                Piece::Event(Event::Start(_)) => depth += 1,
+                Piece::Event(Event::End(end)) => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        self.cur.blocks += 1;
+                        let t = last_text.trim_end();
+                        self.cur.lead = self.cur.blocks == 1
+                            && *end == TagEnd::Paragraph
+                            && (t.ends_with(':') || t.ends_with('：'));
+                    }
+                }
+                Piece::Event(Event::Text(t)) => {
+                    last_text.clear();
+                    last_text.push_str(t);
+                }
+                _ if depth == 0 => {
+                    self.cur.blocks += 1;
+                    self.cur.lead = false;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+/// The index after the block that starts at `start`.
+fn block_end(doc: &Doc, start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, p) in doc.pieces.iter().enumerate().skip(start) {
+        match doc.piece(p) {
+            Piece::Event(Event::Start(_)) => depth += 1,
+            Piece::Event(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    doc.pieces.len()
+}
+
+/// The index after the paragraph at `start` when it holds an image alone (a figure).
+fn lone_image(doc: &Doc, start: usize) -> Option<usize> {
+    let ev = |j: usize| match doc.pieces.get(j).map(|p| doc.piece(p)) {
+        Some(Piece::Event(e)) => Some(e),
+        _ => None,
+    };
+    if !matches!(ev(start + 1)?, Event::Start(Tag::Image { .. })) {
+        return None;
+    }
+    let mut j = start + 2;
+    while !matches!(ev(j)?, Event::End(TagEnd::Image)) {
+        j += 1;
+    }
+    matches!(ev(j + 1)?, Event::End(TagEnd::Paragraph)).then_some(j + 2)
+}
+
+/// The slides of a page, in order.
+pub fn split(doc: &Doc) -> Vec<SlidePart> {
+    let mut s = Splitter::default();
+    s.walk(doc);
+    s.flush(true);
+    s.parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::parse::parse;
+    use std::path::Path;
+
+    fn p(src: &str) -> Doc {
+        parse(Path::new("a.en.md"), src, 0, src).unwrap()
+    }
+
+    fn text(d: &[Doc]) -> String {
+        let mut s = String::new();
+        for doc in d {
+            for piece in doc.pieces() {
+                match piece {
+                    Piece::Event(Event::Text(t)) => s.push_str(&t),
+                    Piece::Directive(..) => s.push_str("[directive]"),
+                    _ => {}
+                }
+            }
+        }
+        s
+    }
+
+    fn shape(parts: &[SlidePart]) -> Vec<(Option<&str>, String, bool)> {
+        parts
+            .iter()
+            .map(|p| (p.title.as_deref(), text(&p.body), p.feature))
+            .collect()
+    }
+
+    #[test]
+    fn headings_rules_and_features_start_slides() {
+        let d = p("Intro.\n\n## One\n\nA.\n\n---\n\nB.\n\n| x |\n|---|\n| 1 |\n\nC.\n\n## Two\n\n## Three\n\n```{cases}\nids = [\"a\"]\n```\n");
+        assert_eq!(
+            shape(&split(&d)),
+            [
+                (None, "Intro.".into(), false),
+                (Some("One"), "A.".into(), false),
+                (Some("One"), "B.".into(), false),
+                (Some("One"), "x1".into(), true),
+                (Some("One"), "C.".into(), false),
+                (Some("Two"), "".into(), false),
+                (Some("Three"), "[directive]".into(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lead_paragraph_stays_with_its_feature_and_figures_stand_alone() {
+        let d = p("## L\n\nThere are four:\n\n```{list}\nid = \"x\"\n```\n\nText.\n\n### Fig\n\n![alt](f.svg \"cap\")\n\nMore.\n");
+        assert_eq!(
+            shape(&split(&d)),
+            [
+                (Some("L"), "There are four:[directive]".into(), true),
+                (Some("L"), "Text.".into(), false),
+                (Some("L"), "Figalt".into(), true),
+                (Some("L"), "More.".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn notes_follow_their_slide_and_only_blocks_choose_a_side() {
+        let d = p("## A\n\nText.\n\n```{notes}\nSay *this*.\n```\n\n```{site-only}\nSite.\n```\n\n```{slides-only}\nSlide.\n```\n\n```{cases}\nids = [\"a\"]\n```\n\n```{notes}\nAbout the cases.\n```\n");
+        let parts = split(&d);
+        assert_eq!(
+            shape(&parts),
+            [
+                (Some("A"), "Text.Slide.".into(), false),
+                (Some("A"), "[directive]".into(), true),
+            ]
+        );
+        assert_eq!(text(&parts[0].notes), "Say this.");
+        assert_eq!(text(&parts[1].notes), "About the cases.");
+    }
+
+    #[test]
+    fn notes_inside_a_callout_or_with_a_title_are_errors() {
+        let src = "```{point}\n````{notes}\nx\n````\n```\n";
+        let e = parse(Path::new("a.en.md"), src, 0, src).unwrap_err();
+        assert!(e.message.contains("inside another directive"), "{e}");
+        let src = "x\n\n```{notes} Title\nx\n```\n";
+        let e = parse(Path::new("a.en.md"), src, 0, src).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("takes no title"), "{e}");
+    }
+}
