@@ -272,6 +272,10 @@ fn orphan_pages_are_reported_at_their_source() {
             "themes/default/templates/page.html",
             "{% extends \"base.html\" %}{% block main %}{{ content | safe }}{% endblock main %}\n",
         ),
+        (
+            "themes/default/templates/slides-deck.html",
+            "<!DOCTYPE html><html><body>{% block deck %}{% endblock deck %}</body></html>\n",
+        ),
     ]);
     let (_, v) = check_json(dir.path(), &[]);
     let orphans: Vec<String> = findings(&v, "orphan-page")

@@ -1448,3 +1448,36 @@ fn a_data_edit_renders_what_embeds_it_and_ends_as_a_fresh_build() {
     settle(&server, &events, "new case");
     assert_same_as_fresh_build(&server, root, "after a case was added");
 }
+
+#[test]
+fn a_section_edit_renders_its_chapters_deck_again() {
+    let dir = course();
+    let root = dir.path();
+    let server = Server::start(root);
+    let events = server.events();
+    assert!(server
+        .page("/en/slides/intro/")
+        .contains("Beware of ransomware."));
+    let before = server.stdout().len();
+    write(
+        &root.join("content/01-intro/01-first.en.md"),
+        &first_en("Edited for the slides."),
+    );
+    events.expect("reload", &[], "body edit");
+    // Rendered again on the quick path, with the other pages of the chapter left alone.
+    check_line(
+        &server.wait_line(before, " changed: "),
+        "content/01-intro/01-first.en.md",
+        true,
+    );
+    let deck = server.page("/en/slides/intro/");
+    assert!(
+        deck.contains("Edited for the slides."),
+        "the deck shows the edit"
+    );
+    assert!(!deck.contains("Beware of ransomware."));
+    assert!(server
+        .page("/en/slides/intro/notes.html")
+        .contains("Edited for the slides."));
+    settle(&server, &events, "body edit");
+}

@@ -289,7 +289,7 @@ describe("pages around the decks", () => {
     for (const lang of LANGS) {
       for (const path of decks(lang)) {
         const html = readFileSync(join(out, path), "utf8");
-        for (const m of html.matchAll(/(?:src|href)="([^"#?]+)"/g)) {
+        for (const m of html.matchAll(/\s(?:src|href)="([^"#?]+)"/g)) {
           if (/^[a-z]+:/.test(m[1])) continue;
           assert.ok(existsSync(join(out, path, "..", m[1])), `${path}: ${m[1]}`);
         }

@@ -273,10 +273,7 @@
     var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
     if (el) el.textContent = (h ? h + ":" + two(m) : String(m)) + ":" + two(s % 60);
     var now = new Date();
-    if (clock) {
-      clock.textContent = now.toLocaleTimeString(data.lang || undefined, { hour: "2-digit", minute: "2-digit" });
-      clock.setAttribute("datetime", two(now.getHours()) + ":" + two(now.getMinutes()));
-    }
+    if (clock) clock.textContent = now.toLocaleTimeString(data.lang || undefined, { hour: "2-digit", minute: "2-digit" });
   }
 
   function showPresenter() {
