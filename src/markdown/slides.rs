@@ -10,6 +10,10 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use super::doc::Stored;
 use super::parse::{Block, Directive, Doc, Piece};
 
+/// A paragraph this short (in characters) before a figure, table or data directive goes with it
+/// as its lead, as does one ending in a colon.
+const LEAD_CHARS: usize = 100;
+
 /// One slide's worth of a page.
 #[derive(Debug, Clone, Default)]
 pub struct SlidePart {
@@ -95,7 +99,7 @@ impl Splitter {
     }
 
     /// Puts `pieces` of `doc` (one figure, table or data directive) on a slide of its own; a lone
-    /// paragraph ending in a colon before it goes with it.
+    /// short paragraph or one ending in a colon before it goes with it.
     fn feature(&mut self, doc: &Doc, pieces: &[Stored]) {
         // A heading just before it is its heading.
         let heading = self.trailing_heading();
@@ -140,6 +144,7 @@ impl Splitter {
         let pieces = &doc.pieces;
         let mut depth = 0usize;
         let mut last_text = String::new();
+        let mut block_chars = 0usize;
         let mut i = 0;
         while i < pieces.len() {
             let stored = &pieces[i];
@@ -211,7 +216,12 @@ impl Splitter {
             }
             self.cur.push(doc, stored);
             match &piece {
-                Piece::Event(Event::Start(_)) => depth += 1,
+                Piece::Event(Event::Start(_)) => {
+                    if depth == 0 {
+                        block_chars = 0;
+                    }
+                    depth += 1
+                }
                 Piece::Event(Event::End(end)) => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
@@ -219,12 +229,13 @@ impl Splitter {
                         let t = last_text.trim_end();
                         self.cur.lead = self.cur.blocks == 1
                             && *end == TagEnd::Paragraph
-                            && (t.ends_with(':') || t.ends_with('：'));
+                            && (t.ends_with(':') || t.ends_with('：') || block_chars <= LEAD_CHARS);
                     }
                 }
                 Piece::Event(Event::Text(t)) => {
                     last_text.clear();
                     last_text.push_str(t);
+                    block_chars += t.chars().count();
                 }
                 _ if depth == 0 => {
                     self.cur.blocks += 1;
@@ -318,8 +329,7 @@ mod tests {
             [
                 (None, "Intro.".into(), false),
                 (Some("One"), "A.".into(), false),
-                (Some("One"), "B.".into(), false),
-                (Some("One"), "x1".into(), true),
+                (Some("One"), "B.x1".into(), true),
                 (Some("One"), "C.".into(), false),
                 (Some("Two"), "".into(), false),
                 (Some("Three"), "[directive]".into(), true),
@@ -328,7 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lead_paragraph_stays_with_its_feature_and_figures_stand_alone() {
+    fn a_lead_paragraph_or_heading_stays_with_its_feature_and_figures_stand_alone() {
         let d = p("## L\n\nThere are four:\n\n```{list}\nid = \"x\"\n```\n\nText.\n\n### Fig\n\n![alt](f.svg \"cap\")\n\nMore.\n");
         assert_eq!(
             shape(&split(&d)),

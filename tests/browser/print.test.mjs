@@ -91,8 +91,9 @@ test("nothing on any page is wider than the printable width", async () => {
   const errors = [];
   try {
     await page.emulateMedia({ media: "print" });
-    // Every page but 404.html, which links through the site's base path and is never opened from the disk.
-    const files = listFiles(out).filter((f) => f !== "404.html");
+    // Every page but 404.html, which links through the site's base path and is never opened from
+    // the disk, and the slide decks, which print on 16:9 pages of their own (see slides.test.mjs).
+    const files = listFiles(out).filter((f) => f !== "404.html" && !/\/slides\/[^/]+\/index\.html$/.test(f));
     assert.ok(files.length > 80, `only ${files.length} pages`);
     for (const file of files) {
       await page.goto(fileUrl(out, file), { waitUntil: "load" });
@@ -223,6 +224,27 @@ test("kyozai pdf prints every handout to an A4 PDF and links it", { skip: POPPLE
       // The links to the PDF are on now.
       assert.match(html, new RegExp(`<a class="pdf-link" href="\\.\\./${name}\\.pdf" type="application/pdf"`), `${lang}/${name}: PDF link`);
       sizes.push(`${lang}/${name}.pdf ${pages}p ${Math.round(readFileSync(pdf).length / 1000)} kB`);
+    }
+    // The slides: one 16:9 slide per page, and the notes pages on A4, both with text and bookmarks.
+    const decks = listFiles(join(site, lang)).filter((p) => /^slides\/[^/]+\/index\.html$/.test(p)).map((p) => p.split("/")[1]);
+    assert.equal(decks.length, chapters.length, `${lang}: one deck per chapter`);
+    for (const name of decks) {
+      const info = (f) => run("pdfinfo", [join(site, lang, "slides", f)]).stdout;
+      const slides = info(`${name}.pdf`), notes = info(`${name}-notes.pdf`);
+      const pages = (i) => Number(/^Pages:\s+(\d+)/m.exec(i)?.[1]);
+      assert.ok(pages(slides) > 10, `${lang}/slides/${name}.pdf: ${pages(slides)} pages`);
+      assert.match(slides, /^Page size:\s+960 x 540 pts/m, `${lang}/slides/${name}.pdf: 16:9 pages`);
+      assert.ok(pages(notes) >= pages(slides), `${lang}/slides/${name}-notes.pdf: a page for every slide`);
+      assert.match(notes, /^Page size:\s+59[45]\.\d+ x 84[12]\.\d+ pts/m, `${lang}/slides/${name}-notes.pdf: A4 portrait`);
+      const html = readFileSync(join(site, lang, "slides", name, "index.html"), "utf8");
+      const own = /<h1>([\s\S]*?)<\/h1>/.exec(html)[1].replace(/<[^>]+>/g, "").replace(/\s+/g, "");
+      for (const f of [`${name}.pdf`, `${name}-notes.pdf`]) {
+        const text = run("pdftotext", [join(site, lang, "slides", f), "-"]).stdout.replace(/\s+/g, "");
+        assert.ok(text.includes(own), `${lang}/slides/${f} lacks its title as text`);
+        assert.ok(readFileSync(join(site, lang, "slides", f)).toString("latin1").includes("/Outlines"), `${lang}/slides/${f} has no bookmarks`);
+      }
+      assert.match(html, new RegExp(`<a class="pdf-link" href="\\.\\./${name}\\.pdf" type="application/pdf"`), `${lang}/slides/${name}: PDF link`);
+      sizes.push(`${lang}/slides/${name}.pdf ${pages(slides)}p, notes ${pages(notes)}p`);
     }
     const index = readFileSync(join(site, lang, "handouts/index.html"), "utf8");
     assert.ok(!index.includes("data-pdf-href"), `${lang}: a PDF link in the index stayed off`);

@@ -56,6 +56,10 @@
     return null;
   }
 
+  function isTitle(el) {
+    return /^H\d$/.test(el.tagName) || el.classList.contains("callout-title") || el.classList.contains("data-list-title");
+  }
+
   function shallow(el) {
     var c = el.cloneNode(false);
     c.removeAttribute("id");
@@ -92,7 +96,9 @@
         var copy = copyPath(last, inner);
         target.insertBefore(copy.root, target.firstChild);
         while (over() && inner.children.length > 1) copy.inner.insertBefore(inner.lastElementChild, copy.inner.firstChild);
-        if (!over()) {
+        // A title left alone (a callout's, a list's) goes on with its block.
+        var alone = inner.children.length === 1 && isTitle(inner.firstElementChild) && box.children.length > 1;
+        if (!over() && !alone) {
           if (inner.tagName === "OL") copy.inner.setAttribute("start", String((parseInt(inner.getAttribute("start"), 10) || 1) + inner.children.length));
           return true;
         }
