@@ -802,6 +802,21 @@ cases! {
     relative_link_in_data => "76-relative-link-in-data",
     chapter_without_index => "77-chapter-without-index",
     empty_link_destination => "78-empty-link-destination",
+    quiz_unknown_field => "quiz-01-unknown-field",
+    quiz_no_correct_answer => "quiz-02-no-correct-answer",
+    quiz_single_two_correct => "quiz-03-single-two-correct",
+    quiz_true_false_two_correct => "quiz-04-true-false-two-correct",
+    quiz_answer_not_an_option => "quiz-05-answer-not-an-option",
+    quiz_pass_mark_out_of_range => "quiz-06-pass-mark-out-of-range",
+    quiz_missing_translation => "quiz-07-missing-translation",
+    quiz_duplicate_quiz_id => "quiz-08-duplicate-quiz-id",
+    quiz_duplicate_option_id => "quiz-09-duplicate-option-id",
+    quiz_duplicate_question_id => "quiz-10-duplicate-question-id",
+    quiz_review_missing_page => "quiz-11-review-missing-page",
+    quiz_review_missing_anchor => "quiz-12-review-missing-anchor",
+    quiz_unknown_quiz => "quiz-13-unknown-quiz",
+    quiz_yaml_unknown_kind => "quiz-14-yaml-unknown-kind",
+    quiz_html_in_quiz_fields => "quiz-15-html-in-quiz-fields",
 }
 
 /// Every case file is run, and documented in docs/bad-inputs.md.

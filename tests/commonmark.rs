@@ -70,12 +70,18 @@ fn site_of(markdown: &str) -> Site {
 fn kyozai_html(markdown: &str) -> String {
     let site = site_of(markdown);
     let strings = Strings::default();
+    static THEME: std::sync::OnceLock<kyozai::render::theme::Theme> = std::sync::OnceLock::new();
+    let theme = THEME.get_or_init(|| {
+        kyozai::render::theme::Theme::load(std::path::Path::new("/nonexistent"), "default")
+            .expect("the default theme")
+    });
     let ctx = Ctx {
         site: &site,
         page: 0,
         lang: "en",
         root: "../",
         strings: &strings,
+        theme,
     };
     let terms = Terms::new(&site, "en");
     let mut marker = Marker::new(&terms);

@@ -38,6 +38,7 @@ const PAGES: &[&str] = &[
     "awareness/attacks-abroad-1/index.html",
     "awareness/attacks-abroad-2/index.html",
     "awareness/targeted-attacks/index.html",
+    "awareness/knowledge-check/index.html",
     "survey/index.html",
     "survey/staff-rules/index.html",
     "survey/systems/index.html",
@@ -45,11 +46,13 @@ const PAGES: &[&str] = &[
     "survey/information-sources/index.html",
     "survey/safety-management/index.html",
     "survey/security-measures/index.html",
+    "survey/knowledge-check/index.html",
     "budget/index.html",
     "budget/executive-actions/index.html",
     "budget/checklist-matrix/index.html",
     "budget/checklist-items/index.html",
     "budget/incident-response/index.html",
+    "budget/knowledge-check/index.html",
     "closing/index.html",
 ];
 

@@ -120,6 +120,7 @@ pub fn data_source_text(
         DataContents::Checklist(v) => serde_json::to_value(v).map(|v| ("checklist", v)),
         DataContents::Lists(v) => serde_json::to_value(v).map(|v| ("list", v)),
         DataContents::Glossary(v) => serde_json::to_value(v).map(|v| ("term", v)),
+        DataContents::Quiz(v) => serde_json::to_value(v).map(|v| ("quiz", v)),
     };
     let mut out = String::new();
     let mut translated = false;

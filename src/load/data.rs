@@ -1,5 +1,5 @@
 //! Structured data files (`NAME.KIND.EXT` under `content/`): the schemas of case studies,
-//! categories, checklists, lists and glossary terms, read from TOML, YAML or CSV.
+//! categories, checklists, lists, glossary terms and quizzes, read from TOML, YAML or CSV.
 
 use crate::kind::Kind;
 use std::collections::BTreeMap;
@@ -18,6 +18,7 @@ pub enum DataKind {
     Checklist,
     Lists,
     Glossary,
+    Quiz,
 }
 
 impl DataKind {
@@ -28,6 +29,7 @@ impl DataKind {
         ("checklist", DataKind::Checklist),
         ("lists", DataKind::Lists),
         ("glossary", DataKind::Glossary),
+        ("quiz", DataKind::Quiz),
     ];
 }
 
@@ -299,6 +301,7 @@ pub enum DataContents {
     Checklist(Box<ChecklistData>),
     Lists(Vec<ListData>),
     Glossary(Vec<TermData>),
+    Quiz(Box<crate::load::quiz::QuizData>),
 }
 
 /// A data file: where it is, its text (for positions) and what it holds.
@@ -390,6 +393,7 @@ pub fn parse(path: &Path, text: String, kind: DataKind, ext: &str) -> Result<Dat
         DataKind::Checklist => DataContents::Checklist(Box::new(read!(ChecklistData))),
         DataKind::Lists => DataContents::Lists(read!(ListsFile).list),
         DataKind::Glossary => DataContents::Glossary(read!(GlossaryFile).term),
+        DataKind::Quiz => DataContents::Quiz(Box::new(read!(crate::load::quiz::QuizData))),
     };
     Ok(DataFile {
         path: path.to_path_buf(),

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod data;
 pub mod frontmatter;
+pub mod quiz;
 
 use crate::kind::Kind;
 use std::path::{Path, PathBuf};

@@ -132,6 +132,17 @@ pub fn render(ctx: &Ctx, d: &Directive, marker: &mut Marker, out: &mut Rendered)
                 groups(ctx, c, out);
             }
         }
+        Directive::Quiz(id) => {
+            if let Some(q) = ctx.site.data.quiz(id) {
+                match super::quiz::html(ctx, q, true) {
+                    Ok(h) => out.html.push_str(&h),
+                    Err(e) => {
+                        out.error.get_or_insert(e);
+                    }
+                }
+                text_chunk(out, &super::quiz::search_text(ctx.site, q, ctx.lang));
+            }
+        }
         Directive::Checklist(id) => {
             if let Some(c) = ctx.site.data.checklist(id) {
                 out.html.push_str(&checklist_form(ctx, c));

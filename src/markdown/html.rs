@@ -6,7 +6,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::glossary::Marker;
 use super::parse::{Doc, Piece};
-use crate::render::theme::Strings;
+use crate::render::theme::{Strings, Theme};
 use crate::site::links::{resolve, Target};
 use crate::site::Site;
 use crate::text::{escape_html, push_escaped};
@@ -19,6 +19,8 @@ pub struct Ctx<'a> {
     /// Relative path from this output page to the site root (`../../`).
     pub root: &'a str,
     pub strings: &'a Strings,
+    /// The theme, for directives drawn by its templates.
+    pub theme: &'a Theme,
 }
 
 impl Ctx<'_> {
@@ -58,6 +60,8 @@ impl Chunk {
 pub struct Rendered {
     pub html: String,
     pub chunks: Vec<Chunk>,
+    /// The first error of a directive drawn by a template (a theme's template that fails).
+    pub error: Option<crate::error::Error>,
 }
 
 /// Renders `doc` into HTML.
@@ -65,6 +69,7 @@ pub fn render(ctx: &Ctx, doc: &Doc, marker: &mut Marker) -> Rendered {
     let mut out = Rendered {
         html: String::with_capacity(4096),
         chunks: vec![Chunk::default()],
+        error: None,
     };
     render_into(ctx, doc, marker, &mut out);
     out.chunks

@@ -1,6 +1,6 @@
 //! Markdown: parsing at load time ([`parse`]) into compact documents ([`doc`]), turning parsed pages into HTML at render time
-//! ([`html`]), expanding directives ([`directives`]), marking glossary terms ([`glossary`]) and
-//! splitting pages into slides ([`slides`]).
+//! ([`html`]), expanding directives ([`directives`], quizzes in [`quiz`]), marking glossary terms
+//! ([`glossary`]) and splitting pages into slides ([`slides`]).
 
 pub mod directives;
 pub mod doc;
@@ -8,4 +8,5 @@ pub mod figures;
 pub mod glossary;
 pub mod html;
 pub mod parse;
+pub mod quiz;
 pub mod slides;

@@ -127,6 +127,7 @@ pub enum Directive {
     Groups(String),
     List(String),
     Flow(String),
+    Quiz(String),
 }
 
 /// Every directive name, for error messages.
@@ -144,6 +145,7 @@ pub const DIRECTIVES: &[&str] = &[
     "notes",
     "site-only",
     "slides-only",
+    "quiz",
 ];
 
 impl Directive {
@@ -428,6 +430,7 @@ fn directive(
         "checklist" => Directive::Checklist(args::<IdArgs>(rel, full, body_base, body, name)?.id),
         "list" => Directive::List(args::<IdArgs>(rel, full, body_base, body, name)?.id),
         "flow" => Directive::Flow(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+        "quiz" => Directive::Quiz(args::<IdArgs>(rel, full, body_base, body, name)?.id),
         "matrix" => {
             Directive::Matrix(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist)
         }

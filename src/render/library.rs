@@ -1,6 +1,6 @@
 //! Generated pages that do not come from a Markdown file: the case library and one page per case,
 //! the glossary, a self-assessment page per checklist, and the site-wide files (language chooser,
-//! 404 page, sitemap).
+//! 404 page, sitemap, which lists the quiz pages of [`super::quizzes`] too).
 
 use std::collections::BTreeMap;
 
@@ -26,16 +26,16 @@ pub struct Library {
 }
 
 #[derive(Serialize)]
-struct Frame<'a> {
+pub(super) struct Frame<'a> {
     lang: &'a str,
     root: &'a str,
     site_title: &'a str,
     title: String,
     nav: String,
-    breadcrumbs: Vec<Link>,
+    pub(super) breadcrumbs: Vec<Link>,
     alternates: Vec<Alternate>,
     t: &'a Strings,
-    scripts: Vec<String>,
+    pub(super) scripts: Vec<String>,
     description: &'a str,
 }
 
@@ -85,7 +85,7 @@ pub fn citations(site: &Site) -> BTreeMap<String, Vec<usize>> {
     map
 }
 
-fn frame<'a>(
+pub(super) fn frame<'a>(
     site: &'a Site,
     nav: &NavCache,
     ls: &'a LangState,
@@ -117,7 +117,7 @@ fn frame<'a>(
     }
 }
 
-fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
+pub(super) fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
     tera::Context::from_serialize(v).map_err(|e| Error::Internal(format!("view: {e}")))
 }
 
@@ -341,6 +341,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             lang,
             root,
             strings: s,
+            theme,
         };
         ctx.insert("description", &inline_md(d.description.or(lang, src)));
         ctx.insert("form", &checklist_form(&pctx, c));
@@ -507,6 +508,25 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
                     "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>",
                     other.lang,
                     nav::page_path(site, i, other.lang)
+                ));
+            }
+            xml.push_str("</url>\n");
+        }
+    }
+    // The quiz pages and their list.
+    let quiz_pages = site
+        .data
+        .quizzes
+        .iter()
+        .map(|q| format!("quizzes/{}/index.html", q.data.id))
+        .chain((!site.data.quizzes.is_empty()).then(|| "quizzes/index.html".to_string()));
+    for rest in quiz_pages {
+        for ls in langs {
+            xml.push_str(&format!("<url><loc>{base}{}/{rest}</loc>", ls.lang));
+            for other in langs {
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}/{rest}\"/>",
+                    other.lang, other.lang
                 ));
             }
             xml.push_str("</url>\n");

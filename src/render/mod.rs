@@ -5,6 +5,7 @@
 pub mod handouts;
 pub mod library;
 pub mod nav;
+pub mod quizzes;
 pub mod searchindex;
 pub mod slides;
 pub mod theme;
@@ -91,7 +92,7 @@ pub struct SectionCard {
 }
 
 /// The per-language states of a site.
-pub fn lang_states<'a>(site: &'a Site, theme: &Theme) -> Vec<LangState<'a>> {
+pub fn lang_states<'a>(site: &'a Site, theme: &'a Theme) -> Vec<LangState<'a>> {
     site.languages()
         .into_iter()
         .map(|l| LangState {
@@ -99,6 +100,7 @@ pub fn lang_states<'a>(site: &'a Site, theme: &Theme) -> Vec<LangState<'a>> {
             strings: theme.strings(l),
             page_strings: theme.page_strings(l),
             terms: Terms::new(site, l),
+            theme,
         })
         .collect()
 }
@@ -110,6 +112,7 @@ pub struct LangState<'a> {
     /// The strings the page templates use, the ones a page's view carries.
     pub page_strings: Strings,
     pub terms: Terms,
+    pub theme: &'a Theme,
 }
 
 /// Where rendered files go: collected in memory (tests, `serve`, `check`) or written straight
@@ -237,8 +240,13 @@ pub fn render_into(
         let rest = done.and_then(|_| {
             lap("pages");
             for ls in &langs {
-                let lib = library::render(site, theme, &nav, ls)?;
-                *pages_of.entry(ls.lang.to_string()).or_default() += lib.files.len();
+                let mut lib = library::render(site, theme, &nav, ls)?;
+                let (quiz_files, quiz_search) = quizzes::render(site, theme, &nav, ls)?;
+                let quiz_pages = quiz_files.iter().filter(|f| f.path.ends_with(".html"));
+                *pages_of.entry(ls.lang.to_string()).or_default() +=
+                    lib.files.len() + quiz_pages.count();
+                lib.files.extend(quiz_files);
+                lib.search.extend(quiz_search);
                 lib.files.into_iter().try_for_each(|f| sink.put(f))?;
                 index.after_jobs(ls.lang, lib.search);
             }
@@ -363,9 +371,13 @@ pub fn render_page_with_body(
         lang,
         root: &root,
         strings: &ls.strings,
+        theme,
     };
     let mut marker = Marker::new(&ls.terms);
-    let body = html::render(&ctx, &v.doc, &mut marker);
+    let mut body = html::render(&ctx, &v.doc, &mut marker);
+    if let Some(e) = body.error.take() {
+        return Err(e);
+    }
     let chapter = if p.kind == PageKind::Chapter {
         Some(i)
     } else {
@@ -399,8 +411,14 @@ pub fn render_page_with_body(
     };
     let mut scripts = Vec::new();
     for (d, _) in v.doc.directives() {
-        if let crate::markdown::parse::Directive::Checklist(id) = d {
-            scripts.push(format!("{root}{lang}/checklists/{id}/data.js"));
+        match d {
+            crate::markdown::parse::Directive::Checklist(id) => {
+                scripts.push(format!("{root}{lang}/checklists/{id}/data.js"))
+            }
+            crate::markdown::parse::Directive::Quiz(id) => {
+                scripts.push(format!("{root}{lang}/quizzes/{id}/data.js"))
+            }
+            _ => {}
         }
     }
     let handout_url = match (p.kind, chapter) {

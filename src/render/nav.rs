@@ -170,6 +170,12 @@ fn build(
     for c in &site.data.checklists {
         h.push_str(&format!("<li><a data-x=\"checklist-{}\" href=\"{root}{lang}/checklists/{}/index.html\">{}</a></li>", escape_html(&c.data.id), escape_html(&c.data.id), escape_html(c.data.title.or(lang, site.source_lang()))));
     }
+    if !site.data.quizzes.is_empty() {
+        h.push_str(&format!(
+            "<li><a data-x=\"quizzes\" href=\"{root}{lang}/quizzes/index.html\">{}</a></li>",
+            escape_html(strings.get("quizzes"))
+        ));
+    }
     if !site.data.glossary.is_empty() {
         h.push_str(&format!(
             "<li><a data-x=\"glossary\" href=\"{root}{lang}/glossary/index.html\">{}</a></li>",

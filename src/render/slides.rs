@@ -186,6 +186,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
             lang,
             root: ROOT,
             strings: &ls.strings,
+            theme,
         };
         for part in split(&v.doc) {
             let n = slides.len();

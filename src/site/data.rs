@@ -1,5 +1,5 @@
 //! The course's structured data, checked: case studies with their categories, checklists with
-//! their derived domains, lists and the glossary. Every reference between them is resolved here.
+//! their derived domains, lists, the glossary and quizzes. Every reference between them is resolved here.
 
 use crate::kind::Kind;
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +53,7 @@ pub struct Data {
     pub checklists: Vec<Checklist>,
     pub lists: BTreeMap<String, Sourced<ListData>>,
     pub glossary: Vec<Sourced<TermData>>,
+    pub quizzes: Vec<super::quiz::Quiz>,
 }
 
 impl Data {
@@ -239,6 +240,15 @@ impl Data {
                         );
                     }
                 }
+                DataContents::Quiz(q) => {
+                    if !dup("quiz", &q.id, f, diags) {
+                        super::quiz::check(f, q, langs, diags);
+                        d.quizzes.push(super::quiz::Quiz {
+                            data: (**q).clone(),
+                            file: f.path.clone(),
+                        });
+                    }
+                }
                 DataContents::Glossary(terms) => {
                     for t in terms {
                         if dup("glossary term", &t.id, f, diags) {
@@ -359,6 +369,11 @@ impl Data {
         self.checklists.iter().find(|c| c.data.id == id)
     }
 
+    /// Quiz by id.
+    pub fn quiz(&self, id: &str) -> Option<&super::quiz::Quiz> {
+        self.quizzes.iter().find(|q| q.data.id == id)
+    }
+
     /// Case by id.
     pub fn case(&self, id: &str) -> Option<&Sourced<CaseData>> {
         self.cases.iter().find(|c| c.value.id == id)
@@ -381,6 +396,7 @@ impl Data {
                         | (DataContents::Glossary(_), DataKind::Glossary)
                         | (DataContents::Lists(_), DataKind::Lists)
                         | (DataContents::Checklist(_), DataKind::Checklist)
+                        | (DataContents::Quiz(_), DataKind::Quiz)
                 )
             })
             .map(|f| f.path.clone())
@@ -483,6 +499,14 @@ impl Data {
                     "set style = \"flow\" on the list, or embed it with {list}".into(),
                 )),
                 None => unknown("list", id, self.lists.keys().map(String::as_str).collect()),
+            },
+            Directive::Quiz(id) => match self.quiz(id) {
+                Some(_) => Ok(()),
+                None => unknown(
+                    "quiz",
+                    id,
+                    self.quizzes.iter().map(|q| q.data.id.as_str()).collect(),
+                ),
             },
             Directive::Callout { .. } | Directive::Block { .. } => Ok(()),
         }

@@ -111,6 +111,19 @@ pub fn resolve(
             ))
         };
     }
+    let base = p.key.parent().unwrap_or(Path::new(""));
+    resolve_file(site, base, lang, path, anchor)
+}
+
+/// Resolves `path` (with its `#anchor`, percent-decoded) written in folder `base` of `content/`
+/// for language `lang`: a page, a heading of one, or an asset.
+pub fn resolve_file(
+    site: &Site,
+    base: &Path,
+    lang: &str,
+    path: &str,
+    anchor: Option<String>,
+) -> Result<Target, (Kind, String, String)> {
     if path.starts_with('/') || path.contains('\\') {
         return Err((
             Kind::BrokenLink,
@@ -119,7 +132,6 @@ pub fn resolve(
                 .into(),
         ));
     }
-    let base = p.key.parent().unwrap_or(Path::new(""));
     let Some(target) = normalize(&base.join(percent_decode(path))) else {
         return Err((
             Kind::BrokenLink,

@@ -7,6 +7,7 @@ pub mod data;
 pub mod data_links;
 pub mod generated;
 pub mod links;
+pub mod quiz;
 
 use crate::kind::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -99,6 +100,7 @@ pub const RESERVED: &[&str] = &[
     "static",
     "media",
     "print",
+    "quizzes",
 ];
 
 impl Site {
@@ -257,6 +259,7 @@ impl Site {
         };
         site.check_slugs(&mut diags);
         site.check_directives(&mut diags);
+        quiz::check_reviews(&site, &mut diags);
         links::check(&site, &mut diags, &mut site.warnings.clone());
         let mut w = std::mem::take(&mut site.warnings);
         links::check_images(&site, &mut w);
@@ -329,6 +332,21 @@ impl Site {
                     }
                     Directive::List(id) | Directive::Flow(id) => {
                         deps.extend(self.data.lists.get(id).map(|l| l.file.clone()))
+                    }
+                    Directive::Quiz(id) => {
+                        let q = self.data.quiz(id);
+                        deps.extend(q.map(|q| q.file.clone()));
+                        // The review links name other pages' titles.
+                        for qu in q.iter().flat_map(|q| &q.data.questions) {
+                            let target = qu.review.as_deref().and_then(|r| {
+                                quiz::review_target(self, self.source_lang(), r).ok()
+                            });
+                            if let Some((j, _)) = target {
+                                deps.extend(
+                                    self.pages[j].variants.values().map(|v| v.file.clone()),
+                                );
+                            }
+                        }
                     }
                     Directive::Callout { .. } | Directive::Block { .. } => {}
                 }

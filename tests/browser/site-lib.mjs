@@ -153,6 +153,9 @@ export function pagesByKind(out, lang) {
     "case page": first("case", (p) => /^[a-z]+\/cases\/[^/]+\/index\.html$/.test(p)),
     glossary: first("glossary", (p) => p === `${lang}/glossary/index.html`),
     "checklist page": first("checklist", (p) => /^[a-z]+\/checklists\/[^/]+\/index\.html$/.test(p)),
+    "section with a quiz": first("quiz section", (p) => sections.includes(p) && /<section class="quiz"/.test(text.get(p))),
+    "quiz page": first("quiz", (p) => /^[a-z]+\/quizzes\/[^/]+\/index\.html$/.test(p)),
+    "quiz list": first("quiz list", (p) => p === `${lang}/quizzes/index.html`),
   };
 }
 

@@ -9,6 +9,10 @@
 //! * `checklist-ID/index.html`, one per checklist: a blank worksheet (a box per status for every
 //!   item, a notes column, fields for hospital, department, name and date) and a one-page summary
 //!   sheet of the subjects × controls matrix with blank score cells;
+//! * `quiz-ID/index.html` and `quiz-ID-answers/index.html`, two per quiz: the questions as a
+//!   worksheet to answer on paper (fields for department, name, date and score, a box before every
+//!   option), and the answer key for trainers (the right options marked, each option's feedback,
+//!   the explanation and the section to review);
 //! * `incident-card/index.html`: a one-page card for the wall, drawn from the course's lists: the
 //!   first list with `style = "flow"` (in data-file order) and every list whose id ends in
 //!   `report-to`, followed by blank lines for the hospital's own contacts. Without a flow list
@@ -63,6 +67,10 @@ pub enum Kind {
     Chapter(usize),
     /// A checklist worksheet, by index in `site.data.checklists`.
     Worksheet(usize),
+    /// A quiz's questions to answer on paper, by index in `site.data.quizzes`.
+    QuizSheet(usize),
+    /// A quiz's answer key, by index in `site.data.quizzes`.
+    QuizKey(usize),
     Card,
 }
 
@@ -98,6 +106,16 @@ pub fn list(site: &Site) -> Vec<Handout> {
         v.push(Handout {
             name: format!("checklist-{}", c.data.id),
             kind: Kind::Worksheet(i),
+        });
+    }
+    for (i, q) in site.data.quizzes.iter().enumerate() {
+        v.push(Handout {
+            name: format!("quiz-{}", q.data.id),
+            kind: Kind::QuizSheet(i),
+        });
+        v.push(Handout {
+            name: format!("quiz-{}-answers", q.data.id),
+            kind: Kind::QuizKey(i),
         });
     }
     if card_lists(site).0.is_some() {
@@ -237,7 +255,10 @@ pub fn render_containing(
 /// reload after a data edit.
 pub fn render_data(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec<OutputFile>> {
     render_kinds(site, theme, langs, |k| {
-        matches!(k, Kind::Worksheet(_) | Kind::Card)
+        matches!(
+            k,
+            Kind::Worksheet(_) | Kind::QuizSheet(_) | Kind::QuizKey(_) | Kind::Card
+        )
     })
 }
 
@@ -264,11 +285,12 @@ pub fn check_names(site: &Site) -> Result<()> {
         if p.kind == PageKind::Chapter
             && (p.slug_path == HANDBOOK
                 || p.slug_path == CARD
-                || p.slug_path.starts_with("checklist-"))
+                || p.slug_path.starts_with("checklist-")
+                || p.slug_path.starts_with("quiz-"))
         {
             let v = &p.variants[site.source_lang()];
             return Err(Diagnostic::file(crate::kind::Kind::Duplicate, &v.file, format!("the chapter's URL `{}/` is also the name of a handout (LANG/handouts/{}/)", p.slug_path, p.slug_path))
-                .help("give the chapter another `slug` in its front matter (handbook, incident-card and checklist-… are taken)")
+                .help("give the chapter another `slug` in its front matter (handbook, incident-card, checklist-… and quiz-… are taken)")
                 .into());
         }
     }
@@ -341,6 +363,7 @@ fn body(
                 lang,
                 root,
                 strings: &ls.strings,
+                theme: ls.theme,
             };
             let mut marker = Marker::new(&ls.terms);
             marker.enabled = false;
@@ -599,6 +622,33 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             worksheet(site, c, ls, &mut ctx);
             render_template(theme, "handout-checklist.html", &ctx)?
         }
+        Kind::QuizSheet(n) | Kind::QuizKey(n) => {
+            let q = &site.data.quizzes[n];
+            let key = matches!(h.kind, Kind::QuizKey(_));
+            let label = s.get(if key {
+                "quiz_answer_key"
+            } else {
+                "quiz_worksheet"
+            });
+            let mut ctx = to_ctx(&frame(
+                site,
+                ls,
+                &h.name,
+                format!("{label}: {}", plain(q.data.title.or(lang, src))),
+                if key { "quiz-key" } else { "quiz-sheet" },
+                format!("kz-quiz-{}", q.data.id),
+            ))?;
+            ctx.insert(
+                "quiz",
+                &crate::markdown::quiz::view(site, q, lang, "../../../", true),
+            );
+            let template = if key {
+                "handout-quiz-key.html"
+            } else {
+                "handout-quiz.html"
+            };
+            render_template(theme, template, &ctx)?
+        }
         Kind::Card => {
             let mut ctx = to_ctx(&frame(
                 site,
@@ -640,6 +690,7 @@ fn index(
     let mut handbook = None;
     let mut chapters = Vec::new();
     let mut worksheets = Vec::new();
+    let mut quizzes = Vec::new();
     let mut card = None;
     for h in handouts {
         match h.kind {
@@ -664,6 +715,20 @@ fn index(
                     h,
                     d.title.or(lang, src).into(),
                     Some(s.get("worksheet_desc").into()),
+                ));
+            }
+            Kind::QuizSheet(n) | Kind::QuizKey(n) => {
+                let key = matches!(h.kind, Kind::QuizKey(_));
+                let title = plain(site.data.quizzes[n].data.title.or(lang, src));
+                let (label, desc) = if key {
+                    ("quiz_answer_key", "quiz_answer_key_desc")
+                } else {
+                    ("quiz_worksheet", "quiz_worksheet_desc")
+                };
+                quizzes.push(entry(
+                    h,
+                    format!("{}: {title}", s.get(label)),
+                    Some(s.get(desc).into()),
                 ));
             }
             Kind::Card => {
@@ -704,6 +769,7 @@ fn index(
     ctx.insert("handbook", &handbook);
     ctx.insert("chapters", &chapters);
     ctx.insert("worksheets", &worksheets);
+    ctx.insert("quizzes", &quizzes);
     ctx.insert("card", &card);
     ctx.insert("decks", &super::slides::entries(site, lang, "../slides/"));
     Ok(OutputFile {
@@ -752,6 +818,12 @@ fn running_css(site: &Site, ls: &LangState) -> String {
     named("kz-glossary", s.get("glossary"));
     if let Some(c) = site.data.checklists.first() {
         named("kz-ws", c.data.title.or(lang, site.source_lang()));
+    }
+    for q in &site.data.quizzes {
+        named(
+            &format!("kz-quiz-{}", q.data.id),
+            &plain(q.data.title.or(lang, site.source_lang())),
+        );
     }
     // After the course title, so that they win: no header or number on the cover and the card.
     css.push_str("@page kz-cover { @top-left { content: none; } @top-right { content: none; } @bottom-right { content: none; } }\n");
