@@ -75,7 +75,7 @@ pub fn build_to_disk(
 }
 
 /// The `load` and checking stages: the course in `root` as a checked [`Site`], and its theme.
-fn load_and_check(root: &Path, opts: &Options) -> Result<(Site, Theme)> {
+pub fn load_and_check(root: &Path, opts: &Options) -> Result<(Site, Theme)> {
     let mut loaded = crate::load::load(root)?;
     if let Some(b) = &opts.base_path {
         if !b.starts_with('/') {

@@ -14,6 +14,7 @@ pub mod load;
 pub mod markdown;
 pub mod pdf;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;

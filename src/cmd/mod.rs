@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod pdf;
+pub mod report;
 pub mod serve;
 pub mod translated;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Pdf(pdf::Args),
     /// Record that a translation is up to date with its source.
     Translated(translated::Args),
+    /// Bring checklist exports together into a CSV table and a static report.
+    Report(report::Args),
     /// Show help for kyozai or one of its commands.
     Help {
         /// The command to explain.
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Check(a) => check::run(a, v),
         Command::Pdf(a) => pdf::run(a, v),
         Command::Translated(a) => translated::run(a, v),
+        Command::Report(a) => report::run(a, v),
         Command::Help { command } => {
             use clap::CommandFactory;
             let mut c = Cli::command();

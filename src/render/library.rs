@@ -390,6 +390,29 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             });
         }
     }
+    // The roster of completion records.
+    {
+        let root = "../../";
+        let rest = "roster/index.html";
+        let mut f = frame(
+            site,
+            nav,
+            ls,
+            rest,
+            root,
+            s.get("roster_title").into(),
+            "roster",
+        );
+        for js in ["sha256.js", "roster-core.js", "roster.js"] {
+            f.scripts.push(format!("{root}static/{js}"));
+        }
+        let mut ctx = to_ctx(&f)?;
+        ctx.insert("roster_strings", &strings_json(s, "roster_"));
+        files.push(OutputFile {
+            path: format!("{lang}/{rest}"),
+            bytes: render_template(theme, "roster.html", &ctx)?.into_bytes(),
+        });
+    }
     Ok(Library { files, search })
 }
 
@@ -408,6 +431,18 @@ pub fn strings_json(s: &Strings, prefix: &str) -> String {
 
 /// The checklist's data for the browser script, in one language.
 pub fn checklist_data_js(site: &Site, c: &crate::site::data::Checklist, lang: &str) -> String {
+    let json = serde_json::to_string(&checklist_data(site, c, lang))
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c");
+    format!("window.kyozaiChecklists = window.kyozaiChecklists || {{}};\nwindow.kyozaiChecklists[{}] = {json};\n", serde_json::to_string(&c.data.id).unwrap_or_default())
+}
+
+/// The checklist's data in one language, as the browser scripts and `kyozai report` get it.
+pub fn checklist_data(
+    site: &Site,
+    c: &crate::site::data::Checklist,
+    lang: &str,
+) -> serde_json::Value {
     let src = site.source_lang();
     let d = &c.data;
     let lab = |x: &crate::load::data::Labelled| serde_json::json!({ "id": x.id, "label": x.text().or(lang, src) });
@@ -421,7 +456,7 @@ pub fn checklist_data_js(site: &Site, c: &crate::site::data::Checklist, lang: &s
             }));
         }
     }
-    let v = serde_json::json!({
+    serde_json::json!({
         "id": d.id,
         "version": d.version,
         "lang": lang,
@@ -437,11 +472,7 @@ pub fn checklist_data_js(site: &Site, c: &crate::site::data::Checklist, lang: &s
             "question": plain(it.question.or(lang, src)),
             "countermeasure": plain(it.countermeasure.or(lang, src)),
         })).collect::<Vec<_>>(),
-    });
-    let json = serde_json::to_string(&v)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c");
-    format!("window.kyozaiChecklists = window.kyozaiChecklists || {{}};\nwindow.kyozaiChecklists[{}] = {json};\n", serde_json::to_string(&d.id).unwrap_or_default())
+    })
 }
 
 /// The language chooser, the 404 page and the sitemap.

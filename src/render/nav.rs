@@ -192,6 +192,10 @@ fn build(
             escape_html(strings.get("slides"))
         ));
     }
+    h.push_str(&format!(
+        "<li><a data-x=\"roster\" href=\"{root}{lang}/roster/index.html\">{}</a></li>",
+        escape_html(strings.get("roster_title"))
+    ));
     h.push_str("</ul></nav>");
     h
 }

@@ -94,6 +94,7 @@ pub const RESERVED: &[&str] = &[
     "cases",
     "glossary",
     "checklists",
+    "roster",
     "handouts",
     "slides",
     "search",
