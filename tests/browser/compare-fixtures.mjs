@@ -8,7 +8,7 @@ export const ITEMS = [
   ["staff-corrective", 7], ["staff-detective", 8], ["staff-preventive-documents", 9], ["staff-preventive-human-error", 9],
 ];
 export const SCORE = { "not-started": 0, considering: 1, "in-place": 2, na: null };
-export const GROUPS = { organisational: [7, 8, 9], human: [1, 2, 3, 7], technical: [4, 5, 6], physical: [4, 5, 7, 8] };
+export const GROUPS = { organisational: [1, 2, 3, 7], human: [7, 8, 9], technical: [4, 5, 6], physical: [4, 5, 7, 8] };
 const STATUSES = ["not-started", "considering", "in-place", "na", ""];
 
 /** A small seeded generator, so that every run sees the same respondents. */
