@@ -586,6 +586,42 @@ fn figures_have_text_alternatives_and_glossary_terms_resolve() {
             "{id} on the glossary page"
         );
     }
+    // The hospital-systems figure shows the segmented network the course teaches.
+    for (lang, words) in [
+        (
+            "ja",
+            [
+                "診療系ネットワーク",
+                "情報系ネットワーク",
+                "ファイアウォール",
+                "VPN装置",
+            ],
+        ),
+        (
+            "en",
+            [
+                "clinical network",
+                "office network",
+                "firewall",
+                "remote-maintenance gateway",
+            ],
+        ),
+    ] {
+        let svg = built
+            .output
+            .files
+            .iter()
+            .find(|f| f.path == format!("media/02-survey/figures/hospital-systems.{lang}.svg"))
+            .expect("the hospital-systems figure");
+        let svg = String::from_utf8_lossy(&svg.bytes);
+        let desc = &svg[svg.find("<desc").unwrap()..svg.find("</desc>").unwrap()];
+        for w in words {
+            assert!(
+                desc.contains(w),
+                "{lang}: the figure's description names the {w}"
+            );
+        }
+    }
     let ja = &files["ja/awareness/attacks-japan-1/index.html"];
     assert!(
         ja.contains("#term-ransomware"),
