@@ -1,5 +1,6 @@
-//! The site configuration, `kyozai.toml`: languages, titles, theme and base path, read strictly so
-//! that a misspelt key is an error that names the nearest valid one.
+//! The site configuration, `kyozai.toml`: course id, languages, titles, theme, base path and what
+//! completes the course, read strictly so that a misspelt key is an error that names the nearest
+//! valid one.
 
 use crate::kind::Kind;
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use crate::text::Localized;
 
 /// The keys `kyozai.toml` accepts at the top level.
 pub const CONFIG_KEYS: &[&str] = &[
+    "id",
     "source_language",
     "languages",
     "theme",
@@ -20,12 +22,17 @@ pub const CONFIG_KEYS: &[&str] = &[
     "description",
     "case_columns",
     "copyright",
+    "completion",
 ];
 
 /// `kyozai.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The course's stable id: names its completion records and the browser storage of its
+    /// progress. Defaults to a slug of the source-language title, which changes with the title.
+    #[serde(default)]
+    pub id: Option<String>,
     /// The language authors write first; translations are made from it.
     pub source_language: String,
     /// Every language of the site, the source language among them.
@@ -47,6 +54,44 @@ pub struct Config {
     /// A copyright or licence line for the page footer, per language.
     #[serde(default)]
     pub copyright: Localized,
+    /// What completes the course: `[completion]`.
+    #[serde(default)]
+    pub completion: Option<Completion>,
+    /// The text of `kyozai.toml` as read (for the course edition and for positions in errors).
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// `[completion]`: which quizzes must be passed and which checklist answered.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    /// `"all"` or a list of quiz ids.
+    #[serde(default)]
+    pub quizzes: Option<QuizRule>,
+    /// The id of a checklist every applicable item of which must be answered.
+    #[serde(default)]
+    pub checklist: Option<String>,
+}
+
+/// The quizzes a completion rule requires.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum QuizRule {
+    /// A list of quiz ids.
+    List(Vec<String>),
+    /// A word: only `all` (every quiz of the course) is valid, checked after parsing.
+    Word(String),
+}
+
+impl QuizRule {
+    /// The required quiz ids, given every quiz id of the course in order.
+    pub fn ids<'a>(&'a self, all: &'a [String]) -> &'a [String] {
+        match self {
+            QuizRule::List(l) => l,
+            QuizRule::Word(_) => all,
+        }
+    }
 }
 
 fn default_theme() -> String {
@@ -62,6 +107,33 @@ fn default_case_columns() -> Vec<String> {
         "organisation".into(),
         "summary".into(),
     ]
+}
+
+/// Whether `s` is an id: lower-case ASCII letters, digits, `-` and `_`, not empty.
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// A diagnostic at the line where `key = ` is set (the first such line), else at the start.
+fn at_value(text: &str, key: &str, msg: String) -> Diagnostic {
+    let mut off = 0;
+    let mut found = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            found = off + (line.len() - t.len());
+            break;
+        }
+        off += line.len();
+    }
+    if off >= text.len() {
+        found = 0;
+    }
+    Diagnostic::at("kyozai.toml", text, found, msg)
 }
 
 /// Languages kyozai ships UI strings for.
@@ -91,8 +163,9 @@ impl Config {
     /// Parses the text of `kyozai.toml`.
     pub fn parse(text: &str) -> Result<Config> {
         let rel = Path::new("kyozai.toml");
-        let cfg: Config = crate::text::toml_from_str(rel, text, 0, text, CONFIG_KEYS)?;
+        let mut cfg: Config = crate::text::toml_from_str(rel, text, 0, text, CONFIG_KEYS)?;
         cfg.check(text)?;
+        cfg.text = text.to_string();
         Ok(cfg)
     }
 
@@ -143,7 +216,44 @@ impl Config {
                 .help("for example base_path = \"/training/\"")
                 .into());
         }
+        if let Some(id) = &self.id {
+            if !is_id(id) {
+                return Err(at_value(text, "id", format!("`{id}` is not a course id"))
+                    .help("use lower-case letters, digits and dashes, e.g. id = \"hospital-security\"")
+                    .into());
+            }
+        }
+        if let Some(c) = &self.completion {
+            if let Some(QuizRule::Word(w)) = &c.quizzes {
+                if w != "all" {
+                    return Err(at_value(text, "quizzes", format!("quizzes = \"{w}\" is not a rule"))
+                        .help("write quizzes = \"all\" or a list of quiz ids, e.g. quizzes = [\"awareness\"]")
+                        .into());
+                }
+            }
+            if c.quizzes.is_none() && c.checklist.is_none() {
+                return Err(at(
+                    "[completion]",
+                    "[completion] says nothing completes the course".into(),
+                )
+                .help("add quizzes = \"all\" (or a list of quiz ids) and/or checklist = \"ID\"")
+                .into());
+            }
+        }
         Ok(())
+    }
+
+    /// The course id: `id`, else a slug of the source-language title.
+    pub fn course_id(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => crate::text::github_slug(self.title.or(&self.source_language, "")),
+        }
+    }
+
+    /// Where `key = …` starts in `kyozai.toml` (line start), for errors found after parsing.
+    pub fn locate(&self, key: &str, msg: String) -> Diagnostic {
+        at_value(&self.text, key, msg)
     }
 
     /// The base path with exactly one trailing slash.

@@ -26,17 +26,17 @@ pub struct Library {
 }
 
 #[derive(Serialize)]
-pub(super) struct Frame<'a> {
-    lang: &'a str,
-    root: &'a str,
-    site_title: &'a str,
-    title: String,
-    nav: String,
-    pub(super) breadcrumbs: Vec<Link>,
-    alternates: Vec<Alternate>,
-    t: &'a Strings,
-    pub(super) scripts: Vec<String>,
-    description: &'a str,
+pub(crate) struct Frame<'a> {
+    pub(crate) lang: &'a str,
+    pub(crate) root: &'a str,
+    pub(crate) site_title: &'a str,
+    pub(crate) title: String,
+    pub(crate) nav: String,
+    pub(crate) breadcrumbs: Vec<Link>,
+    pub(crate) alternates: Vec<Alternate>,
+    pub(crate) t: &'a Strings,
+    pub(crate) scripts: Vec<String>,
+    pub(crate) description: &'a str,
 }
 
 #[derive(Serialize)]
@@ -85,7 +85,7 @@ pub fn citations(site: &Site) -> BTreeMap<String, Vec<usize>> {
     map
 }
 
-pub(super) fn frame<'a>(
+pub(crate) fn frame<'a>(
     site: &'a Site,
     nav: &NavCache,
     ls: &'a LangState,
@@ -117,7 +117,7 @@ pub(super) fn frame<'a>(
     }
 }
 
-pub(super) fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
+pub(crate) fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
     tera::Context::from_serialize(v).map_err(|e| Error::Internal(format!("view: {e}")))
 }
 
@@ -403,7 +403,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             s.get("roster_title").into(),
             "roster",
         );
-        for js in ["sha256.js", "roster-core.js", "roster.js"] {
+        for js in ["roster-core.js", "roster.js"] {
             f.scripts.push(format!("{root}static/{js}"));
         }
         let mut ctx = to_ctx(&f)?;

@@ -6,6 +6,7 @@ pub mod handouts;
 pub mod library;
 pub mod nav;
 pub mod quizzes;
+pub mod progress;
 pub mod searchindex;
 pub mod slides;
 pub mod theme;
@@ -249,6 +250,9 @@ pub fn render_into(
                 lib.search.extend(quiz_search);
                 lib.files.into_iter().try_for_each(|f| sink.put(f))?;
                 index.after_jobs(ls.lang, lib.search);
+                let prog = progress::render(site, theme, &nav, ls)?;
+                *pages_of.entry(ls.lang.to_string()).or_default() += 2;
+                prog.into_iter().try_for_each(|f| sink.put(f))?;
             }
             library::site_files(site, theme, &langs)?
                 .into_iter()

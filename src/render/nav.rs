@@ -183,6 +183,10 @@ fn build(
         ));
     }
     h.push_str(&format!(
+        "<li class=\"toc-progress\"><a data-x=\"progress\" href=\"{root}{lang}/progress/index.html\">{}</a></li>",
+        escape_html(strings.get("progress"))
+    ));
+    h.push_str(&format!(
         "<li><a data-x=\"handouts\" href=\"{root}{lang}/handouts/index.html\">{}</a></li>",
         escape_html(strings.get("handouts"))
     ));

@@ -321,10 +321,17 @@ impl Session {
     /// Writes what changed in one step.
     fn render_pages(&mut self, pages: &HashSet<usize>, library: bool) -> Result<Report> {
         let st = self.state.as_mut().expect("state checked by the caller");
+        // Any edit gives the course a new edition, which the progress data carries.
+        st.site.edition = crate::site::completion::site_edition(&st.site);
         let langs = lang_states(&st.site, &st.theme);
         let nav = NavCache::default();
         let mut files: Vec<OutputFile> = Vec::new();
         let mut searchables: Vec<Searchable> = Vec::new();
+        for ls in &langs {
+            files.extend(crate::render::progress::render(
+                &st.site, &st.theme, &nav, ls,
+            )?);
+        }
         for &i in pages {
             for ls in &langs {
                 let (f, s) = render_page(&st.site, &st.theme, &nav, i, ls)?;

@@ -2,6 +2,7 @@
 //! the ordered and numbered pages with their translations, the validated data, and which source
 //! files each page depends on.
 
+pub mod completion;
 pub mod countries;
 pub mod data;
 pub mod data_links;
@@ -87,6 +88,12 @@ pub struct Site {
     pub drafts: bool,
     /// Page key → index in `pages`, for link resolution in constant time.
     pub keys: HashMap<PathBuf, usize>,
+    /// The course's stable id (`id` in `kyozai.toml`).
+    pub course_id: String,
+    /// A hash of the course's text: which version of the course a completion record is for.
+    pub edition: String,
+    /// What completes the course, when `kyozai.toml` says.
+    pub completion: Option<completion::Rule>,
 }
 
 /// Names reserved for generated pages in each language folder.
@@ -102,6 +109,7 @@ pub const RESERVED: &[&str] = &[
     "media",
     "print",
     "quizzes",
+    "progress",
 ];
 
 impl Site {
@@ -257,7 +265,22 @@ impl Site {
             notes,
             drafts,
             keys,
+            course_id: String::new(),
+            edition: String::new(),
+            completion: None,
         };
+        site.course_id = site.config.course_id();
+        site.edition = completion::site_edition(&site);
+        let checklists: Vec<&str> = site
+            .data
+            .checklists
+            .iter()
+            .map(|c| c.data.id.as_str())
+            .collect();
+        match completion::rule(&site.config, &checklists, None) {
+            Ok(r) => site.completion = r,
+            Err(e) => e.into_iter().for_each(|d| diags.push(d)),
+        }
         site.check_slugs(&mut diags);
         site.check_directives(&mut diags);
         quiz::check_reviews(&site, &mut diags);

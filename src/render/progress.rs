@@ -1,0 +1,171 @@
+//! The learner's progress pages of one language: the progress page (`LANG/progress/`), the
+//! printable certificate (`LANG/progress/certificate/`) and the course data every page's
+//! progress script reads (`LANG/progress/data.js`: the course id and edition, the pages, the
+//! quizzes and checklist of the completion rule, and the UI words).
+
+use serde::Serialize;
+
+use super::library::{frame, to_ctx};
+use super::nav::{self, NavCache};
+use super::theme::Theme;
+use super::{render_template, LangState, OutputFile};
+use crate::error::Result;
+use crate::site::links::numbered_title;
+use crate::site::Site;
+
+/// Prefixes of the UI strings the progress script is handed.
+const STRING_PREFIXES: &[&str] = &["progress", "record_", "certificate"];
+
+#[derive(Serialize)]
+struct PageItem {
+    /// The page's path below the language folder, the same in every language.
+    path: String,
+    url: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct QuizItem {
+    id: String,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ChecklistItem {
+    id: String,
+    version: u32,
+    title: String,
+    items: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CourseData<'a> {
+    id: &'a str,
+    edition: &'a str,
+    lang: &'a str,
+    title: &'a str,
+    progress_url: String,
+    certificate_url: String,
+    pages: Vec<PageItem>,
+    quizzes: Vec<QuizItem>,
+    checklist: Option<ChecklistItem>,
+    /// Whether the course has a completion rule.
+    rule: bool,
+    t: std::collections::BTreeMap<&'a str, &'a str>,
+}
+
+fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
+    let lang = ls.lang;
+    let src = site.source_lang();
+    let pages = (0..site.pages.len())
+        .map(|i| PageItem {
+            path: site.pages[i].slug_path.clone(),
+            url: nav::page_path(site, i, lang),
+            title: numbered_title(site, &site.pages[i], lang),
+        })
+        .collect();
+    let rule = site.completion.as_ref();
+    let quizzes = rule
+        .map(|r| {
+            r.quizzes
+                .iter()
+                .map(|id| QuizItem {
+                    id: id.clone(),
+                    title: id.clone(),
+                    url: format!("{lang}/quizzes/{id}/index.html"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let checklist = rule
+        .and_then(|r| r.checklist.as_deref())
+        .and_then(|id| site.data.checklist(id))
+        .map(|c| ChecklistItem {
+            id: c.data.id.clone(),
+            version: c.data.version,
+            title: c.data.title.or(lang, src).to_string(),
+            items: c.data.items.len(),
+            url: format!("{lang}/checklists/{}/index.html", c.data.id),
+        });
+    let t = ls
+        .strings
+        .0
+        .iter()
+        .filter(|(k, _)| STRING_PREFIXES.iter().any(|p| k.starts_with(p)))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    CourseData {
+        id: &site.course_id,
+        edition: &site.edition,
+        lang,
+        title: site.config.title.or(lang, src),
+        progress_url: format!("{lang}/progress/index.html"),
+        certificate_url: format!("{lang}/progress/certificate/index.html"),
+        pages,
+        quizzes,
+        checklist,
+        rule: rule.is_some(),
+        t,
+    }
+}
+
+/// The progress page, the certificate page and the progress data of one language.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    ls: &LangState,
+) -> Result<Vec<OutputFile>> {
+    let lang = ls.lang;
+    let data = course_data(site, ls);
+    let json = serde_json::to_string(&data)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c");
+    let mut files = vec![OutputFile {
+        path: format!("{lang}/progress/data.js"),
+        bytes: format!("window.kyozaiCourse = {json};\n").into_bytes(),
+    }];
+
+    let root = "../../";
+    let rest = "progress/index.html";
+    let f = frame(
+        site,
+        nav,
+        ls,
+        rest,
+        root,
+        ls.strings.get("progress").into(),
+        "progress",
+    );
+    let mut ctx = to_ctx(&f)?;
+    ctx.insert("course", &data);
+    files.push(OutputFile {
+        path: format!("{lang}/{rest}"),
+        bytes: render_template(theme, "progress.html", &ctx)?.into_bytes(),
+    });
+
+    let root = "../../../";
+    let rest = "progress/certificate/index.html";
+    let mut f = frame(
+        site,
+        nav,
+        ls,
+        rest,
+        root,
+        ls.strings.get("certificate").into(),
+        "",
+    );
+    f.breadcrumbs.push(super::nav::Link {
+        title: ls.strings.get("progress").into(),
+        url: format!("{root}{lang}/progress/index.html"),
+    });
+    let mut ctx = to_ctx(&f)?;
+    ctx.insert("course", &data);
+    files.push(OutputFile {
+        path: format!("{lang}/{rest}"),
+        bytes: render_template(theme, "certificate.html", &ctx)?.into_bytes(),
+    });
+    Ok(files)
+}

@@ -1,0 +1,195 @@
+//! What completes the course: the `[completion]` rule of `kyozai.toml` checked against the course's
+//! quizzes and checklists, and the course edition, a hash of everything the course was built from.
+
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, QuizRule};
+use crate::error::{suggest, Diagnostic};
+use crate::site::Site;
+
+/// The checked completion rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rule {
+    /// Quizzes that must be passed, in the order the rule (or the course) names them.
+    pub quizzes: Vec<String>,
+    /// A checklist every applicable item of which must be answered.
+    pub checklist: Option<String>,
+}
+
+/// The completion rule of `config`, its ids checked against the course's checklists and, when
+/// the course model knows its quizzes (`Some`), its quiz ids. `None` when `kyozai.toml` has no
+/// `[completion]` table.
+pub fn rule(
+    config: &Config,
+    checklists: &[&str],
+    quizzes: Option<&[String]>,
+) -> Result<Option<Rule>, Vec<Diagnostic>> {
+    let Some(c) = &config.completion else {
+        return Ok(None);
+    };
+    let mut problems = Vec::new();
+    let all: Vec<String> = quizzes.map(<[String]>::to_vec).unwrap_or_default();
+    let ids: Vec<String> = match &c.quizzes {
+        None => vec![],
+        Some(r @ QuizRule::Word(_)) => r.ids(&all).to_vec(),
+        Some(QuizRule::List(list)) => {
+            let mut seen = std::collections::BTreeSet::new();
+            for id in list {
+                if !seen.insert(id) {
+                    problems.push(
+                        config
+                            .locate("quizzes", format!("quiz `{id}` is listed twice"))
+                            .help("name each quiz once"),
+                    );
+                }
+                if let Some(known) = quizzes {
+                    if !known.contains(id) {
+                        problems.push(unknown(config, "quizzes", "quiz", id, known.iter()));
+                    }
+                }
+            }
+            list.clone()
+        }
+    };
+    if let Some(id) = &c.checklist {
+        if !checklists.contains(&id.as_str()) {
+            let known: Vec<String> = checklists.iter().map(|s| s.to_string()).collect();
+            problems.push(unknown(config, "checklist", "checklist", id, known.iter()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Some(Rule {
+        quizzes: ids,
+        checklist: c.checklist.clone(),
+    }))
+}
+
+fn unknown<'a>(
+    config: &Config,
+    key: &str,
+    what: &str,
+    id: &str,
+    known: impl Iterator<Item = &'a String> + Clone,
+) -> Diagnostic {
+    let d = config.locate(
+        key,
+        format!("[completion] names {what} `{id}`, which the course does not have"),
+    );
+    let names: Vec<&str> = known.map(String::as_str).collect();
+    match suggest(id, names.iter().copied()) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None if names.is_empty() => d.help(format!("the course has no {what}; remove `{key}`")),
+        None => d.help(format!("the course's {what} ids: {}", names.join(", "))),
+    }
+}
+
+/// The edition of `site`: [`edition`] over the texts it holds (every page built, every data file).
+pub fn site_edition(site: &Site) -> String {
+    let pages = site
+        .pages
+        .iter()
+        .flat_map(|p| p.variants.values())
+        .map(|v| (v.file.as_path(), &*v.text));
+    let data = site
+        .data
+        .files
+        .iter()
+        .map(|d| (d.path.as_path(), d.text.as_str()));
+    edition(&site.config, pages.chain(data))
+}
+
+/// The course edition: the first 16 hex digits of a SHA-256 over `kyozai.toml` and the given
+/// files as read (path and text, in path order). Figures and the theme are not part of it.
+pub fn edition<'a>(
+    config: &Config,
+    files: impl Iterator<Item = (&'a std::path::Path, &'a str)>,
+) -> String {
+    let mut files: Vec<(String, &str)> = files
+        .map(|(p, t)| (p.to_string_lossy().replace('\\', "/"), t))
+        .collect();
+    files.sort();
+    let mut h = Sha256::new();
+    let mut put = |name: &str, text: &str| {
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    };
+    put("kyozai.toml", &config.text);
+    for (name, text) in &files {
+        put(name, text);
+    }
+    let digest = h.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(extra: &str) -> Config {
+        Config::parse(&format!(
+            "id = \"course\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n[title]\nen = \"C\"\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn all_means_every_quiz_of_the_course() {
+        let c = config("[completion]\nquizzes = \"all\"\n");
+        let quizzes = ["a".to_string(), "b".to_string()];
+        let r = rule(&c, &[], Some(&quizzes)).unwrap().unwrap();
+        assert_eq!(r.quizzes, ["a", "b"]);
+        assert_eq!(r.checklist, None);
+    }
+
+    #[test]
+    fn unknown_ids_are_errors_at_their_line_with_a_suggestion() {
+        let c = config("[completion]\nquizzes = [\"awarness\"]\nchecklist = \"self\"\n");
+        let quizzes = ["awareness".to_string()];
+        let errs = rule(&c, &["self-assessment"], Some(&quizzes)).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].line, 7);
+        assert!(
+            errs[0].message.contains("quiz `awarness`"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `awareness`?"));
+        assert_eq!(errs[1].line, 8);
+        assert!(errs[1].message.contains("checklist `self`"));
+        assert_eq!(
+            errs[1].help.as_deref(),
+            Some("the course's checklist ids: self-assessment")
+        );
+    }
+
+    #[test]
+    fn quiz_ids_wait_for_the_quizzes_to_be_known() {
+        let c = config("[completion]\nquizzes = [\"x\", \"y\"]\n");
+        let r = rule(&c, &[], None).unwrap().unwrap();
+        assert_eq!(r.quizzes, ["x", "y"]);
+        let dup = config("[completion]\nquizzes = [\"x\", \"x\"]\n");
+        assert!(rule(&dup, &[], None).unwrap_err()[0]
+            .message
+            .contains("listed twice"));
+    }
+
+    #[test]
+    fn edition_changes_with_any_text_and_not_with_order() {
+        let c = config("");
+        let ed = |c: &Config, files: &[(&str, &str)]| {
+            edition(c, files.iter().map(|(p, t)| (std::path::Path::new(*p), *t)))
+        };
+        let a = ed(&c, &[("x", "1"), ("y", "2")]);
+        assert_eq!(a.len(), 16);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, ed(&c, &[("y", "2"), ("x", "1")]));
+        assert_ne!(a, ed(&c, &[("x", "1"), ("y", "3")]));
+        assert_ne!(a, ed(&config("# edited\n"), &[("x", "1"), ("y", "2")]));
+        // A path and a text boundary cannot be traded for each other.
+        assert_ne!(ed(&c, &[("ab", "c")]), ed(&c, &[("a", "bc")]));
+    }
+}
