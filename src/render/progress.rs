@@ -28,7 +28,8 @@ struct PageItem {
 struct QuizItem {
     id: String,
     title: String,
-    url: String,
+    /// The quiz's page, when the course has it.
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -74,7 +75,7 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
                 .map(|id| QuizItem {
                     id: id.clone(),
                     title: id.clone(),
-                    url: format!("{lang}/quizzes/{id}/index.html"),
+                    url: None,
                 })
                 .collect()
         })

@@ -220,8 +220,9 @@ for (const T of TRANSPORTS) {
           }
           const expected = listFiles(join(out, lang)).map((p) => `${lang}/${p}`)
             // Case pages, handouts and slide decks are listed on their library pages, quiz pages on
-            // their list, a checklist's compare page is linked from the checklist page.
-            .filter((p) => !/\/(cases|handouts|slides|quizzes)\/[^/]+\//.test(p) && !/\/checklists\/[^/]+\/compare\//.test(p));
+            // their list, a checklist's compare page is linked from the checklist page, the
+            // certificate from the progress page.
+            .filter((p) => !/\/(cases|handouts|slides|quizzes|progress)\/[^/]+\//.test(p) && !/\/checklists\/[^/]+\/compare\//.test(p));
           for (const p of expected) if (!visited.has(p)) errors.push(`${p} cannot be reached from the sidebar`);
           assert.deepEqual(errors, []);
           assertClean(problems, `the ${lang} sidebar walk`);
