@@ -64,6 +64,9 @@ fn site_of(markdown: &str) -> Site {
         notes: vec![],
         drafts: false,
         keys: HashMap::from([(PathBuf::from("_index"), 0)]),
+        course_id: "commonmark".into(),
+        edition: String::new(),
+        completion: None,
     }
 }
 
