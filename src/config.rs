@@ -117,7 +117,7 @@ fn is_id(s: &str) -> bool {
 }
 
 /// A diagnostic at the line where `key = ` is set (the first such line), else at the start.
-fn at_value(text: &str, key: &str, msg: String) -> Diagnostic {
+fn at_value(kind: Kind, text: &str, key: &str, msg: String) -> Diagnostic {
     let mut off = 0;
     let mut found = 0;
     for line in text.split_inclusive('\n') {
@@ -133,7 +133,7 @@ fn at_value(text: &str, key: &str, msg: String) -> Diagnostic {
     if off >= text.len() {
         found = 0;
     }
-    Diagnostic::at("kyozai.toml", text, found, msg)
+    Diagnostic::at(kind, "kyozai.toml", text, found, msg)
 }
 
 /// Languages kyozai ships UI strings for.
@@ -218,15 +218,20 @@ impl Config {
         }
         if let Some(id) = &self.id {
             if !is_id(id) {
-                return Err(at_value(text, "id", format!("`{id}` is not a course id"))
-                    .help("use lower-case letters, digits and dashes, e.g. id = \"hospital-security\"")
-                    .into());
+                return Err(at_value(
+                    Kind::InvalidSource,
+                    text,
+                    "id",
+                    format!("`{id}` is not a course id"),
+                )
+                .help("use lower-case letters, digits and dashes, e.g. id = \"hospital-security\"")
+                .into());
             }
         }
         if let Some(c) = &self.completion {
             if let Some(QuizRule::Word(w)) = &c.quizzes {
                 if w != "all" {
-                    return Err(at_value(text, "quizzes", format!("quizzes = \"{w}\" is not a rule"))
+                    return Err(at_value(Kind::InvalidSource, text, "quizzes", format!("quizzes = \"{w}\" is not a rule"))
                         .help("write quizzes = \"all\" or a list of quiz ids, e.g. quizzes = [\"awareness\"]")
                         .into());
                 }
@@ -252,8 +257,8 @@ impl Config {
     }
 
     /// Where `key = …` starts in `kyozai.toml` (line start), for errors found after parsing.
-    pub fn locate(&self, key: &str, msg: String) -> Diagnostic {
-        at_value(&self.text, key, msg)
+    pub fn locate(&self, kind: Kind, key: &str, msg: String) -> Diagnostic {
+        at_value(kind, &self.text, key, msg)
     }
 
     /// The base path with exactly one trailing slash.

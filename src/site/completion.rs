@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{Config, QuizRule};
 use crate::error::{suggest, Diagnostic};
+use crate::kind::Kind;
 use crate::site::Site;
 
 /// The checked completion rule.
@@ -38,7 +39,11 @@ pub fn rule(
                 if !seen.insert(id) {
                     problems.push(
                         config
-                            .locate("quizzes", format!("quiz `{id}` is listed twice"))
+                            .locate(
+                                Kind::Duplicate,
+                                "quizzes",
+                                format!("quiz `{id}` is listed twice"),
+                            )
                             .help("name each quiz once"),
                     );
                 }
@@ -74,6 +79,7 @@ fn unknown<'a>(
     known: impl Iterator<Item = &'a String> + Clone,
 ) -> Diagnostic {
     let d = config.locate(
+        Kind::UnknownId,
         key,
         format!("[completion] names {what} `{id}`, which the course does not have"),
     );
