@@ -112,3 +112,38 @@ test("with no usable file the command fails and names each file", () => {
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /--lang fr: the course is in/);
 });
+
+test("the report page of each language passes the Nu HTML Checker and axe, loads nothing from outside and prints on A4 landscape", async () => {
+  const { launch, openPage, fileUrl } = await import("./lib.mjs");
+  const vnu = new URL("node_modules/vnu-jar/build/dist/vnu.jar", import.meta.url).pathname;
+  const axeSource = readFileSync(new URL("node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+  const { files } = generate(24, 7);
+  const browser = await launch();
+  try {
+    for (const lang of ["ja", "en"]) {
+      const { run, out } = runReport(files, ["--lang", lang]);
+      assert.equal(run.status, 0, run.stderr);
+      const html = readFileSync(join(out, "index.html"), "utf8");
+      assert.match(html, new RegExp(`<html lang="${lang}"`));
+      assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=/, "no inline script, style or handler");
+      const check = spawnSync("java", ["-jar", vnu, "--errors-only", "--format", "json", join(out, "index.html")], { encoding: "utf8" });
+      const errors = JSON.parse(check.stderr).messages.filter((m) => m.type === "error" || m.subType === "fatal");
+      assert.deepEqual(errors.map((m) => `${m.lastLine}: ${m.message}`), [], `${lang}: Nu HTML Checker`);
+      const { context, page, problems } = await openPage(browser);
+      await page.goto(fileUrl(out));
+      await page.evaluate(axeSource);
+      const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] }));
+      assert.ok(r.passes.length > 0, "axe ran");
+      assert.deepEqual(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `${lang}: axe`);
+      const pdf = await page.pdf({ preferCSSPageSize: true });
+      const size = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString("latin1"));
+      assert.ok(size, "the PDF has a page size");
+      const [w, h] = [Number(size[1]), Number(size[2])];
+      assert.ok(Math.abs(w - 841.9) < 2 && Math.abs(h - 595.3) < 2, `${lang}: A4 landscape, not ${w}×${h}`);
+      assert.deepEqual(problems, [], `${lang}: no error and no outside request`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
