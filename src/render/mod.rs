@@ -5,8 +5,8 @@
 pub mod handouts;
 pub mod library;
 pub mod nav;
-pub mod quizzes;
 pub mod progress;
+pub mod quizzes;
 pub mod searchindex;
 pub mod slides;
 pub mod theme;

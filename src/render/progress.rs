@@ -76,10 +76,8 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
                     let quiz = site.data.quizzes.iter().find(|q| &q.data.id == id);
                     QuizItem {
                         id: id.clone(),
-                        title: quiz.map_or_else(
-                            || id.clone(),
-                            |q| q.data.title.or(lang, src).to_string(),
-                        ),
+                        title: quiz
+                            .map_or_else(|| id.clone(), |q| q.data.title.or(lang, src).to_string()),
                         url: quiz.map(|_| format!("{lang}/quizzes/{id}/index.html")),
                     }
                 })

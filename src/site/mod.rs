@@ -277,7 +277,12 @@ impl Site {
             .iter()
             .map(|c| c.data.id.as_str())
             .collect();
-        let quiz_ids: Vec<String> = site.data.quizzes.iter().map(|q| q.data.id.clone()).collect();
+        let quiz_ids: Vec<String> = site
+            .data
+            .quizzes
+            .iter()
+            .map(|q| q.data.id.clone())
+            .collect();
         match completion::rule(&site.config, &checklists, Some(&quiz_ids)) {
             Ok(r) => site.completion = r,
             Err(e) => e.into_iter().for_each(|d| diags.push(d)),
