@@ -12,7 +12,7 @@ use super::parse::{Block, Directive, Doc, Piece};
 
 /// A paragraph this short (in characters) before a figure, table or data directive goes with it
 /// as its lead, as does one ending in a colon.
-const LEAD_CHARS: usize = 100;
+const LEAD_CHARS: usize = 160;
 
 /// One slide's worth of a page.
 #[derive(Debug, Clone, Default)]

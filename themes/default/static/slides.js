@@ -112,13 +112,48 @@
         while (copy.inner.firstElementChild) inner.appendChild(copy.inner.firstElementChild);
         copy.root.remove();
       }
-      if (box.children.length < 2) break;
+      if (box.children.length < 2) { moved = splitText(last, target, over) || moved; break; }
       target.insertBefore(last, target.firstChild);
       moved = true;
     }
     // A heading does not end a slide: it goes with what follows it.
     while (moved && box.children.length > 1 && /^H\d$/.test(box.lastElementChild.tagName)) target.insertBefore(box.lastElementChild, target.firstChild);
     return moved;
+  }
+
+  // Splits the last paragraph or list item inside `top` between sentences, moving the end of it
+  // to the start of `target` until the slide fits: for a block too long for a slide of its own.
+  function splitText(top, target, over) {
+    var el = top;
+    while (el && !/^(P|LI|TD|TH)$/.test(el.tagName) && el.lastElementChild) el = el.lastElementChild;
+    if (!el || !/^(P|LI|TD|TH)$/.test(el.tagName)) return false;
+    Array.prototype.slice.call(el.childNodes).forEach(function (n) {
+      if (n.nodeType !== 3) return;
+      var re = /[.!?。！？]\s*(?=\S)/g, m, cut = [];
+      while ((m = re.exec(n.data)) !== null) cut.push(m.index + m[0].length);
+      for (var i = cut.length - 1; i >= 0; i--) n.splitText(cut[i]);
+    });
+    if (el.childNodes.length < 2) return false;
+    var copy, into;
+    if (el.tagName === "TD" || el.tagName === "TH") {
+      // A table row too tall: the row goes on in the continuation, its other cells empty.
+      var row = el.parentNode;
+      copy = copyPath(top, row.parentNode);
+      var next = shallow(row);
+      Array.prototype.forEach.call(row.children, function (c) {
+        var nc = shallow(c);
+        next.appendChild(nc);
+        if (c === el) into = nc;
+      });
+      copy.inner.appendChild(next);
+    } else {
+      copy = copyPath(top, el);
+      into = copy.inner;
+    }
+    target.insertBefore(copy.root, target.firstChild);
+    while (over() && el.childNodes.length > 1) into.insertBefore(el.lastChild, into.firstChild);
+    if (!into.childNodes.length) { copy.root.remove(); return false; }
+    return true;
   }
 
   // The continuation of `slide`: the same title marked as continued, an empty body.
