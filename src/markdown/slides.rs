@@ -44,6 +44,11 @@ struct Draft {
     lead: bool,
     /// Whether the slide starts at its heading (not a continuation under the same title).
     fresh: bool,
+    /// Where the last top-level block starts (body document, piece), when it is a paragraph ending
+    /// in a colon (with only headings after it): it leads into what follows.
+    colon: Option<(usize, usize)>,
+    /// Where the top-level paragraph being filled starts.
+    para_start: Option<(usize, usize)>,
 }
 
 impl Draft {
@@ -99,12 +104,20 @@ impl Splitter {
     }
 
     /// Puts `pieces` of `doc` (one figure, table or data directive) on a slide of its own; a lone
-    /// short paragraph or one ending in a colon before it goes with it.
+    /// short paragraph before it goes with it, as does a paragraph ending in a colon just before it.
     fn feature(&mut self, doc: &Doc, pieces: &[Stored]) {
         // A heading just before it is its heading.
         let heading = self.trailing_heading();
         if !(self.cur.blocks == 1 && self.cur.lead) {
-            self.flush(false);
+            let lead = self.trailing_colon();
+            if !self.cur.part.is_empty() {
+                self.flush(false);
+            }
+            if let Some(l) = &lead {
+                for p in &l.pieces {
+                    self.cur.push(l, p);
+                }
+            }
         }
         if let Some(h) = &heading {
             for p in &h.pieces {
@@ -127,6 +140,26 @@ impl Splitter {
         let start = d.pieces.iter().rposition(
             |p| matches!(p, Stored::Event(e) if matches!(**e, Event::Start(Tag::Heading { .. }))),
         )?;
+        let tail = d.pieces.split_off(start);
+        let src = d.src.clone();
+        if d.pieces.is_empty() {
+            self.cur.part.body.pop();
+        }
+        self.cur.blocks = self.cur.blocks.saturating_sub(1);
+        Some(Doc {
+            src,
+            pieces: tail,
+            ..Doc::default()
+        })
+    }
+
+    /// Takes the paragraph ending in a colon that ends the slide being filled, if it ends with one.
+    fn trailing_colon(&mut self) -> Option<Doc> {
+        let (b, start) = self.cur.colon.take()?;
+        if b + 1 != self.cur.part.body.len() {
+            return None;
+        }
+        let d = self.cur.part.body.last_mut()?;
         let tail = d.pieces.split_off(start);
         let src = d.src.clone();
         if d.pieces.is_empty() {
@@ -216,9 +249,16 @@ impl Splitter {
             }
             self.cur.push(doc, stored);
             match &piece {
-                Piece::Event(Event::Start(_)) => {
+                Piece::Event(Event::Start(tag)) => {
                     if depth == 0 {
                         block_chars = 0;
+                        let at = self.cur.part.body.len().saturating_sub(1);
+                        let len = self.cur.part.body.last().map_or(0, |d| d.pieces.len());
+                        self.cur.para_start =
+                            matches!(tag, Tag::Paragraph).then_some((at, len.saturating_sub(1)));
+                        if !matches!(tag, Tag::Heading { .. }) {
+                            self.cur.colon = None;
+                        }
                     }
                     depth += 1
                 }
@@ -227,9 +267,13 @@ impl Splitter {
                     if depth == 0 {
                         self.cur.blocks += 1;
                         let t = last_text.trim_end();
+                        let colon = leads_on(t);
                         self.cur.lead = self.cur.blocks == 1
                             && *end == TagEnd::Paragraph
-                            && (t.ends_with(':') || t.ends_with('：') || block_chars <= LEAD_CHARS);
+                            && (colon || block_chars <= LEAD_CHARS);
+                        if *end == TagEnd::Paragraph && colon {
+                            self.cur.colon = self.cur.para_start;
+                        }
                     }
                 }
                 Piece::Event(Event::Text(t)) => {
@@ -240,12 +284,27 @@ impl Splitter {
                 _ if depth == 0 => {
                     self.cur.blocks += 1;
                     self.cur.lead = false;
+                    self.cur.colon = None;
                 }
                 _ => {}
             }
             i += 1;
         }
     }
+}
+
+/// Whether a paragraph ending in `text` leads into what follows it: it ends in a colon, or (in
+/// Japanese) its last sentence points at what comes next (`次のとおりです。`, `次に示します。`).
+fn leads_on(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with(':') || t.ends_with('：') {
+        return true;
+    }
+    let Some(body) = t.strip_suffix('。') else {
+        return false;
+    };
+    let last = body.rsplit('。').next().unwrap_or(body);
+    ["次の", "次に", "以下の", "以下に"].iter().any(|w| last.contains(w))
 }
 
 /// The index after the block that starts at `start`.
@@ -349,6 +408,29 @@ mod tests {
                 (Some("L"), "More.".into(), false),
             ]
         );
+    }
+
+    #[test]
+    fn a_paragraph_ending_in_a_colon_goes_with_the_feature_after_it() {
+        let d = p("## L\n\nFirst.\n\nExamples:\n\n### Heading\n\n```{list}\nid = \"x\"\n```\n\nText.\n\nNot a lead:\n\nMore.\n\n| x |\n|---|\n| 1 |\n");
+        assert_eq!(
+            shape(&split(&d)),
+            [
+                (Some("L"), "First.".into(), false),
+                (Some("L"), "Examples:Heading[directive]".into(), true),
+                (Some("L"), "Text.Not a lead:More.".into(), false),
+                (Some("L"), "x1".into(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_japanese_sentence_pointing_at_what_follows_leads_into_it() {
+        assert!(leads_on("例を次に示します。"));
+        assert!(leads_on("前の文です。提供元は次のとおりです。 "));
+        assert!(leads_on("Examples:"));
+        assert!(!leads_on("次の章で説明します。ここで終わります。"));
+        assert!(!leads_on("Next."));
     }
 
     #[test]

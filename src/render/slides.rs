@@ -189,6 +189,10 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
             theme,
         };
         for part in split(&v.doc) {
+            if let Some(quiz) = lone_quiz(site, &part) {
+                slides.extend(quiz_slides(theme, &ctx, ls, quiz, &place, &content_lang)?);
+                continue;
+            }
             let n = slides.len();
             let notes = docs_html(theme, &ctx, ls, &part.notes, &format!("n{n}"))?;
             if part.is_empty() && part.title.is_none() {
@@ -309,6 +313,64 @@ fn doc_html(theme: &Theme, ctx: &Ctx, ls: &LangState, d: &Doc) -> Result<String>
     let mut marker = Marker::new(&ls.terms);
     marker.enabled = false;
     Ok(html::render(ctx, d, &mut marker).html)
+}
+
+/// The quiz a slide holds alone, if it does.
+fn lone_quiz<'s>(site: &'s Site, part: &SlidePart) -> Option<&'s crate::site::quiz::Quiz> {
+    let [doc] = part.body.as_slice() else {
+        return None;
+    };
+    let mut pieces = doc.pieces();
+    match (pieces.next(), pieces.next()) {
+        (Some(Piece::Directive(Directive::Quiz(id), _)), None) => site.data.quiz(id),
+        _ => None,
+    }
+}
+
+/// A quiz as one slide per question (its options to choose from, no form), the right answers,
+/// the explanation and the section to review in the speaker notes: the room answers, the trainer
+/// reads the answer.
+fn quiz_slides(
+    theme: &Theme,
+    ctx: &Ctx,
+    ls: &LangState,
+    quiz: &crate::site::quiz::Quiz,
+    place: &str,
+    content_lang: &Option<String>,
+) -> Result<Vec<Slide>> {
+    let view = crate::markdown::quiz::view(ctx.site, quiz, ls.lang, ROOT, false);
+    let total = view.count_text.clone();
+    view.questions
+        .iter()
+        .map(|q| {
+            let mut t = tera::Context::new();
+            t.insert("quiz", &view);
+            t.insert("q", q);
+            t.insert("t", &ls.strings);
+            let part = |answer: bool| -> Result<String> {
+                let mut t = t.clone();
+                t.insert("answer", &answer);
+                render_template(theme, "directives/slides-quiz.html", &t)
+            };
+            Ok(Slide {
+                kind: "content",
+                feature: true,
+                label: String::new(),
+                title: ls
+                    .strings
+                    .get("slides_quiz_question")
+                    .replace("{title}", &view.plain_title)
+                    .replace("{n}", &q.number_text)
+                    .replace("{total}", &total),
+                subtitle: None,
+                points: vec![],
+                body: part(false)?,
+                notes: part(true)?,
+                place: place.to_string(),
+                content_lang: content_lang.clone(),
+            })
+        })
+        .collect()
 }
 
 /// A domain of the checklist on a slide.

@@ -60,6 +60,15 @@
     return /^H\d$/.test(el.tagName) || el.classList.contains("callout-title") || el.classList.contains("data-list-title");
   }
 
+  // A heading, a paragraph ending in a colon, or one whose last sentence (in Japanese) points at
+  // what comes next (as src/markdown/slides.rs decides for a figure's lead).
+  function leads(el) {
+    if (/^H\d$/.test(el.tagName)) return true;
+    if (el.tagName !== "P") return false;
+    var t = el.textContent.replace(/\s+$/, "");
+    return /[:：]$/.test(t) || /(次[のに]|以下[のに])[^。]*。$/.test(t);
+  }
+
   function shallow(el) {
     var c = el.cloneNode(false);
     c.removeAttribute("id");
@@ -99,6 +108,8 @@
         // A title left alone (a callout's, a list's) goes on with its block.
         var alone = inner.children.length === 1 && isTitle(inner.firstElementChild) && box.children.length > 1;
         if (!over() && !alone) {
+          // One item does not go on alone to the next slide when three or more stay on this one.
+          if (copy.inner.children.length === 1 && inner.children.length >= 3 && !isTitle(inner.lastElementChild)) copy.inner.insertBefore(inner.lastElementChild, copy.inner.firstChild);
           if (inner.tagName === "OL") copy.inner.setAttribute("start", String((parseInt(inner.getAttribute("start"), 10) || 1) + inner.children.length));
           return true;
         }
@@ -116,8 +127,8 @@
       target.insertBefore(last, target.firstChild);
       moved = true;
     }
-    // A heading does not end a slide: it goes with what follows it.
-    while (moved && box.children.length > 1 && /^H\d$/.test(box.lastElementChild.tagName)) target.insertBefore(box.lastElementChild, target.firstChild);
+    // A heading, or a paragraph ending in a colon, does not end a slide: it goes with what follows it.
+    while (moved && box.children.length > 1 && leads(box.lastElementChild)) target.insertBefore(box.lastElementChild, target.firstChild);
     return moved;
   }
 
