@@ -304,7 +304,9 @@ fn leads_on(text: &str) -> bool {
         return false;
     };
     let last = body.rsplit('。').next().unwrap_or(body);
-    ["次の", "次に", "以下の", "以下に"].iter().any(|w| last.contains(w))
+    ["次の", "次に", "以下の", "以下に"]
+        .iter()
+        .any(|w| last.contains(w))
 }
 
 /// The index after the block that starts at `start`.

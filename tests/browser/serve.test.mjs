@@ -2,7 +2,8 @@
 // server; editing a page's Markdown reloads the open page by itself with the new text and the
 // reader's scroll position kept; editing only a stylesheet applies the new style without a reload;
 // a syntax error shows the error overlay (an alertdialog naming the file, line and column) over the
-// last good page, and fixing it removes the overlay. Any console error, page error or failed
+// last good page, and fixing it removes the overlay; editing a section reloads its chapter's open
+// slide deck on the slide it was showing. Any console error, page error or failed
 // request (other than the event stream cut by a reload) fails the test that caused it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -160,6 +161,27 @@ test("a syntax error shows the overlay over the last good page, and fixing it re
     }
     write("content/01-intro/01-long.en.md", good);
     await overlay.waitFor({ state: "detached", timeout: WAIT });
+    assert.deepEqual(problemsOf(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("editing a section reloads its chapter's open deck on the same slide", async () => {
+  const { context, page, problems } = await open("en/slides/intro/index.html");
+  try {
+    const total = await page.locator("#deck .slide").count();
+    assert.ok(total > 6, `${total} slides`);
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => location.hash === "#6");
+    await page.evaluate(() => { window.kyozaiTestMarker = "before the edit"; });
+    const reloaded = page.waitForEvent("load", { timeout: WAIT });
+    write("content/01-intro/01-long.en.md", longPage("Third version of the text, written while the deck was open."));
+    await reloaded;
+    await page.waitForFunction(() => document.querySelector("#deck").textContent.includes("Third version of the text"), null, { timeout: WAIT });
+    assert.equal(await page.evaluate(() => window.kyozaiTestMarker), undefined, "the deck was not reloaded");
+    assert.deepEqual(await page.evaluate(() => [location.hash, document.querySelector("#deck .slide.current")?.dataset.slide]), ["#6", "6"]);
+    assert.match(await page.locator(".deck-position").textContent(), new RegExp(`^6 / ${total}$`));
     assert.deepEqual(problemsOf(problems), []);
   } finally {
     await context.close();

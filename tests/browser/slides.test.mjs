@@ -1,8 +1,9 @@
 // The slide decks: every slide of every deck of the bundled course, in both languages, fits its
 // 16:9 box at 1280×720 and 1920×1080 with text of at least 24 px at 1280×720; the keys, the URL,
-// the overview and the presenter view (a second window driving the audience window, or a notes
-// pane in the same window when no second window may open) work from file:// and over HTTP under
-// the site's Content-Security-Policy; axe finds nothing; no console error, no outside request.
+// the overview, full screen and the presenter view (a second window driving the audience window,
+// or a notes pane in the same window when no second window may open) work from file:// and over
+// HTTP under the site's Content-Security-Policy; a knowledge check is a slide per question with its
+// answer in the notes; axe finds nothing; no console error, no outside request.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
@@ -158,7 +159,55 @@ describe("navigation", () => {
     await page.mouse.move(600, 300);
     await page.locator('[data-action="next"]').click();
     assert.deepEqual(await at(), ["#13", "13"]);
+    // Full screen, and back; the slide keeps its 16:9 box inside the screen.
     await page.keyboard.press("f");
+    await page.waitForFunction(() => document.fullscreenElement === document.documentElement);
+    const r = await page.locator("#deck .slide.current").boundingBox();
+    assert.ok(Math.abs(r.width / r.height - 16 / 9) < 0.01 && r.width <= 1280 + 1 && r.height <= 720 + 1, `${r.width}×${r.height}`);
+    await page.keyboard.press("f");
+    await page.waitForFunction(() => document.fullscreenElement === null);
+    assert.deepEqual(await at(), ["#13", "13"]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+/** The questions of a quiz file of the bundled course: [{ text, right: [option texts] }] in `lang`. */
+function quizQuestions(file, lang) {
+  const toml = readFileSync(new URL(`../../content/${file}`, import.meta.url), "utf8");
+  const said = (block) => {
+    const m = block.match(new RegExp(`^text = \\{.*?\\b${lang} = "((?:[^"\\\\]|\\\\.)*)"`, "m"));
+    return m ? JSON.parse(`"${m[1]}"`) : null;
+  };
+  return toml.split(/^\[\[question\]\]$/m).slice(1).map((q) => {
+    const [head, ...options] = q.split(/^\[\[question\.option\]\]$/m);
+    return { text: said(head), right: options.filter((o) => /^correct = true$/m.test(o)).map(said) };
+  });
+}
+
+describe("knowledge checks", () => {
+  test("a quiz is a slide per question with its options, and its answers in the notes", async () => {
+    const { context, page, problems } = await openPage(browser, { viewport: SIZES[0] });
+    for (const lang of LANGS) {
+      const want = quizQuestions("01-awareness/awareness.quiz.toml", lang);
+      assert.ok(want.length >= 5 && want.every((q) => q.text && q.right.length), JSON.stringify(want));
+      await page.goto(server.url + `${lang}/slides/awareness/index.html`);
+      const got = await page.evaluate(() => [...document.querySelectorAll("#deck .slide")].filter((s) => s.querySelector(".slide-quiz")).map((s) => ({
+        title: s.querySelector(".slide-title").textContent,
+        text: s.querySelector(".slide-quiz-text").textContent,
+        options: s.querySelectorAll(".slide-quiz-options li").length,
+        notes: s.querySelector(".slide-notes")?.textContent ?? "",
+        controls: s.querySelectorAll("input, button, form").length,
+      })));
+      assert.equal(got.length, want.length, `${lang}: one slide per question`);
+      got.forEach((g, i) => {
+        assert.equal(g.text, want[i].text);
+        assert.match(g.title, new RegExp(`${i + 1}.*${want.length}`));
+        assert.ok(g.options >= 2, `${lang} question ${i + 1}: ${g.options} options`);
+        assert.equal(g.controls, 0, "no form on a slide");
+        for (const r of want[i].right) assert.ok(g.notes.includes(r), `${lang} question ${i + 1}: the notes name the answer “${r}”`);
+      });
+    }
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -170,12 +219,17 @@ describe("presenter view", () => {
       const { context, page, problems } = await openPage(browser, { viewport: SIZES[0] });
       const url = via === "file" ? fileUrl(out, "en/slides/awareness/index.html") : server.url + "en/slides/awareness/index.html";
       await page.goto(url + "#3");
+      // Every request of both windows (the second one's first requests included) stays on the site.
+      const left = [];
+      context.on("request", (r) => { if (!/^(file:|http:\/\/127\.0\.0\.1[:/]|data:)/.test(r.url())) left.push(r.url()); });
+      context.on("requestfailed", (r) => left.push(`failed: ${r.url()}`));
       const popupP = context.waitForEvent("page");
       await page.keyboard.press("p");
       const popup = await popupP;
       const popupProblems = [];
       popup.on("pageerror", (e) => popupProblems.push(e.message));
       popup.on("console", (m) => { if (m.type() === "error") popupProblems.push(m.text()); });
+
       await popup.waitForLoadState("load");
       await popup.waitForFunction(() => document.body.classList.contains("presenting"));
       const state = () => popup.evaluate(() => ({
@@ -206,7 +260,7 @@ describe("presenter view", () => {
       await popup.waitForFunction((n) => location.hash === `#${n + 1}`, withNotes);
       // The notes are not shown to the audience.
       assert.ok(!(await page.locator(".slide.current .slide-notes").isVisible().catch(() => false)));
-      assert.deepEqual([...problems, ...popupProblems], []);
+      assert.deepEqual([...problems, ...popupProblems, ...left], []);
       await context.close();
     });
   }
