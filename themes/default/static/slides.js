@@ -106,8 +106,20 @@
         target.insertBefore(copy.root, target.firstChild);
         while (over() && inner.children.length > 1) copy.inner.insertBefore(inner.lastElementChild, copy.inner.firstChild);
         // A title left alone (a callout's, a list's) goes on with its block.
-        var alone = inner.children.length === 1 && isTitle(inner.firstElementChild) && box.children.length > 1;
-        if (!over() && !alone) {
+        var titleLeft = inner.children.length === 1 && isTitle(inner.firstElementChild);
+        if (titleLeft && box.children.length === 1 && copy.inner.children.length) {
+          // The block is alone on the slide: rather than leave its title alone, its text goes on
+          // between sentences; where there is no sentence to split at, the title stays alone.
+          var back = copy.inner.children.length;
+          while (copy.inner.firstElementChild) inner.appendChild(copy.inner.firstElementChild);
+          copy.root.remove();
+          if (splitText(last, target, over)) return true;
+          copy = copyPath(last, inner);
+          target.insertBefore(copy.root, target.firstChild);
+          for (var k = 0; k < back; k++) copy.inner.insertBefore(inner.lastElementChild, copy.inner.firstChild);
+          return true;
+        }
+        if (!over() && !(titleLeft && box.children.length > 1)) {
           // One item does not go on alone to the next slide when three or more stay on this one.
           if (copy.inner.children.length === 1 && inner.children.length >= 3 && !isTitle(inner.lastElementChild)) copy.inner.insertBefore(inner.lastElementChild, copy.inner.firstChild);
           if (inner.tagName === "OL") copy.inner.setAttribute("start", String((parseInt(inner.getAttribute("start"), 10) || 1) + inner.children.length));
@@ -140,7 +152,7 @@
     if (!el || !/^(P|LI|TD|TH)$/.test(el.tagName)) return false;
     Array.prototype.slice.call(el.childNodes).forEach(function (n) {
       if (n.nodeType !== 3) return;
-      var re = /[.!?。！？]\s*(?=\S)/g, m, cut = [];
+      var re = /[.!?]["”’)]?\s+(?=["“‘(]?[A-Z])|[。！？]」?(?=\S)/g, m, cut = [];
       while ((m = re.exec(n.data)) !== null) cut.push(m.index + m[0].length);
       for (var i = cut.length - 1; i >= 0; i--) n.splitText(cut[i]);
     });
@@ -163,6 +175,12 @@
     }
     target.insertBefore(copy.root, target.firstChild);
     while (over() && el.childNodes.length > 1) into.insertBefore(el.lastChild, into.firstChild);
+    // The cut goes back to the end of a sentence (not after a link in the middle of one), if there
+    // is one before it.
+    var ends = function (n) { return n.nodeType === 3 && /(?:[.!?]["”’)]?\s+|[。！？]」?)$/.test(n.data); };
+    var fitted = into.childNodes.length;
+    while (el.childNodes.length > 1 && !ends(el.lastChild)) into.insertBefore(el.lastChild, into.firstChild);
+    if (!ends(el.lastChild)) while (into.childNodes.length > fitted) el.appendChild(into.firstChild);
     if (!into.childNodes.length) { copy.root.remove(); return false; }
     return true;
   }
