@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod render;
 pub mod report;
+pub mod scorm;
 pub mod search;
 pub mod serve;
 pub mod site;

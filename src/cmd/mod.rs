@@ -5,6 +5,7 @@ pub mod check;
 pub mod new;
 pub mod pdf;
 pub mod report;
+pub mod scorm;
 pub mod serve;
 pub mod translated;
 
@@ -48,6 +49,8 @@ pub enum Command {
     Translated(translated::Args),
     /// Bring checklist exports together into a CSV table and a static report.
     Report(report::Args),
+    /// Write the course as a SCORM 1.2 package (one zip) for an LMS such as Moodle.
+    Scorm(scorm::Args),
     /// Show help for kyozai or one of its commands.
     Help {
         /// The command to explain.
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Pdf(a) => pdf::run(a, v),
         Command::Translated(a) => translated::run(a, v),
         Command::Report(a) => report::run(a, v),
+        Command::Scorm(a) => scorm::run(a, v),
         Command::Help { command } => {
             use clap::CommandFactory;
             let mut c = Cli::command();

@@ -141,7 +141,9 @@
       writeJSON(KEY_PROGRESS, p);
       s = state();
     }
-    if (changed || s.complete) notify();
+    // A quiz result or checklist answer is stored by its own script: the launch page is told of
+    // every update, not only of those that changed the pages read.
+    notify();
     return s;
   }
 
