@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what the browser tests in tests/browser need, on a Debian machine, as root (for
 # example in CI): Chromium, poppler-utils (pdftotext, for the PDF handouts), the Noto CJK fonts
-# (Japanese text), a headless Java runtime (the Nu HTML Checker), then the npm packages pinned in
+# (Japanese text), a headless Java runtime (the Nu HTML Checker), unzip (the SCORM package's
+# browser test unpacks it), then the npm packages pinned in
 # tests/browser/package-lock.json. Safe to run again: it installs only what is missing and
 # leaves an up-to-date tests/browser/node_modules alone.
 set -eu
@@ -19,6 +20,7 @@ missing=""
 if has_command chromium; then log "chromium: present ($(command -v chromium))"; else missing="$missing chromium"; fi
 if has_command pdftotext; then log "poppler-utils: present ($(command -v pdftotext))"; else missing="$missing poppler-utils"; fi
 if has_package fonts-noto-cjk; then log "fonts-noto-cjk: present"; else missing="$missing fonts-noto-cjk"; fi
+if has_command unzip; then log "unzip: present ($(command -v unzip))"; else missing="$missing unzip"; fi
 if has_command java; then log "java: present ($(command -v java))"; else missing="$missing default-jre-headless"; fi
 # Node.js and npm run the tests; a fresh machine may not have them.
 if has_command node; then log "node: present ($(node --version))"; else missing="$missing nodejs"; fi

@@ -187,10 +187,7 @@ fn entries(path: &Path) -> BTreeMap<String, Vec<u8>> {
         let name = f.name().expect("a UTF-8 name").to_string();
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).expect("read entry");
-        assert!(
-            out.insert(name, bytes).is_none(),
-            "one entry per name"
-        );
+        assert!(out.insert(name, bytes).is_none(), "one entry per name");
     }
     out
 }
@@ -211,8 +208,13 @@ fn percent_decode(s: &str) -> String {
 /// Checks the rules listed at the top of this file; returns the manifest's root.
 fn check_manifest(files: &BTreeMap<String, Vec<u8>>) -> El {
     // 1.
-    let xml = String::from_utf8(files.get("imsmanifest.xml").expect("imsmanifest.xml at the root").clone())
-        .expect("UTF-8");
+    let xml = String::from_utf8(
+        files
+            .get("imsmanifest.xml")
+            .expect("imsmanifest.xml at the root")
+            .clone(),
+    )
+    .expect("UTF-8");
     for name in files.keys() {
         assert!(
             !name.starts_with('/') && !name.contains('\\') && !name.split('/').any(|p| p == ".."),
@@ -226,7 +228,10 @@ fn check_manifest(files: &BTreeMap<String, Vec<u8>>) -> El {
     assert_eq!(m.attr("xmlns"), IMSCP);
     assert_eq!(m.attr("xmlns:adlcp"), ADLCP);
     let loc: Vec<&str> = m.attr("xsi:schemaLocation").split_whitespace().collect();
-    assert_eq!(m.attr("xmlns:xsi"), "http://www.w3.org/2001/XMLSchema-instance");
+    assert_eq!(
+        m.attr("xmlns:xsi"),
+        "http://www.w3.org/2001/XMLSchema-instance"
+    );
     let pairs: BTreeMap<&str, &str> = loc.chunks(2).map(|p| (p[0], p[1])).collect();
     assert_eq!(pairs.get(IMSCP), Some(&"imscp_rootv1p1p2.xsd"));
     assert_eq!(pairs.get(ADLCP), Some(&"adlcp_rootv1p2.xsd"));
@@ -259,7 +264,11 @@ fn check_manifest(files: &BTreeMap<String, Vec<u8>>) -> El {
         .filter_map(|e| e.attrs.get("identifier").map(String::as_str))
         .collect();
     assert!(ids.iter().all(|i| ncname(i)), "{ids:?}");
-    assert_eq!(ids.len(), ids.iter().collect::<BTreeSet<_>>().len(), "unique identifiers");
+    assert_eq!(
+        ids.len(),
+        ids.iter().collect::<BTreeSet<_>>().len(),
+        "unique identifiers"
+    );
     // 10.
     let res = m.only("resources").only("resource");
     assert_eq!(item.attr("identifierref"), res.attr("identifier"));
@@ -278,16 +287,24 @@ fn check_manifest(files: &BTreeMap<String, Vec<u8>>) -> El {
             "{href} is relative"
         );
         assert!(
-            href.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~/%".contains(&b)),
+            href.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~/%".contains(&b)),
             "{href} is percent-encoded"
         );
         let path = percent_decode(href);
         assert!(!path.split('/').any(|p| p == ".."), "{href}");
         // 12.
-        assert!(files.contains_key(&path), "{path} is listed but not in the zip");
+        assert!(
+            files.contains_key(&path),
+            "{path} is listed but not in the zip"
+        );
         assert!(listed.insert(path), "{href} listed once");
     }
-    let in_zip: BTreeSet<String> = files.keys().filter(|k| *k != "imsmanifest.xml").cloned().collect();
+    let in_zip: BTreeSet<String> = files
+        .keys()
+        .filter(|k| *k != "imsmanifest.xml")
+        .cloned()
+        .collect();
     assert_eq!(listed, in_zip, "the manifest lists every file of the zip");
     assert!(listed.contains(launch));
     m
@@ -303,15 +320,24 @@ fn the_bundled_course_as_a_scorm_package() {
     let zip = out.path().join("course.zip");
     let (code, stdout, err) = run(&["scorm", repo(), "-o", zip.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(code, 0, "{err}");
-    assert!(stdout.starts_with("wrote the SCORM 1.2 package "), "{stdout}");
+    assert!(
+        stdout.starts_with("wrote the SCORM 1.2 package "),
+        "{stdout}"
+    );
     assert!(stdout.contains("opens in en"), "{stdout}");
     let files = entries(&zip);
     let m = check_manifest(&files);
     assert_eq!(
-        m.only("organizations").only("organization").only("title").text,
+        m.only("organizations")
+            .only("organization")
+            .only("title")
+            .text,
         "Information Security Training for Hospital Executives"
     );
-    assert_eq!(m.attr("identifier"), "kyozai-hospital-security-executives-en");
+    assert_eq!(
+        m.attr("identifier"),
+        "kyozai-hospital-security-executives-en"
+    );
 
     // The package holds the site as `kyozai build` writes it, byte for byte, and the launch page.
     let site = out.path().join("site");
@@ -323,7 +349,12 @@ fn the_bundled_course_as_a_scorm_package() {
         if !e.file_type().is_file() {
             continue;
         }
-        let rel = e.path().strip_prefix(&site).unwrap().to_string_lossy().into_owned();
+        let rel = e
+            .path()
+            .strip_prefix(&site)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if rel.starts_with(".kyozai") {
             continue;
         }
@@ -342,16 +373,31 @@ fn the_bundled_course_as_a_scorm_package() {
     let launch = String::from_utf8(files["scorm.html"].clone()).unwrap();
     assert!(launch.contains("<html lang=\"en\""), "{launch}");
     assert!(launch.contains("data-home=\"en/index.html\""));
-    for src in ["en/progress/data.js", "static/progress.js", "static/scorm.js", "static/sha256.js"] {
-        assert!(launch.contains(&format!("<script src=\"{src}\"></script>")), "{src}");
+    for src in [
+        "en/progress/data.js",
+        "static/progress.js",
+        "static/scorm.js",
+        "static/sha256.js",
+    ] {
+        assert!(
+            launch.contains(&format!("<script src=\"{src}\"></script>")),
+            "{src}"
+        );
         assert!(files.contains_key(src), "{src} is in the package");
     }
     assert!(files.contains_key("static/scorm.css"));
-    assert_eq!(launch.matches("<script").count(), 4, "scripts are files only");
+    assert_eq!(
+        launch.matches("<script").count(),
+        4,
+        "scripts are files only"
+    );
     assert!(!launch.contains("<style") && !launch.contains(" style="));
     let handler = launch.match_indices(" on").any(|(i, _)| {
         let rest = &launch[i + 3..];
-        let word = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_lowercase()).len();
+        let word = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_lowercase())
+                .len();
         word > 0 && rest[word..].starts_with('=')
     });
     assert!(!handler, "no inline event handler");
@@ -370,7 +416,10 @@ fn the_package_language_and_default_name() {
     let m = check_manifest(&files);
     // The source language by default; the title escaped, read back as written.
     assert_eq!(
-        m.only("organizations").only("organization").only("title").text,
+        m.only("organizations")
+            .only("organization")
+            .only("title")
+            .text,
         "テスト講座 <&>"
     );
     assert!(String::from_utf8_lossy(&files["scorm.html"]).contains("data-home=\"ja/index.html\""));
@@ -378,7 +427,11 @@ fn the_package_language_and_default_name() {
     let first = std::fs::read(&zip).unwrap();
     let (code, _, err) = run(&["scorm", dir.path().to_str().unwrap(), "-q"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(std::fs::read(&zip).unwrap(), first, "the package is reproducible");
+    assert_eq!(
+        std::fs::read(&zip).unwrap(),
+        first,
+        "the package is reproducible"
+    );
 }
 
 #[test]
@@ -388,7 +441,13 @@ fn file_names_outside_ascii_are_percent_encoded_in_the_manifest() {
         ("content/01-intro/01-first.en.md", "+++\ntitle = \"First section\"\n+++\n## Examples\n\n![A square](figures/図%201.svg)\n\nBody. [Next](02-second.md#details)\n"),
     ]);
     let zip = dir.path().join("out.zip");
-    let (code, _, err) = run(&["scorm", dir.path().to_str().unwrap(), "-o", zip.to_str().unwrap(), "-q"]);
+    let (code, _, err) = run(&[
+        "scorm",
+        dir.path().to_str().unwrap(),
+        "-o",
+        zip.to_str().unwrap(),
+        "-q",
+    ]);
     assert_eq!(code, 0, "{err}");
     let files = entries(&zip);
     let media: Vec<&String> = files.keys().filter(|k| k.starts_with("media/")).collect();
@@ -426,18 +485,37 @@ fn failures_leave_the_last_good_package_as_it_was() {
     assert_eq!(std::fs::read(&zip).unwrap(), good);
 
     // A folder as the output: exit 2.
-    let (code, _, err) = run(&["scorm", root, "-o", dir.path().join("content").to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "scorm",
+        root,
+        "-o",
+        dir.path().join("content").to_str().unwrap(),
+    ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("it is a folder; name the zip file to write"), "{err}");
+    assert!(
+        err.contains("it is a folder; name the zip file to write"),
+        "{err}"
+    );
 
     // A broken page: the build's error (file:line), exit 1, the package untouched.
     write_files(
         dir.path(),
-        &[("content/01-intro/02-second.en.md", "+++\ntitle = \"Second\"\nnope = 1\n+++\nBody.\n")],
+        &[(
+            "content/01-intro/02-second.en.md",
+            "+++\ntitle = \"Second\"\nnope = 1\n+++\nBody.\n",
+        )],
     );
     let (code, _, err) = run(&["scorm", root, "-o", z]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("02-second.en.md:3"), "{err}");
-    assert_eq!(std::fs::read(&zip).unwrap(), good, "the last good package is kept");
-    assert_eq!(leftovers(), Vec::<String>::new(), "no temporary file is left");
+    assert_eq!(
+        std::fs::read(&zip).unwrap(),
+        good,
+        "the last good package is kept"
+    );
+    assert_eq!(
+        leftovers(),
+        Vec::<String>::new(),
+        "no temporary file is left"
+    );
 }

@@ -49,9 +49,11 @@ fn fill(tmp: &Path, files: &[OutputFile]) -> Result<u64> {
         .unix_permissions(0o644);
     for f in files {
         // Images and fonts are compressed already; deflating them again only costs time.
-        let stored = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2", ".pdf", ".zip"]
-            .iter()
-            .any(|ext| f.path.ends_with(ext));
+        let stored = [
+            ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2", ".pdf", ".zip",
+        ]
+        .iter()
+        .any(|ext| f.path.ends_with(ext));
         let method = if stored {
             CompressionMethod::Stored
         } else {
