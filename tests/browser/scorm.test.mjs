@@ -12,7 +12,7 @@
 // Run from tests/browser after `cargo build`: node --test scorm.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, mkdirSync, copyFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, copyFileSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,16 +22,17 @@ import { serve, launch, openPage, fileUrl, kyozai, repo } from "./lib.mjs";
 const COURSE = "hospital-security-executives";
 const CHECKLIST = "self-assessment";
 const TIMESPAN = /^\d{4}:\d{2}:\d{2}\.\d{2}$/;
+const axeSource = readFileSync(new URL("node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
 let dir;
 let server;
 let browser;
 
-/** Writes the package in `lang` and unzips it under `host/pkg-LANG/` beside the host page. */
-function packageInto(host, lang) {
-  const zip = join(dir, `course-${lang}.zip`);
-  execFileSync(kyozai, ["scorm", repo, "-o", zip, "--lang", lang, "-q"], { stdio: "inherit" });
-  const pkg = join(host, `pkg-${lang}`);
+/** Writes the package of `course` in `lang` and unzips it under `host/pkg-NAME/` beside the host page. */
+function packageInto(host, lang, course = repo, name = lang) {
+  const zip = join(dir, `course-${name}.zip`);
+  execFileSync(kyozai, ["scorm", course, "-o", zip, "--lang", lang, "-q"], { stdio: "inherit" });
+  const pkg = join(host, `pkg-${name}`);
   mkdirSync(pkg, { recursive: true });
   execFileSync("unzip", ["-q", zip, "-d", pkg]);
   return pkg;
@@ -46,6 +47,8 @@ before(async () => {
   copyFileSync(new URL("node_modules/scorm-again/dist/scorm12.js", import.meta.url), join(host, "scorm12.js"));
   packageInto(host, "en");
   packageInto(host, "ja");
+  // A course without a [completion] rule: the bare fixture.
+  packageInto(host, "en", join(repo, "tests/fixtures/bare"), "bare");
   server = await serve(host);
   browser = await launch();
 });
@@ -320,6 +323,11 @@ test("without an LMS the package is the plain site, over http and file://", asyn
           assert.match(inner().url(), new RegExp(`/${lang}/index\\.html$`), `${how}: the ${lang} home page`);
           assert.equal(await page.evaluate(() => window.kyozaiScorm.connected()), false);
           assert.equal(await page.locator("#scorm-status").innerText(), "", `${how}: no LMS message`);
+          if (how === "http") {
+            await page.evaluate(axeSource);
+            const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] }));
+            assert.deepEqual(r.violations.map((v) => v.id), [], "axe on the launch page");
+          }
           // The course works in the frame: its progress script runs and links lead on.
           const next = new URL(await inner().getAttribute("a[rel=next]", "href"), inner().url()).href;
           await inner().click("a[rel=next]");
@@ -348,6 +356,25 @@ test("an LMS that refuses the session: the course is still shown, with a message
     await frame.waitForSelector(".toc-progress-count");
     await page.waitForTimeout(300);
     assert.deepEqual((await calls(page)).map((c) => c.fn), ["LMSInitialize"]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a course without a completion rule is completed once every page was read", async () => {
+  const { context, page, problems } = await openLms("bare");
+  try {
+    await shows(page, "en/index.html");
+    await until(page, "lesson_status incomplete", (c) => c.core.lesson_status === "incomplete");
+    const pages = await course(page).evaluate(() => window.kyozaiCourse.pages.map((p) => p.url));
+    assert.ok(pages.length >= 3);
+    for (const url of pages.slice(0, -1)) await visit(page, url);
+    let cmi = await lms(page);
+    assert.equal(cmi.core.lesson_status, "incomplete", "one page is still unread");
+    await visit(page, pages[pages.length - 1]);
+    cmi = await until(page, "lesson_status completed", (c) => c.core.lesson_status === "completed");
+    assert.equal(cmi.core.score.raw, "", "no quiz, no score");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
