@@ -1,6 +1,7 @@
 //! Writes the package's files into a zip archive, atomically: the archive is written to a hidden
 //! temporary file beside the target and renamed over it only when it is complete, so a failed or
-//! killed run leaves the previous package as it was. Entries are stored in path order with a
+//! killed run leaves the previous package as it was (the next run removes the temporary file a
+//! killed one left). Entries are stored in path order with a
 //! fixed date (1980-01-01), so the same course always gives the same bytes.
 
 use std::io::Write;
@@ -21,6 +22,34 @@ fn temp_of(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.kyozai-{}.tmp", std::process::id()))
 }
 
+/// Removes the temporary files beside `out` of runs that were killed (their process is gone).
+fn remove_stale(out: &Path) {
+    let (Some(name), Some(parent)) = (out.file_name(), out.parent()) else {
+        return;
+    };
+    let prefix = format!(".{}.kyozai-", name.to_string_lossy());
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let pid = n
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !crate::write::pid_alive(pid) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// Writes `files` (sorted by path here) into the zip archive `out`, replacing it atomically.
 /// Returns the archive's size in bytes.
 pub fn write_zip(out: &Path, files: &mut [OutputFile]) -> Result<u64> {
@@ -28,6 +57,7 @@ pub fn write_zip(out: &Path, files: &mut [OutputFile]) -> Result<u64> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }
+    remove_stale(out);
     let tmp = temp_of(out);
     let result = fill(&tmp, files).and_then(|size| {
         std::fs::rename(&tmp, out)
