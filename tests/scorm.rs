@@ -518,4 +518,24 @@ fn failures_leave_the_last_good_package_as_it_was() {
         Vec::<String>::new(),
         "no temporary file is left"
     );
+
+    // The temporary file of a run that was killed (its process gone) goes with the next run.
+    let stale = dir.path().join(".course.zip.kyozai-999999999.tmp");
+    std::fs::write(&stale, b"half a zip").unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "content/01-intro/02-second.en.md",
+            "+++\ntitle = \"Second\"\n+++\n## Details\n\nBody, edited.\n",
+        )],
+    );
+    let (code, _, err) = run(&["scorm", root, "-o", z, "-q"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale.exists(), "the stale temporary file is removed");
+    assert_ne!(
+        std::fs::read(&zip).unwrap(),
+        good,
+        "the new package replaced the old one"
+    );
+    check_manifest(&entries(&zip));
 }
