@@ -61,7 +61,8 @@ impl Manifest<'_> {
         let org = format!("{base}-org");
         let item = format!("{base}-item");
         let res = format!("{base}-sco");
-        let title = escape_html(self.title);
+        // IMS CP's titleType allows at most 200 characters.
+        let title = escape_html(&self.title.chars().take(200).collect::<String>());
         let mut x = String::with_capacity(200 + self.files.len() * 48);
         x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.push_str(&format!(
@@ -102,6 +103,28 @@ mod tests {
         assert_eq!(xml_id("kyozai-a b/c"), "kyozai-a_b_c");
         assert_eq!(xml_id("1course"), "_1course");
         assert_eq!(xml_id("コース"), "____");
+    }
+
+    #[test]
+    fn titles_fit_the_schema() {
+        let long = "長".repeat(250);
+        let m = Manifest {
+            course_id: "c",
+            edition: "e",
+            lang: "ja",
+            title: &long,
+            launch: "scorm.html",
+            files: vec!["scorm.html"],
+        };
+        let xml = m.to_xml();
+        let title = xml
+            .split("<title>")
+            .nth(1)
+            .unwrap()
+            .split("</title>")
+            .next()
+            .unwrap();
+        assert_eq!(title.chars().count(), 200);
     }
 
     #[test]
