@@ -101,7 +101,7 @@ test("pages read are marked in the sidebar and counted on the progress page", as
   assert.equal(await page.locator(".progress-pages li.is-read").count(), 3);
   assert.equal(await page.locator("#progress-pages-bar").evaluate((e) => e.value), 3);
   assert.deepEqual(await page.locator(".sidebar a.is-read").evaluateAll((as) => as.map((a) => a.getAttribute("href"))), ["../../ja/index.html", "../../ja/awareness/index.html"]);
-  assert.match(await page.textContent(".sidebar .toc-progress"), /3ページを読みました.*理解度確認3件中0件に合格/);
+  assert.match(await page.textContent(".sidebar .toc-progress"), /3ページを読みました.*確認テスト3件中0件に合格/);
   const stored = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), `kyozai:progress:${COURSE}`));
   assert.deepEqual(stored.read, ["", "awareness", "awareness/impact"]);
   assert.match(stored.started, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
