@@ -1,5 +1,7 @@
 // The slide decks: every slide of every deck of the bundled course, in both languages, fits its
-// 16:9 box at 1280×720 and 1920×1080 with text of at least 24 px at 1280×720; the keys, the URL,
+// 16:9 box at 1280×720 and 1920×1080 with text of at least 24 px at 1280×720, and ends neither
+// with a heading nor with a paragraph introducing what follows, nor leaves a callout's or a list's
+// title alone; the keys, the URL,
 // the overview, full screen and the presenter view (a second window driving the audience window,
 // or a notes pane in the same window when no second window may open) work from file:// and over
 // HTTP under the site's Content-Security-Policy; a knowledge check is a slide per question with its
@@ -57,6 +59,13 @@ async function measure(page, checkText) {
           over.push(`${e.tagName.toLowerCase()}.${e.className} sticks out`);
           break;
         }
+      }
+      // Nothing that introduces what follows ends a slide, and no title is left alone.
+      const lastBlock = body && body.lastElementChild;
+      if (lastBlock && /^H\d$/.test(lastBlock.tagName)) over.push(`ends with the heading “${lastBlock.textContent}”`);
+      if (lastBlock && lastBlock.tagName === "P" && /[:：]\s*$/.test(lastBlock.textContent)) over.push(`ends with “${lastBlock.textContent.slice(-40)}”`);
+      for (const c of s.querySelectorAll(".callout, .data-list")) {
+        if ([...c.children].every((k) => k.matches(".callout-title, .data-list-title, h3, h4"))) over.push(`${c.className} with its title alone`);
       }
       const small = [];
       if (checkText) {
