@@ -3,7 +3,8 @@
 //! * `index.html` lists the decks (a page of the site, with its navigation);
 //! * `CHAPTER-SLUG/index.html`, one deck per chapter: a title slide, the chapter page's own text,
 //!   then for each section a slide with its number, title and key points followed by its text
-//!   split into slides (see [`crate::markdown::slides`]), each slide with its speaker notes;
+//!   split into slides (see [`crate::markdown::slides`]), each slide with its speaker notes, and a
+//!   knowledge check as a slide per question with its answer in the notes;
 //! * `CHAPTER-SLUG/notes.html`: the same slides with their notes, laid out to print on A4.
 //!
 //! The decks are plain HTML; `static/slides.js` shows one slide at a time, splits a slide whose
@@ -190,7 +191,14 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
         };
         for part in split(&v.doc) {
             if let Some(quiz) = lone_quiz(site, &part) {
-                slides.extend(quiz_slides(theme, &ctx, ls, quiz, &place, &content_lang)?);
+                let mut qs = quiz_slides(theme, &ctx, ls, quiz, &place, &content_lang)?;
+                // The author's notes on the quiz go with its first question.
+                let n = slides.len();
+                let notes = docs_html(theme, &ctx, ls, &part.notes, &format!("n{n}"))?;
+                if let Some(first) = qs.first_mut() {
+                    first.notes.insert_str(0, &notes);
+                }
+                slides.extend(qs);
                 continue;
             }
             let n = slides.len();

@@ -209,6 +209,9 @@ describe("knowledge checks", () => {
         controls: s.querySelectorAll("input, button, form").length,
       })));
       assert.equal(got.length, want.length, `${lang}: one slide per question`);
+      // The author's notes on the quiz go with its first question, before the answer.
+      assert.match(got[0].notes, lang === "ja" ? /^各問を会場に投げかけ/ : /^Put each question to the room/);
+      assert.ok(got.slice(1).every((g) => !/show of hands|挙手/.test(g.notes)));
       got.forEach((g, i) => {
         assert.equal(g.text, want[i].text);
         assert.match(g.title, new RegExp(`${i + 1}.*${want.length}`));
