@@ -159,12 +159,14 @@
     if (el.childNodes.length < 2) return false;
     var copy, into;
     if (el.tagName === "TD" || el.tagName === "TH") {
-      // A table row too tall: the row goes on in the continuation, its other cells empty.
+      // A table row too tall: the row goes on in the continuation, its first cell repeated (so
+      // that it says which row goes on) and its other cells empty.
       var row = el.parentNode;
       copy = copyPath(top, row.parentNode);
       var next = shallow(row);
-      Array.prototype.forEach.call(row.children, function (c) {
-        var nc = shallow(c);
+      Array.prototype.forEach.call(row.children, function (c, i) {
+        var nc = i === 0 && c !== el ? c.cloneNode(true) : shallow(c);
+        Array.prototype.forEach.call(nc.querySelectorAll("[id]"), function (x) { x.removeAttribute("id"); });
         next.appendChild(nc);
         if (c === el) into = nc;
       });
