@@ -179,6 +179,8 @@ test("the page prints as an A4 report with the figures and without the controls"
   const { files } = generate(12, 3);
   const { context, page, problems } = await open(server.url + EN);
   await pick(page, files);
+  // The figures are drawn once the files are read: wait for them rather than race them.
+  await page.waitForSelector(".compare-heat", { state: "visible" });
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.isVisible("input[data-action='pick']"), false);
   assert.equal(await page.isVisible(".compare-heat"), true);
