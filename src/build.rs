@@ -20,9 +20,13 @@ pub struct Options {
 
 /// A finished render, not yet written.
 pub struct Built {
+    /// The checked course.
     pub site: Site,
+    /// The theme it was rendered with.
     pub theme: Theme,
+    /// What the render made (its files, unless they went to a sink).
     pub output: Output,
+    /// How long loading, checking and rendering took.
     pub millis: u128,
 }
 
@@ -92,29 +96,7 @@ pub fn load_and_check(root: &Path, opts: &Options) -> Result<(Site, Theme)> {
     Ok((site, theme))
 }
 
-/// With `KYOZAI_TIMING` set, prints how long the process has run and its memory so far, after
-/// the stage `what`.
-pub fn lap(what: &str) {
-    if std::env::var_os("KYOZAI_TIMING").is_none() {
-        return;
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    eprintln!(
-        "{what}: {} ms, rss {}, peak {}",
-        START.get_or_init(Instant::now).elapsed().as_millis(),
-        field("VmRSS:"),
-        field("VmHWM:")
-    );
-}
-
-static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+pub use crate::timing::lap;
 
 /// The default output folder of a course.
 pub fn default_out(root: &Path) -> PathBuf {

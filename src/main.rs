@@ -1,5 +1,7 @@
 //! The `kyozai` binary: parses the command line and maps errors (and panics) to exit statuses.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 
 /// A build allocates and frees many small strings from several threads at once; mimalloc does
@@ -9,7 +11,10 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    kyozai::build::lap("start");
+    if kyozai::timing::wanted() {
+        kyozai::timing::report_to(|line| eprintln!("{line}"));
+    }
+    kyozai::timing::lap("start");
     let cli = match kyozai::cmd::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

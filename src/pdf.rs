@@ -23,8 +23,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use wait_timeout::ChildExt;
+
 use crate::build::Built;
-use crate::cmd::Verbosity;
 use crate::error::{Error, Result};
 use crate::render::handouts;
 
@@ -45,17 +46,22 @@ const TIMEOUT: Duration = Duration::from_secs(180);
 pub struct Printed {
     /// Path inside the output folder, `/`-separated (`ja/handouts/handbook.pdf`).
     pub path: String,
+    /// Size of the PDF.
     pub bytes: u64,
+    /// How long Chromium took to print it.
     pub millis: u128,
 }
 
 /// What a PDF run did.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The Chromium it printed with.
     pub chromium: PathBuf,
+    /// Every PDF written, in the order printed.
     pub printed: Vec<Printed>,
     /// Pages whose PDF links were turned on.
     pub linked_pages: usize,
+    /// How long the whole run took.
     pub millis: u128,
 }
 
@@ -116,19 +122,25 @@ fn usable(p: &Path) -> Option<PathBuf> {
 }
 
 /// A temporary Chromium profile, removed when dropped.
-struct Profile(PathBuf);
+struct Profile(tempfile::TempDir);
 
 impl Profile {
     fn new() -> Result<Profile> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir =
-            std::env::temp_dir().join(format!("kyozai-chromium-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::io("create the temporary browser profile", &dir, e))?;
-        Ok(Profile(dir))
+        tempfile::Builder::new()
+            .prefix("kyozai-chromium-")
+            .tempdir()
+            .map(Profile)
+            .map_err(|e| {
+                Error::io(
+                    "create the temporary browser profile",
+                    &std::env::temp_dir(),
+                    e,
+                )
+            })
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
@@ -136,26 +148,12 @@ impl Drop for Profile {
     fn drop(&mut self) {
         // Chromium's helpers may still be closing their files for a moment.
         for _ in 0..20 {
-            if std::fs::remove_dir_all(&self.0).is_ok() || !self.0.exists() {
+            if std::fs::remove_dir_all(self.path()).is_ok() || !self.path().exists() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
-}
-
-/// The `file://` URL of a local file (absolute path, percent-encoded where needed).
-pub fn file_url(p: &Path) -> String {
-    let mut s = String::from("file://");
-    for b in p.to_string_lossy().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                s.push(b as char)
-            }
-            _ => s.push_str(&format!("%{b:02X}")),
-        }
-    }
-    s
 }
 
 /// The command line that prints `url` to `pdf` with the profile `profile`.
@@ -190,7 +188,7 @@ pub fn command(chromium: &Path, profile: &Path, url: &str, pdf: &Path) -> Comman
 
 /// Prints one HTML file to a PDF file.
 pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> Result<()> {
-    let url = file_url(html);
+    let url = crate::percent::file_url(html);
     let tmp = pdf.with_extension("pdf.part");
     let _ = std::fs::remove_file(&tmp);
     let mut child = command(chromium, profile, &url, &tmp)
@@ -218,18 +216,14 @@ pub fn print_page(chromium: &Path, profile: &Path, html: &Path, pdf: &Path) -> R
             .take()
             .map(|r| Box::new(r) as Box<dyn Read + Send>),
     );
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if start.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(40)),
-            Err(e) => return Err(failed(format!("waiting for {}: {e}", chromium.display()))),
+    let status = match child.wait_timeout(TIMEOUT) {
+        Ok(Some(s)) => Some(s),
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            None
         }
+        Err(e) => return Err(failed(format!("waiting for {}: {e}", chromium.display()))),
     };
     let log = format!(
         "{}{}",
@@ -268,8 +262,9 @@ fn starts_with_pdf(p: &Path) -> bool {
         && &head == b"%PDF-"
 }
 
-/// Prints every handout of the site written to `out` and turns on the links to the PDFs.
-pub fn print_site(built: &Built, out: &Path, chromium: &Path, v: Verbosity) -> Result<Report> {
+/// Prints every handout and deck of the site written to `out` and turns on the links to the
+/// PDFs; returns what was printed, for the command to report (this module prints nothing).
+pub fn print_site(built: &Built, out: &Path, chromium: &Path) -> Result<Report> {
     let start = Instant::now();
     let site = &built.site;
     let list = handouts::list(site);
@@ -303,15 +298,8 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path, v: Verbosity) -> R
         }
         let pdf = out.join(&rel);
         let t = Instant::now();
-        print_page(chromium, &profile.0, &html, &pdf)?;
+        print_page(chromium, profile.path(), &html, &pdf)?;
         let bytes = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
-        if v == Verbosity::Verbose {
-            eprintln!(
-                "  printed {rel} ({}) in {} ms",
-                human_size(bytes),
-                t.elapsed().as_millis()
-            );
-        }
         printed.push(Printed {
             path: rel,
             bytes,
@@ -326,22 +314,6 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path, v: Verbosity) -> R
         linked_pages,
         millis: start.elapsed().as_millis(),
     })
-}
-
-/// For `kyozai build --pdf`: finds Chromium, prints the handouts of the site just written to
-/// `out`, and prints a summary line.
-pub fn after_build(
-    built: &Built,
-    out: &Path,
-    chromium: Option<&Path>,
-    v: Verbosity,
-) -> Result<Report> {
-    let exe = find_chromium(chromium)?;
-    let r = print_site(built, out, &exe, v)?;
-    if v != Verbosity::Quiet {
-        println!("{}", summary(&r, out));
-    }
-    Ok(r)
 }
 
 /// One line describing a PDF run.
@@ -465,6 +437,7 @@ pub fn link_pdfs(html: &str, here: &Path, label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::percent::file_url;
 
     #[test]
     fn file_urls_are_encoded() {

@@ -178,7 +178,7 @@ pub fn check_text(data: &[u8]) {
         }
     }
     let _ = kyozai::check::html::decode_entities(&s);
-    let _ = kyozai::check::html::percent_decode(&s);
+    let _ = kyozai::percent::decode(&s);
     let _ = kyozai::text::github_slug(&s);
     let (a, b) = s.split_once('\0').unwrap_or((&s, ""));
     let d = kyozai::check::diff::unified(a, b, 2);

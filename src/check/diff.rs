@@ -1,65 +1,47 @@
-//! A line diff (longest common subsequence), printed as unified-diff hunks, to show translators
-//! how a source text changed since it was translated.
+//! A line diff, printed as unified-diff hunks, to show translators how a source text changed
+//! since it was translated.
+
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffOp};
 
 /// One line of a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line<'a> {
+    /// In both texts.
     Same(&'a str),
+    /// Only in the old text.
     Removed(&'a str),
+    /// Only in the new text.
     Added(&'a str),
 }
 
-/// Above this many cells the middle part is not aligned line by line but shown as replaced whole
-/// (keeps memory bounded for huge rewrites).
-const MAX_CELLS: usize = 4_000_000;
+/// How long the alignment may take; past it the rest of a huge rewrite is shown as replaced
+/// whole rather than aligned line by line.
+const DEADLINE: Duration = Duration::from_secs(2);
 
-/// The lines of `old` and `new` aligned by their longest common subsequence.
+/// The lines of `old` and `new` aligned by a shortest edit script (Myers' algorithm, from the
+/// `similar` crate); in each changed run the removed lines come before the added ones.
 pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Line<'a>> {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
-    let mut out: Vec<Line> = a[..prefix].iter().map(|l| Line::Same(l)).collect();
-    if am.len().saturating_mul(bm.len()) > MAX_CELLS {
-        out.extend(am.iter().map(|l| Line::Removed(l)));
-        out.extend(bm.iter().map(|l| Line::Added(l)));
-    } else {
-        // lcs[i][j]: length of the LCS of am[i..] and bm[j..].
-        let w = bm.len() + 1;
-        let mut lcs = vec![0u32; (am.len() + 1) * w];
-        for i in (0..am.len()).rev() {
-            for j in (0..bm.len()).rev() {
-                lcs[i * w + j] = if am[i] == bm[j] {
-                    lcs[(i + 1) * w + j + 1] + 1
-                } else {
-                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
-                };
+    let ops = similar::capture_diff_slices_deadline(
+        Algorithm::Myers,
+        &a,
+        &b,
+        Some(Instant::now() + DEADLINE),
+    );
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    for op in ops {
+        let (_, old_range, new_range) = op.as_tag_tuple();
+        match op {
+            DiffOp::Equal { .. } => out.extend(a[old_range].iter().map(|l| Line::Same(l))),
+            _ => {
+                out.extend(a[old_range].iter().map(|l| Line::Removed(l)));
+                out.extend(b[new_range].iter().map(|l| Line::Added(l)));
             }
         }
-        let (mut i, mut j) = (0, 0);
-        while i < am.len() && j < bm.len() {
-            if am[i] == bm[j] {
-                out.push(Line::Same(am[i]));
-                i += 1;
-                j += 1;
-            } else if lcs[(i + 1) * w + j] >= lcs[i * w + j + 1] {
-                out.push(Line::Removed(am[i]));
-                i += 1;
-            } else {
-                out.push(Line::Added(bm[j]));
-                j += 1;
-            }
-        }
-        out.extend(am[i..].iter().map(|l| Line::Removed(l)));
-        out.extend(bm[j..].iter().map(|l| Line::Added(l)));
     }
-    out.extend(a[a.len() - suffix..].iter().map(|l| Line::Same(l)));
     out
 }
 

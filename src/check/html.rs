@@ -20,6 +20,7 @@ pub struct Attr {
 pub struct Tag {
     /// Lower-case element name.
     pub name: String,
+    /// Its attributes, in document order.
     pub attrs: Vec<Attr>,
     /// Byte offset of the `<`.
     pub offset: usize,
@@ -207,32 +208,10 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
-/// Decodes `%XX` escapes of a URL path or fragment (invalid UTF-8 is replaced).
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::percent::decode as percent_decode;
 
     #[test]
     fn finds_tags_and_attributes() {

@@ -6,9 +6,10 @@ use crate::kind::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
-use super::html::{percent_decode, tags};
+use super::html::tags;
 use super::{Finding, Origin, Severity};
 use crate::error::line_col;
+use crate::percent::decode as percent_decode;
 use crate::render::OutputFile;
 use crate::site::links::is_external;
 use crate::site::Site;
@@ -148,14 +149,14 @@ fn resolve(page: &str, href: &str, base: &str, all: &HashSet<&str>) -> Resolved 
         return Resolved::Skip;
     }
     let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(percent_decode(f))),
+        Some((p, f)) => (p, Some(percent_decode(f).into_owned())),
         None => (href, None),
     };
     let path = path.split('?').next().unwrap_or("");
     if path.is_empty() {
         return Resolved::File(page.to_string(), fragment);
     }
-    let path = percent_decode(path);
+    let path = percent_decode(path).into_owned();
     let joined = if let Some(abs) = path.strip_prefix('/') {
         match format!("/{abs}").strip_prefix(base) {
             Some(rest) => rest.to_string(),

@@ -65,7 +65,9 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
                 summary(&built.output.pages, written.files, written.reused)
             );
         }
-        crate::pdf::after_build(&built, &target, None, v)?;
+        let chromium = crate::pdf::find_chromium(None)?;
+        let report = crate::pdf::print_site(&built, &target, &chromium)?;
+        super::pdf::print_report(&report, &target, v);
     } else {
         let (site, pages, written) =
             crate::build::build_to_disk(&root, &opts, &target, !a.no_spare)?;

@@ -1,7 +1,7 @@
 //! `kyozai pdf`: build the site, then print every handout of every language to PDF with headless
 //! Chromium (see [`crate::pdf`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{dir_or_cwd, print_warnings, Verbosity};
 use crate::build::{build, default_out, Options};
@@ -47,9 +47,24 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
             built.millis
         );
     }
-    let report = crate::pdf::print_site(&built, &target, &chromium, v)?;
-    if v != Verbosity::Quiet {
-        println!("{}", crate::pdf::summary(&report, &out));
-    }
+    let report = crate::pdf::print_site(&built, &target, &chromium)?;
+    print_report(&report, &out, v);
     Ok(())
+}
+
+/// Prints what a PDF run did: with -v a line per PDF, then the summary line (none with -q).
+pub(super) fn print_report(r: &crate::pdf::Report, out: &Path, v: Verbosity) {
+    if v == Verbosity::Verbose {
+        for p in &r.printed {
+            eprintln!(
+                "  printed {} ({}) in {} ms",
+                p.path,
+                crate::pdf::human_size(p.bytes),
+                p.millis
+            );
+        }
+    }
+    if v != Verbosity::Quiet {
+        println!("{}", crate::pdf::summary(r, out));
+    }
 }

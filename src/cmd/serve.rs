@@ -4,6 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use super::{dir_or_cwd, Verbosity};
+use crate::serve::Notice;
 
 /// Options of `kyozai serve`.
 #[derive(Debug, clap::Args)]
@@ -23,12 +24,19 @@ pub struct Args {
 
 /// Runs the server.
 pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
-    crate::serve::run(crate::serve::Options {
-        root: dir_or_cwd(a.dir),
-        bind: a.bind,
-        port: a.port,
-        open: a.open,
-        drafts: true,
-        quiet: v == Verbosity::Quiet,
-    })
+    let tell = |notice: Notice| match notice {
+        Notice::Status(line) if v != Verbosity::Quiet => println!("{line}"),
+        Notice::Status(_) => {}
+        Notice::Problem(text) => eprintln!("{text}"),
+    };
+    crate::serve::run(
+        crate::serve::Options {
+            root: dir_or_cwd(a.dir),
+            bind: a.bind,
+            port: a.port,
+            open: a.open,
+            drafts: true,
+        },
+        &tell,
+    )
 }

@@ -1,5 +1,6 @@
 //! Static file server for `kyozai serve`: a small HTTP/1.1 server on
-//! [`std::net::TcpListener`] that serves the built site from the output folder.
+//! [`std::net::TcpListener`] that serves the built site from the output folder. Requests are
+//! parsed by `httparse`; what is ours is containment, the 404 page and the live-reload injection.
 //!
 //! One thread per connection, at most [`MAX_CONNECTIONS`] at once (more get a
 //! 503), one request per connection (`Connection: close`), GET and HEAD only.
@@ -9,7 +10,7 @@
 //! so a symlink cannot lead out of it. A folder serves its `index.html` (never a
 //! listing), a miss serves the root's `404.html`. HTML pages get the live-reload
 //! client injected; the client and its event stream live under `/__kyozai/`
-//! (see `sse.rs`).
+//! (see `sse.rs`, `live.rs` and `inject.rs`).
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -20,8 +21,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use super::sse;
-pub use super::sse::{ErrorReport, LiveState};
+pub use super::live::{ErrorReport, LiveState};
+use super::{inject, sse};
+use crate::percent::encode_segment as percent_encode;
 
 /// Connections served at once; one more is answered 503.
 pub const MAX_CONNECTIONS: usize = 64;
@@ -29,6 +31,8 @@ pub const MAX_CONNECTIONS: usize = 64;
 const PORT_SPAN: u16 = 100;
 /// Longest request head read.
 const MAX_HEAD: usize = 16 * 1024;
+/// Headers of a request the parser makes room for (none is used).
+const MAX_HEADERS: usize = 64;
 /// Files up to this size are read whole, so a file rewritten while it is sent
 /// cannot break the response; larger ones are streamed.
 const READ_WHOLE: u64 = 8 * 1024 * 1024;
@@ -178,8 +182,8 @@ fn respond(stream: &mut TcpStream, state: &LiveState, stop: &AtomicBool) -> io::
     }
 }
 
-/// Read up to the blank line that ends the request head (or [`MAX_HEAD`] bytes).
-/// `None` when the client closed without sending anything.
+/// Read up to the blank line that ends the request head (or [`MAX_HEAD`] bytes), as far as the
+/// `httparse` request parser needs. `None` when the client closed without sending anything.
 fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 2048];
@@ -189,25 +193,33 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
             return Ok(Some(head).filter(|head| !head.is_empty()));
         }
         head.extend_from_slice(&chunk[..n]);
-        let complete =
-            head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n");
-        if complete || head.len() > MAX_HEAD {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let partial = matches!(
+            httparse::Request::new(&mut headers).parse(&head),
+            Ok(httparse::Status::Partial)
+        );
+        if !partial || head.len() > MAX_HEAD {
             return Ok(Some(head));
         }
     }
 }
 
-/// Method and target of `GET /path HTTP/1.1`; `None` unless well formed, the
-/// target free of control characters and spaces.
+/// Method and target of `GET /path HTTP/1.1`, parsed by `httparse`; `None` unless the request
+/// line is well formed, the method in capitals, the target free of control characters and spaces.
+/// The headers are not used (every answer closes the connection).
 fn parse_request_line(head: &[u8]) -> Option<(&str, &str)> {
-    let line = head.split(|&b| b == b'\n').next()?;
-    let line = std::str::from_utf8(line).ok()?.trim_end_matches('\r');
-    let mut parts = line.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    let well_formed = parts.next().is_none()
-        && !method.is_empty()
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(head) {
+        // The request line is read before the headers: a head cut short or with more headers
+        // than we look at still has it.
+        Ok(_) | Err(httparse::Error::TooManyHeaders) => {}
+        Err(_) => return None,
+    }
+    let (method, target) = (request.method?, request.path?);
+    request.version?;
+    let well_formed = !method.is_empty()
         && method.bytes().all(|b| b.is_ascii_uppercase())
-        && version.starts_with("HTTP/1.")
         && !target.is_empty()
         && target.chars().all(|c| !c.is_control() && c != ' ');
     well_formed.then_some((method, target))
@@ -227,32 +239,13 @@ fn decode_path(path: &str) -> Option<Vec<String>> {
         if segment.is_empty() && i + 1 == raw.len() {
             break;
         }
-        let decoded = percent_decode(segment)?;
+        let decoded = crate::percent::decode_exact(segment)?;
         if !is_plain_name(&decoded) {
             return None;
         }
         segments.push(decoded);
     }
     Some(segments)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
-            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Whether a decoded segment names one ordinary entry of its folder: not `.` or
@@ -363,7 +356,7 @@ fn send_file(answer: &mut Answer, state: &LiveState, file: &Path, status: u16) -
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     handle.read_to_end(&mut bytes)?;
     if content_type.starts_with("text/html") {
-        bytes = sse::inject(&bytes, state.error().as_ref());
+        bytes = inject::inject(&bytes, state.error().as_ref());
     }
     answer.send(status, content_type, &bytes, &[])
 }
@@ -403,19 +396,6 @@ fn content_type(file: &Path) -> &'static str {
         "mp3" => "audio/mpeg",
         _ => "application/octet-stream",
     }
-}
-
-/// `segment` percent-encoded for a URL path (unreserved characters kept).
-fn percent_encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Where one request's answer goes, and whether it is to a HEAD request

@@ -1,8 +1,10 @@
 //! `kyozai serve`: builds the course into a temporary folder, serves it on a local port
-//! ([`http`], [`sse`]), watches the sources ([`watch`]) and rebuilds what changed ([`session`]),
+//! ([`http`], [`sse`], [`live`]), watches the sources ([`watch`]) and rebuilds what changed ([`session`]),
 //! telling open browsers to reload or showing them the error.
 
 pub mod http;
+mod inject;
+pub mod live;
 pub mod session;
 pub mod sse;
 pub mod stage;
@@ -21,12 +23,26 @@ use session::Session;
 /// Options of a serving session.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The course folder.
     pub root: PathBuf,
+    /// The address to listen on.
     pub bind: IpAddr,
+    /// The port asked for (the next free one is taken when it is in use).
     pub port: u16,
+    /// Open the course in the default browser.
     pub open: bool,
+    /// Include pages marked draft.
     pub drafts: bool,
-    pub quiet: bool,
+}
+
+/// What the server tells the author while it runs; the command prints it (this module prints
+/// nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice<'a> {
+    /// A status line: built, serving at, a rebuild's summary, stopped (standard output).
+    Status(&'a str),
+    /// A build error or a warning (standard error, shown even when quiet).
+    Problem(&'a str),
 }
 
 /// The error overlay's report for an error: the first problem, with the lines around it.
@@ -136,8 +152,8 @@ fn owned_by_us(_: &Path) -> bool {
     false
 }
 
-/// Runs the server until Ctrl-C.
-pub fn run(opts: Options) -> Result<()> {
+/// Runs the server until Ctrl-C, telling `tell` what happens.
+pub fn run(opts: Options, tell: &dyn Fn(Notice)) -> Result<()> {
     let root = opts
         .root
         .canonicalize()
@@ -157,18 +173,20 @@ pub fn run(opts: Options) -> Result<()> {
         let stop = stop.clone();
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
-    let result = serve(&root, &out, &opts, &stop);
+    let result = serve(&root, &out, &opts, &stop, tell);
     let _ = std::fs::remove_dir_all(&out);
     result
 }
 
-fn say(opts: &Options, msg: &str) {
-    if !opts.quiet {
-        println!("{msg}");
-    }
-}
-
-fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Result<()> {
+fn serve(
+    root: &Path,
+    out: &Path,
+    opts: &Options,
+    stop: &Arc<AtomicBool>,
+    tell: &dyn Fn(Notice),
+) -> Result<()> {
+    let say = |msg: &str| tell(Notice::Status(msg));
+    let complain = |msg: &str| tell(Notice::Problem(msg));
     let mut session = Session::new(
         root,
         crate::build::Options {
@@ -181,9 +199,9 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
     // Watch before the first build, so that edits made while it runs are not missed.
     let mut watcher = watch::Watcher::new(root)?;
     match session.full() {
-        Ok(r) => say(opts, &format!("built {} files", r.written)),
+        Ok(r) => say(&format!("built {} files", r.written)),
         Err(e) => {
-            eprintln!("{e}");
+            complain(&e.to_string());
             let _ = std::fs::write(out.join("index.html"), PLACEHOLDER);
             live.set_error(Some(error_report(root, &e)));
         }
@@ -200,15 +218,12 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
     };
     let url = format!("http://{host}:{}/", addr.port());
     if !opts.bind.is_loopback() {
-        eprintln!(
+        complain(&format!(
             "warning: serving on {} makes the course, drafts included, visible to the network",
             opts.bind
-        );
+        ));
     }
-    say(
-        opts,
-        &format!("serving the course at {url}  (Ctrl-C to stop)"),
-    );
+    say(&format!("serving the course at {url}  (Ctrl-C to stop)"));
     if opts.open {
         let _ = std::process::Command::new("xdg-open")
             .arg(&url)
@@ -230,28 +245,25 @@ fn serve(root: &Path, out: &Path, opts: &Options, stop: &Arc<AtomicBool>) -> Res
                 if r.written + r.removed > 0 {
                     live.reload(r.css_only);
                 }
-                say(
-                    opts,
-                    &format!(
-                        "{} changed: {} files written in {:.0} ms{}",
-                        describe(&batch),
-                        r.written,
-                        r.millis,
-                        if r.incremental { " (incremental)" } else { "" }
-                    ),
-                );
+                say(&format!(
+                    "{} changed: {} files written in {:.0} ms{}",
+                    describe(&batch),
+                    r.written,
+                    r.millis,
+                    if r.incremental { " (incremental)" } else { "" }
+                ));
                 if let Err(e) = session.finish() {
-                    eprintln!("{e}");
+                    complain(&e.to_string());
                 }
             }
             Err(e) => {
-                eprintln!("{e}");
+                complain(&e.to_string());
                 live.set_error(Some(error_report(root, &e)));
             }
         }
     }
     let _ = server.join();
-    say(opts, "stopped");
+    say("stopped");
     Ok(())
 }
 

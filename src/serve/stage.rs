@@ -18,7 +18,9 @@ pub fn digest(bytes: &[u8]) -> u64 {
 /// One file of a rebuild: its path in the output, its digest, and the temporary file holding its
 /// new bytes when they differ from what is on disk.
 pub struct Staged {
+    /// Path inside the output, `/`-separated.
     pub path: String,
+    /// Digest of its new bytes.
     pub digest: u64,
     tmp: Option<PathBuf>,
 }

@@ -29,6 +29,7 @@ pub enum ChangeKind {
 /// One changed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// What kind of source changed.
     pub kind: ChangeKind,
     /// Path relative to the course folder.
     pub rel: PathBuf,

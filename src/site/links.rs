@@ -12,7 +12,12 @@ pub enum Target {
     /// Outside the course: kept as written.
     External(String),
     /// Another page (or this one), optionally at a heading.
-    Page { page: usize, anchor: Option<String> },
+    Page {
+        /// Index of the page in [`crate::site::Site::pages`].
+        page: usize,
+        /// The heading's anchor, if any.
+        anchor: Option<String>,
+    },
     /// A heading of the same page.
     Anchor(String),
     /// A file under `content/`, copied to `media/`.
@@ -37,25 +42,6 @@ pub fn is_external(dest: &str) -> bool {
         }
         None => false,
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3)
-        {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Resolves `dest`, written in `page`'s file for language `lang`.
@@ -94,7 +80,7 @@ pub fn resolve(
         ));
     }
     let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(percent_decode(a))),
+        Some((p, a)) => (p, Some(crate::percent::decode(a).into_owned())),
         None => (dest, None),
     };
     let p = &site.pages[page];
@@ -132,7 +118,7 @@ pub fn resolve_file(
                 .into(),
         ));
     }
-    let Some(target) = normalize(&base.join(percent_decode(path))) else {
+    let Some(target) = normalize(&base.join(&*crate::percent::decode(path))) else {
         return Err((
             Kind::BrokenLink,
             format!("`{path}` leads outside the course's content/ folder"),

@@ -333,32 +333,13 @@ fn swap(staging: &Path, out: &Path, keep_spare: bool) -> Result<()> {
 
 /// Swaps two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`); false where that is
 /// not available (other systems, file systems without it), and the caller renames twice instead.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> bool {
-    use std::ffi::{c_char, c_int, c_uint, CString};
-    use std::os::unix::ffi::OsStrExt;
-    extern "C" {
-        fn renameat2(
-            olddirfd: c_int,
-            oldpath: *const c_char,
-            newdirfd: c_int,
-            newpath: *const c_char,
-            flags: c_uint,
-        ) -> c_int;
-    }
-    const AT_FDCWD: c_int = -100;
-    const RENAME_EXCHANGE: c_uint = 2;
-    let (Ok(a), Ok(b)) = (
-        CString::new(a.as_os_str().as_bytes()),
-        CString::new(b.as_os_str().as_bytes()),
-    ) else {
-        return false;
-    };
-    // SAFETY: both arguments are NUL-terminated paths that outlive the call; renameat2 only reads them.
-    unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) == 0 }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> bool {
     false
 }
