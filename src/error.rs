@@ -151,8 +151,11 @@ pub enum Error {
     Source(Vec<Diagnostic>),
     /// An operating-system error on a named path.
     Io {
+        /// The path it concerns.
         path: PathBuf,
+        /// What kyozai was doing (`read`, `write`, `create`).
         action: &'static str,
+        /// The system's error.
         source: std::io::Error,
     },
     /// A bad command line: an unknown option or value, a folder that is not a course, an output
@@ -282,6 +285,19 @@ impl Diagnostics {
             self.0.dedup();
             Err(Error::Source(self.0))
         }
+    }
+}
+
+/// The help for `word`, which is not one of `known`: "did you mean `x`?" when one is close
+/// enough to be a likely typo, else `empty` when there is nothing to choose from (if given), else
+/// `listed` followed by every known one, comma-separated. Every "did you mean" help is made here.
+pub fn did_you_mean(word: &str, known: &[&str], empty: Option<String>, listed: &str) -> String {
+    match suggest(word, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => match empty {
+            Some(e) if known.is_empty() => e,
+            _ => format!("{listed}{}", known.join(", ")),
+        },
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{suggest, Diagnostic};
+use crate::error::Diagnostic;
 
 /// A text with one version per language: `{ ja = "…", en = "…" }`, or one string for all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -122,11 +122,12 @@ fn explain(message: &str) -> (String, Option<String>) {
                     })
                     .unwrap_or_default()
             };
-            let help = match suggest(name, expected.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if expected.is_empty() => "remove it".to_string(),
-                None => format!("valid fields: {}", expected.join(", ")),
-            };
+            let help = crate::error::did_you_mean(
+                name,
+                &expected,
+                Some("remove it".to_string()),
+                "valid fields: ",
+            );
             return (format!("unknown field `{name}`"), Some(help));
         }
     }

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, QuizRule};
-use crate::error::{suggest, Diagnostic};
+use crate::error::{did_you_mean, Diagnostic};
 use crate::kind::Kind;
 use crate::site::Site;
 
@@ -84,11 +84,12 @@ fn unknown<'a>(
         format!("[completion] names {what} `{id}`, which the course does not have"),
     );
     let names: Vec<&str> = known.map(String::as_str).collect();
-    match suggest(id, names.iter().copied()) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
-        None if names.is_empty() => d.help(format!("the course has no {what}; remove `{key}`")),
-        None => d.help(format!("the course's {what} ids: {}", names.join(", "))),
-    }
+    d.help(did_you_mean(
+        id,
+        &names,
+        Some(format!("the course has no {what}; remove `{key}`")),
+        &format!("the course's {what} ids: "),
+    ))
 }
 
 /// The edition of `site`: [`edition`] over the texts it holds (every page built, every data file).
