@@ -62,11 +62,13 @@ pub enum Origin {
 /// One thing `kyozai check` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// Error or warning.
     pub severity: Severity,
     /// The kind of finding; serialized as its stable code (see `docs/check.md`).
     pub code: Kind,
     /// The file, `/`-separated.
     pub file: String,
+    /// Whether it was found in the sources or in the rendered output.
     pub origin: Origin,
     /// 1-based line; 0 when the finding concerns the whole file.
     pub line: usize,

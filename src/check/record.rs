@@ -20,6 +20,7 @@ pub struct Recorded {
     pub translation: String,
     /// The source it was recorded against.
     pub source: String,
+    /// The hash of the source recorded.
     pub hash: String,
     /// False when the translation already recorded this version.
     pub changed: bool,
@@ -30,13 +31,18 @@ pub struct Recorded {
 pub enum Target {
     /// Translated pages (relative to the course) and their source page.
     Pages {
+        /// The source page.
         source: PathBuf,
+        /// Its translations named.
         translations: Vec<PathBuf>,
     },
     /// A data file (relative to the course).
     Data {
+        /// The file.
         file: PathBuf,
+        /// Its kind of data.
         kind: DataKind,
+        /// Its format's extension (`toml`, `yaml`, `csv`).
         ext: String,
     },
 }

@@ -34,6 +34,7 @@ pub type DataRecords = BTreeMap<String, BTreeMap<String, String>>;
 /// Reading the tracking files of one course.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// The course folder.
     pub root: PathBuf,
 }
 

@@ -28,6 +28,7 @@ pub struct Cli {
     /// Print every warning and each stage's timing.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    #[allow(missing_docs)] // clap would print a doc comment as help.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -61,8 +62,11 @@ pub enum Command {
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {
+    /// `-q`: only errors.
     Quiet,
+    /// The summary lines and the first warnings.
     Normal,
+    /// `-v`: every warning and each PDF printed.
     Verbose,
 }
 

@@ -38,10 +38,15 @@ pub enum PageKind {
 /// One language version of a page, as written.
 #[derive(Debug, Clone)]
 pub struct Variant {
+    /// The Markdown file, relative to the course.
     pub file: PathBuf,
+    /// Its whole text.
     pub text: std::sync::Arc<str>,
+    /// Its front matter.
     pub front: FrontMatter,
+    /// Its body, parsed.
     pub doc: Doc,
+    /// Byte offset of the body in `text` (after the front matter).
     pub body_offset: usize,
 }
 
@@ -55,6 +60,7 @@ impl Variant {
 /// A page of the course in every language.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// Home, stand-alone page, chapter or section.
     pub kind: PageKind,
     /// Folder relative to `content/` plus stem: identifies the page across languages.
     pub key: PathBuf,
@@ -73,12 +79,16 @@ pub struct Page {
 /// The checked course.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The course folder.
     pub root: PathBuf,
+    /// `kyozai.toml`.
     pub config: Config,
     /// In reading order: the home first, then top-level pages and chapters by weight, each
     /// chapter followed by its sections.
     pub pages: Vec<Page>,
+    /// The structured data, checked.
     pub data: Data,
+    /// Images and other files copied as they are.
     pub assets: Vec<Asset>,
     /// Problems that do not stop the build (missing translations, gaps in data).
     pub warnings: Vec<Diagnostic>,

@@ -15,7 +15,9 @@ use crate::text::Localized;
 /// A checked quiz and the file it came from.
 #[derive(Debug, Clone)]
 pub struct Quiz {
+    /// The quiz as read.
     pub data: QuizData,
+    /// The data file it was read from (relative to the course).
     pub file: PathBuf,
 }
 
