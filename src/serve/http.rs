@@ -789,6 +789,33 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn request_lines_are_parsed_and_checked() {
+        let line = |head: &str| parse_request_line(head.as_bytes());
+        assert_eq!(
+            line("GET /a?b=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Some(("GET", "/a?b=1"))
+        );
+        assert_eq!(line("HEAD / HTTP/1.0\n\n"), Some(("HEAD", "/")));
+        // Cut short after the request line, or with more headers than are looked at.
+        assert_eq!(line("GET /x HTTP/1.1\r\nHost: x"), Some(("GET", "/x")));
+        let many = format!(
+            "GET /y HTTP/1.1\r\n{}\r\n",
+            "A: b\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert_eq!(line(&many), Some(("GET", "/y")));
+        for bad in [
+            "get / HTTP/1.1\r\n\r\n",
+            "GET / HTTP/2\r\n\r\n",
+            "GET /a b HTTP/1.1\r\n\r\n",
+            "GET\r\n\r\n",
+            "GET / HTTP/1.1 extra\r\n\r\n",
+            "",
+        ] {
+            assert_eq!(line(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn connections_past_the_limit_are_refused_politely() {
         let site = Site::new(&[("index.html", PAGE)]);
         // Event streams hold their connection open.
