@@ -790,7 +790,9 @@ pub(crate) mod tests {
 
     #[test]
     fn request_lines_are_parsed_and_checked() {
-        let line = |head: &str| parse_request_line(head.as_bytes());
+        fn line(head: &str) -> Option<(&str, &str)> {
+            parse_request_line(head.as_bytes())
+        }
         assert_eq!(
             line("GET /a?b=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
             Some(("GET", "/a?b=1"))
