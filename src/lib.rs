@@ -14,7 +14,6 @@ pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod kind;
-#[allow(missing_docs)] // Items still to document; to be removed.
 pub mod load;
 #[allow(missing_docs)] // Items still to document; to be removed.
 pub mod markdown;

@@ -13,11 +13,17 @@ use crate::text::Localized;
 /// What a data file holds, from the middle part of its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataKind {
+    /// Case studies (`NAME.cases.toml`).
     Cases,
+    /// Categories of case studies (`NAME.categories.toml`).
     Categories,
+    /// A self-assessment checklist (`NAME.checklist.toml`).
     Checklist,
+    /// Lists and flows (`NAME.lists.toml`).
     Lists,
+    /// Glossary terms (`NAME.glossary.toml`).
     Glossary,
+    /// A knowledge check (`NAME.quiz.toml`).
     Quiz,
 }
 
@@ -78,9 +84,13 @@ impl<'de> Deserialize<'de> for CaseDate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum CauseType {
+    /// Rules, roles and oversight.
     Organisational,
+    /// People: mistakes, misuse, training.
     Human,
+    /// Systems and networks.
     Technical,
+    /// Premises, devices and media.
     Physical,
 }
 
@@ -108,7 +118,9 @@ impl CauseType {
 #[serde(deny_unknown_fields)]
 pub struct Cause {
     #[serde(rename = "type")]
+    /// The kind of cause.
     pub kind: CauseType,
+    /// What went wrong.
     pub text: Localized,
 }
 
@@ -116,8 +128,10 @@ pub struct Cause {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
+    /// The source's title.
     pub title: Localized,
     #[serde(default)]
+    /// Where to read it, if it is online.
     pub url: Option<String>,
 }
 
@@ -125,23 +139,35 @@ pub struct SourceRef {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CaseData {
+    /// Stable and unique: names the case's page and is what directives refer to.
     pub id: String,
+    /// The id of its category.
     pub category: String,
+    /// ISO 3166-1 alpha-2 country code.
     pub country: String,
     #[serde(default)]
+    /// When it happened, as precisely as known.
     pub date: Option<CaseDate>,
     #[serde(default)]
+    /// How many records were affected, when known.
     pub records: Option<u64>,
+    /// Its title.
     pub title: Localized,
+    /// The organisation it happened to.
     pub organisation: Localized,
+    /// What happened.
     pub summary: Localized,
     #[serde(default)]
+    /// What it cost or caused, when known.
     pub impact: Option<Localized>,
     #[serde(default)]
+    /// Why it happened.
     pub causes: Vec<Cause>,
     #[serde(default)]
+    /// What to learn from it.
     pub lessons: Vec<Localized>,
     #[serde(default)]
+    /// Where it is reported.
     pub sources: Vec<SourceRef>,
 }
 
@@ -155,12 +181,16 @@ struct CasesFile {
 /// A labelled thing with an id: `{ id = "org", ja = "…", en = "…" }`, plus optional numbers.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct Labelled {
+    /// Stable and unique within its list.
     pub id: String,
     #[serde(default)]
+    /// A status's score (none for a status that is not scored).
     pub score: Option<f64>,
     #[serde(default)]
+    /// Whether a status means "not applicable".
     pub na: bool,
     #[serde(default)]
+    /// The domains a group brings together.
     pub domains: Vec<u32>,
     /// Language code → label; anything else here is an unknown field.
     #[serde(flatten)]
@@ -185,10 +215,15 @@ struct CategoriesFile {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
+    /// Stable and unique within the checklist.
     pub id: String,
+    /// The id of its subject (the matrix's column).
     pub subject: String,
+    /// The id of its control (the matrix's row).
     pub control: String,
+    /// The question asked.
     pub question: Localized,
+    /// What to do about it.
     pub countermeasure: Localized,
 }
 
@@ -196,20 +231,29 @@ pub struct ChecklistItem {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistData {
+    /// Stable and unique: names the checklist's page and its stored answers.
     pub id: String,
+    /// Its version; answers stored for another version are carried over or left out.
     pub version: u32,
+    /// Its title.
     pub title: Localized,
     #[serde(default)]
+    /// Shown above the items.
     pub description: Localized,
+    /// The matrix's columns.
     pub subjects: Vec<Labelled>,
+    /// The matrix's rows.
     pub controls: Vec<Labelled>,
+    /// The answers an item can have.
     pub statuses: Vec<Labelled>,
     #[serde(default)]
+    /// Kinds of measure, each a set of domains.
     pub groups: Vec<Labelled>,
     /// Optional description of each domain (the matrix cell), keyed by domain number.
     #[serde(default)]
     pub domains: Vec<DomainNote>,
     #[serde(default, rename = "item")]
+    /// The items, in order.
     pub items: Vec<ChecklistItem>,
 }
 
@@ -217,7 +261,9 @@ pub struct ChecklistData {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct DomainNote {
+    /// The domain's number.
     pub number: u32,
+    /// Its description.
     pub text: Localized,
 }
 
@@ -226,10 +272,15 @@ pub struct DomainNote {
 #[serde(rename_all = "lowercase")]
 pub enum ListStyle {
     #[default]
+    /// A numbered list.
     Numbered,
+    /// A bulleted list.
     Bullets,
+    /// Numbered steps.
     Steps,
+    /// A flow of steps (`{flow}`).
     Flow,
+    /// A table.
     Table,
 }
 
@@ -237,14 +288,19 @@ pub enum ListStyle {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ListItem {
+    /// The item's text.
     pub text: Localized,
     #[serde(default)]
+    /// More about it.
     pub detail: Option<Localized>,
     #[serde(default)]
+    /// A marker shown before the text (`Action 1`).
     pub label: Option<Localized>,
     #[serde(default)]
+    /// Who published it, or its source.
     pub by: Option<Localized>,
     #[serde(default)]
+    /// In a flow: drawn beside the main line.
     pub parallel: bool,
 }
 
@@ -252,12 +308,16 @@ pub struct ListItem {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ListData {
+    /// Stable and unique: what `{list}` and `{flow}` refer to.
     pub id: String,
     #[serde(default)]
+    /// How it is drawn.
     pub style: ListStyle,
     #[serde(default)]
+    /// Its title, if any.
     pub title: Option<Localized>,
     #[serde(default, rename = "item")]
+    /// Its items, in order.
     pub items: Vec<ListItem>,
 }
 
@@ -272,17 +332,22 @@ struct ListsFile {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TermText {
+    /// The term.
     pub term: String,
+    /// What it means.
     pub definition: String,
     #[serde(default)]
+    /// Other words for it, linked to it too.
     pub aliases: Vec<String>,
 }
 
 /// A glossary entry.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct TermData {
+    /// Stable and unique: what `term:ID` links refer to.
     pub id: String,
     #[serde(flatten)]
+    /// The term in each language.
     pub langs: BTreeMap<String, TermText>,
 }
 
@@ -296,11 +361,17 @@ struct GlossaryFile {
 /// The parsed contents of one data file.
 #[derive(Debug, Clone)]
 pub enum DataContents {
+    /// Case studies.
     Cases(Vec<CaseData>),
+    /// Categories of case studies.
     Categories(Vec<Labelled>),
+    /// A checklist.
     Checklist(Box<ChecklistData>),
+    /// Lists.
     Lists(Vec<ListData>),
+    /// Glossary terms.
     Glossary(Vec<TermData>),
+    /// A knowledge check.
     Quiz(Box<crate::load::quiz::QuizData>),
 }
 

@@ -55,10 +55,15 @@ pub struct Asset {
 /// Everything read from a course folder.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The course folder.
     pub root: PathBuf,
+    /// `kyozai.toml`.
     pub config: Config,
+    /// Every Markdown file of `content/`.
     pub pages: Vec<MdFile>,
+    /// Every data file.
     pub data: Vec<DataFile>,
+    /// Images and other files, copied as they are.
     pub assets: Vec<Asset>,
 }
 

@@ -32,7 +32,9 @@ impl QuestionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
+    /// One right answer.
     One(String),
+    /// Several right answers.
     Many(Vec<String>),
 }
 
@@ -52,6 +54,7 @@ impl Answer {
 pub struct QuizOption {
     /// Unique within its question; kept in the page so results name what was chosen.
     pub id: String,
+    /// The option's text.
     pub text: Localized,
     /// Whether choosing this option is right.
     #[serde(default)]
@@ -67,9 +70,12 @@ pub struct QuizOption {
 pub struct Question {
     /// Unique within the quiz.
     pub id: String,
+    /// One or several answers.
     pub kind: QuestionKind,
+    /// The question.
     pub text: Localized,
     #[serde(default, rename = "option")]
+    /// The options to choose from.
     pub options: Vec<QuizOption>,
     /// The right option ids, as an alternative to `correct = true` on the options.
     #[serde(default)]
@@ -109,6 +115,7 @@ impl Question {
 pub struct QuizData {
     /// Stable and unique: names the quiz's page, its stored results and the `{quiz}` directive.
     pub id: String,
+    /// Its title.
     pub title: Localized,
     /// Shown above the questions.
     #[serde(default)]
@@ -119,6 +126,7 @@ pub struct QuizData {
     #[serde(default)]
     pub shuffle: bool,
     #[serde(default, rename = "question")]
+    /// Its questions, in order.
     pub questions: Vec<Question>,
 }
 
