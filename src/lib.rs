@@ -21,7 +21,6 @@ pub mod pdf;
 pub mod percent;
 #[allow(missing_docs)] // Items still to document; to be removed.
 pub mod render;
-#[allow(missing_docs)] // Items still to document; to be removed.
 pub mod report;
 #[allow(missing_docs)] // Items still to document; to be removed.
 pub mod scorm;

@@ -10,81 +10,128 @@ use serde::Serialize;
 use super::read::Export;
 use super::Model;
 
+/// One respondent: their latest export's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct Respondent {
+    /// The respondent's name.
     pub name: String,
     /// Indices of its exports, oldest first.
     pub exports: Vec<usize>,
+    /// Index of the latest export.
     pub latest: usize,
+    /// The latest export's date.
     pub date: String,
+    /// Score 0–1 of each domain (none when nothing scored was answered).
     pub domains: BTreeMap<u32, Option<f64>>,
+    /// Score of each kind of measure.
     pub groups: Vec<GroupScore>,
+    /// Status id of each item (none when not answered).
     pub items: BTreeMap<String, Option<String>>,
 }
 
+/// The score of a kind of measure (a group of domains).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupScore {
+    /// The group's id.
     pub id: String,
+    /// Mean of its domains' scores (none when none is scored).
     pub score: Option<f64>,
+    /// Whether it is the lowest, unless every score is 1.
     pub weakest: bool,
 }
 
+/// An export that repeats an earlier one (same respondent, date, answers and notes).
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicate {
+    /// Index of the repeating export.
     pub index: usize,
+    /// Index of the export it repeats.
     pub of: usize,
 }
 
+/// A domain's score over every respondent.
 #[derive(Debug, Clone, Serialize)]
 pub struct DomainScore {
+    /// The domain's number.
     pub number: u32,
+    /// Its score 0–1 (none when no respondent scored it).
     pub score: Option<f64>,
+    /// How many respondents scored it.
     pub respondents: usize,
+    /// Whether it is the lowest, unless every score is 1.
     pub weakest: bool,
 }
 
+/// How much respondents disagree on an item.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
+    /// The item's id.
     pub item: String,
+    /// How many respondents scored it.
     pub respondents: usize,
+    /// Mean of their scores 0–1.
     pub mean: f64,
+    /// Population standard deviation of their scores.
     pub sd: f64,
+    /// Lowest score.
     pub min: f64,
+    /// Highest score.
     pub max: f64,
 }
 
+/// An item whose answer changed between two exports.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemChange {
+    /// The item's id.
     pub item: String,
+    /// Status id before (none when not answered).
     pub from: Option<String>,
+    /// Status id after (none when not answered).
     pub to: Option<String>,
 }
 
+/// A domain whose score changed between two exports.
 #[derive(Debug, Clone, Serialize)]
 pub struct DomainChange {
+    /// The domain's number.
     pub number: u32,
+    /// Score before.
     pub from: Option<f64>,
+    /// Score after.
     pub to: Option<f64>,
 }
 
+/// What changed between two consecutive exports of one respondent.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
+    /// The respondent's name.
     pub respondent: String,
+    /// Index of the earlier export.
     pub from: usize,
+    /// Index of the later export.
     pub to: usize,
+    /// The items whose answer changed.
     pub items: Vec<ItemChange>,
+    /// The domains whose score changed.
     pub domains: Vec<DomainChange>,
 }
 
 /// Everything the compare page and the report show.
 #[derive(Debug, Clone, Serialize)]
 pub struct Combined {
+    /// Every respondent, in the order first seen.
     pub respondents: Vec<Respondent>,
+    /// Exports that repeat an earlier one.
     pub duplicates: Vec<Duplicate>,
+    /// Each domain over every respondent.
     pub domains: Vec<DomainScore>,
+    /// Scored domains' numbers, weakest first.
     pub ranking: Vec<u32>,
+    /// Each kind of measure over every respondent.
     pub groups: Vec<GroupScore>,
+    /// Items with at least two scored answers, most disagreed on first.
     pub disagreement: Vec<Disagreement>,
+    /// What changed between consecutive exports of each respondent.
     pub changes: Vec<Change>,
 }
 
@@ -341,9 +388,13 @@ pub fn combine(m: &Model, exports: &[Export]) -> Combined {
 /// The words of the combined CSV: the header (11 columns), the word for the latest export, and
 /// the question of each item and the label of each status.
 pub struct CsvLabels {
+    /// The column headings.
     pub header: Vec<String>,
+    /// The word marking the latest export.
     pub yes: String,
+    /// Each item's question, by id.
     pub questions: HashMap<String, String>,
+    /// Each status's label, by id.
     pub statuses: HashMap<String, String>,
 }
 

@@ -15,23 +15,31 @@ pub use read::{parse, Export, Refusal, MAX_BYTES};
 /// A status of the checklist, as the rules need it.
 #[derive(Debug, Clone)]
 pub struct Status {
+    /// The status's id.
     pub id: String,
+    /// Its score (none for a status that is not scored).
     pub score: Option<f64>,
+    /// Whether it means "not applicable".
     pub na: bool,
 }
 
 /// An item: its id, its domain and its place in the checklist.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// The item's id.
     pub id: String,
+    /// Its domain's number.
     pub domain: u32,
+    /// Its position in the checklist.
     pub index: usize,
 }
 
 /// A kind of measure and the domains it covers.
 #[derive(Debug, Clone)]
 pub struct Group {
+    /// The group's id.
     pub id: String,
+    /// The domains it brings together.
     pub domains: Vec<u32>,
 }
 
@@ -39,14 +47,19 @@ pub struct Group {
 /// ([`crate::render::library::checklist_data`]).
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The checklist's id.
     pub id: String,
+    /// Its version.
     pub version: i64,
+    /// The answers an item can have.
     pub statuses: Vec<Status>,
     /// The highest score of a status that is not "not applicable".
     pub max: f64,
+    /// Its items, in order.
     pub items: Vec<Item>,
     /// The domain numbers that have items, ascending.
     pub domains: Vec<u32>,
+    /// Its kinds of measure.
     pub groups: Vec<Group>,
 }
 
@@ -108,10 +121,12 @@ impl Model {
         }
     }
 
+    /// The status `id`, if the checklist has it.
     pub fn status(&self, id: &str) -> Option<&Status> {
         self.statuses.iter().find(|s| s.id == id)
     }
 
+    /// The item `id`, if the checklist has it.
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }
@@ -130,9 +145,13 @@ impl Model {
 /// What `kyozai report` makes of a set of files: the output files (name, bytes) and one
 /// diagnostic per file that could not be used (file and reason).
 pub struct Report {
+    /// The files to write: name and bytes.
     pub files: Vec<(String, Vec<u8>)>,
+    /// One diagnostic per file that could not be used.
     pub refused: Vec<crate::Diagnostic>,
+    /// How many exports were used.
     pub used: usize,
+    /// How many respondents they came from.
     pub respondents: usize,
 }
 

@@ -14,7 +14,9 @@ use crate::render::theme::{Strings, Theme};
 
 /// One file given to the report: usable (an export) or refused.
 pub enum Input {
+    /// A usable export.
     Used(Export),
+    /// A file that cannot be used: its name and why.
     Refused(String, Refusal),
 }
 

@@ -20,32 +20,46 @@ const CSV_COLUMNS: usize = 12;
 /// One usable export, its answers in the current checklist's item and status ids.
 #[derive(Debug, Clone, Serialize)]
 pub struct Export {
+    /// The file's name.
     pub file: String,
+    /// `json` or `csv`.
     pub kind: &'static str,
+    /// The checklist version it was made with.
     pub version: i64,
+    /// The date of the answers.
     pub date: String,
+    /// When it was exported (ISO 8601), if known.
     pub exported: String,
+    /// The respondent's name.
     pub respondent: String,
     /// Whether the file named its respondent (else the name is the file's).
     pub named: bool,
+    /// Status id of each answered item.
     pub answers: HashMap<String, String>,
+    /// Note of each item that has one.
     pub notes: HashMap<String, String>,
+    /// Set when the export was made with an older checklist version.
     pub migrated: Option<Migrated>,
+    /// How many answers were left out (unknown items or statuses).
     pub ignored: usize,
 }
 
 /// An export of an older checklist version carried over.
 #[derive(Debug, Clone, Serialize)]
 pub struct Migrated {
+    /// The version it was made with.
     pub from: i64,
+    /// How many answers were not carried over.
     pub dropped: usize,
 }
 
 /// Why a file cannot be used: a code (`json`, `checklist`, `status`, …) and its details.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Refusal {
+    /// The reason's code.
     pub code: &'static str,
     #[serde(flatten)]
+    /// What the reason's message needs.
     pub detail: Map<String, Value>,
 }
 
