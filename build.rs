@@ -15,8 +15,25 @@ fn main() {
         let _ = writeln!(out, "    ({rel:?}, include_bytes!({abs:?})),");
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("theme_files.rs");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    let dest = Path::new(&out_dir).join("theme_files.rs");
     std::fs::write(dest, out).expect("write theme_files.rs");
+    // The names of the built-in templates/directives/*.html, for the loader, which must tell
+    // the directives of a course's own theme from copies of the built-in templates.
+    let mut names = String::from(
+        "/// The built-in theme's `templates/directives/NAME.html`: each NAME.\npub static BUILTIN_DIRECTIVE_TEMPLATES: &[&str] = &[\n",
+    );
+    for (rel, _) in &files {
+        if let Some(n) = rel
+            .strip_prefix("templates/directives/")
+            .and_then(|n| n.strip_suffix(".html"))
+        {
+            let _ = writeln!(names, "    {n:?},");
+        }
+    }
+    names.push_str("];\n");
+    std::fs::write(Path::new(&out_dir).join("theme_names.rs"), names)
+        .expect("write theme_names.rs");
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {

@@ -267,6 +267,7 @@ mod tests {
             pages: vec![md],
             data: vec![],
             assets: vec![],
+            directives: vec![],
         };
         let mut out = Vec::new();
         check(&loaded, &mut out);

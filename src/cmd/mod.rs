@@ -7,6 +7,7 @@ pub mod pdf;
 pub mod report;
 pub mod scorm;
 pub mod serve;
+pub mod theme;
 pub mod translated;
 
 use std::path::PathBuf;
@@ -52,6 +53,8 @@ pub enum Command {
     Report(report::Args),
     /// Write the course as a SCORM 1.2 package (one zip) for an LMS such as Moodle.
     Scorm(scorm::Args),
+    /// Work with the course's theme: `kyozai theme eject` copies the built-in one to change.
+    Theme(theme::Args),
     /// Show help for kyozai or one of its commands.
     Help {
         /// The command to explain.
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Translated(a) => translated::run(a, v),
         Command::Report(a) => report::run(a, v),
         Command::Scorm(a) => scorm::run(a, v),
+        Command::Theme(a) => theme::run(a, v),
         Command::Help { command } => {
             use clap::CommandFactory;
             let mut c = Cli::command();

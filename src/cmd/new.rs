@@ -84,9 +84,11 @@ pub fn run(a: Args, v: Verbosity) -> Result<()> {
     scaffold(&a.dir)?;
     if v != Verbosity::Quiet {
         println!(
-            "created a two-language course in {}\nnext: kyozai build {}",
+            "created a two-language course in {}\nnext: kyozai build {}\nto change its look: kyozai theme eject {} copies the built-in theme into {}",
             a.dir.display(),
-            a.dir.display()
+            a.dir.display(),
+            a.dir.display(),
+            a.dir.join("themes").join("default").display()
         );
     }
     Ok(())

@@ -65,6 +65,36 @@ pub struct Loaded {
     pub data: Vec<DataFile>,
     /// Images and other files, copied as they are.
     pub assets: Vec<Asset>,
+    /// The directives of the course's own theme (see [`own_directives`]).
+    pub directives: Vec<String>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/theme_names.rs"));
+
+/// The directives a course adds with its theme: each `themes/THEME/templates/directives/NAME.html`
+/// whose NAME is neither a built-in directive nor a built-in template, sorted.
+pub fn own_directives(root: &Path, theme: &str) -> Vec<String> {
+    let dir = root
+        .join("themes")
+        .join(theme)
+        .join("templates")
+        .join("directives");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".html")?.to_string();
+            let builtin = crate::markdown::parse::DIRECTIVES.contains(&stem.as_str())
+                || BUILTIN_DIRECTIVE_TEMPLATES.contains(&stem.as_str());
+            (!builtin && !stem.is_empty() && !is_ignored(&name)).then_some(stem)
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 enum Entry {
@@ -172,8 +202,11 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             Err(d) => diags.push(d),
         }
     }
-    let results: Vec<std::result::Result<Parsed, Diagnostic>> =
-        entries.into_par_iter().map(read_entry).collect();
+    let directives = own_directives(root, &config.theme);
+    let results: Vec<std::result::Result<Parsed, Diagnostic>> = entries
+        .into_par_iter()
+        .map(|e| read_entry(e, &directives))
+        .collect();
     let mut pages = Vec::new();
     let mut data = Vec::new();
     let mut assets = Vec::new();
@@ -192,6 +225,7 @@ pub fn load_partial(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             pages,
             data,
             assets,
+            directives,
         },
         diags.0,
     ))
@@ -351,7 +385,7 @@ fn read_text(rel: &Path, abs: &Path) -> std::result::Result<String, Diagnostic> 
     crate::text::decode(rel, &bytes)
 }
 
-fn read_entry(e: Entry) -> std::result::Result<Parsed, Diagnostic> {
+fn read_entry(e: Entry, directives: &[String]) -> std::result::Result<Parsed, Diagnostic> {
     match e {
         Entry::Md {
             rel,
@@ -363,7 +397,7 @@ fn read_entry(e: Entry) -> std::result::Result<Parsed, Diagnostic> {
             let text: std::sync::Arc<str> = read_text(&rel, &abs)?.into();
             let split = frontmatter::split(&rel, &text)?;
             let (front, body_offset) = (split.front, split.body_offset);
-            let doc = crate::markdown::parse::parse_shared(&rel, &text, body_offset)?;
+            let doc = crate::markdown::parse::parse_shared(&rel, &text, body_offset, directives)?;
             Ok(Parsed::Md(Box::new(MdFile {
                 rel,
                 dir,
@@ -397,7 +431,7 @@ pub fn read_markdown(
     let content = root.join("content");
     let abs = root.join(rel);
     match classify(config, &content, &abs, rel)? {
-        Some(e @ Entry::Md { .. }) => match read_entry(e)? {
+        Some(e @ Entry::Md { .. }) => match read_entry(e, &own_directives(root, &config.theme))? {
             Parsed::Md(m) => Ok(*m),
             _ => Err(Diagnostic::file(
                 Kind::InvalidSource,
@@ -422,7 +456,7 @@ pub fn read_data(
     let content = root.join("content");
     let abs = root.join(rel);
     match classify(config, &content, &abs, rel)? {
-        Some(e @ Entry::Data { .. }) => match read_entry(e)? {
+        Some(e @ Entry::Data { .. }) => match read_entry(e, &[])? {
             Parsed::Data(d) => Ok(d),
             _ => Err(Diagnostic::file(
                 Kind::InvalidSource,

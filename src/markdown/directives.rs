@@ -1,12 +1,17 @@
-//! Expands directives into HTML: callouts, case-study tables, structured lists, the checklist
-//! form, the subjects × controls matrix, the kinds of measures, and flows.
+//! Expands directives into HTML through the theme's `templates/directives/NAME.html`: the views
+//! each template gets (callouts, case-study tables, structured lists, the checklist form, the
+//! subjects × controls matrix, the kinds of measures, flows, the course's own directives), and
+//! the plain text each adds to the search index.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use serde::Serialize;
 
 use super::glossary::Marker;
 use super::html::{render_into, Ctx, Rendered};
 use super::parse::{Block, CasesArgs, Directive};
-use crate::load::data::{ListData, ListStyle};
+use crate::error::Result;
+use crate::load::data::ListData;
 use crate::site::data::{countries, Checklist};
 use crate::text::{escape_html, format_number, Localized};
 
@@ -74,9 +79,9 @@ fn loc_plain(ctx: &Ctx, t: &Localized) -> String {
     plain(t.or(ctx.lang, ctx.site.source_lang()))
 }
 
+/// A label's text in the page's language (plain text; the template escapes it).
 fn label(ctx: &Ctx, l: &crate::load::data::Labelled) -> String {
-    let t = l.text();
-    escape_html(t.or(ctx.lang, ctx.site.source_lang()))
+    l.text().or(ctx.lang, ctx.site.source_lang()).to_string()
 }
 
 fn text_chunk(out: &mut Rendered, s: &str) {
@@ -86,23 +91,59 @@ fn text_chunk(out: &mut Rendered, s: &str) {
     }
 }
 
+/// Renders the theme's `template` with `lang`, `root`, the UI strings `t` it names and what
+/// `fill` adds: the one path every directive takes, built-in or the course's own.
+pub fn draw(ctx: &Ctx, template: &str, fill: impl FnOnce(&mut tera::Context)) -> Result<String> {
+    let mut c = tera::Context::new();
+    c.insert("lang", ctx.lang);
+    c.insert("root", ctx.root);
+    match ctx.theme.template_strings(template, ctx.lang) {
+        Some(t) => c.insert("t", t),
+        None => c.insert("t", ctx.strings),
+    }
+    fill(&mut c);
+    crate::render::render_template(ctx.theme, template, &c)
+}
+
+/// Appends a drawn directive, or keeps the first error.
+fn put(out: &mut Rendered, drawn: Result<String>) {
+    match drawn {
+        Ok(h) => out.html.push_str(&h),
+        Err(e) => {
+            out.error.get_or_insert(e);
+        }
+    }
+}
+
 /// Renders one directive into `out`.
 pub fn render(ctx: &Ctx, d: &Directive, marker: &mut Marker, out: &mut Rendered) {
     match d {
         Directive::Callout { kind, title, body } => {
-            let name = kind.name();
-            let key = format!("callout_{}", name.replace('-', "_"));
-            let t = title.as_deref().unwrap_or(ctx.strings.get(&key));
-            out.html.push_str(&format!(
-                "<aside class=\"callout callout-{name}\" aria-label=\"{}\">",
-                escape_html(t)
-            ));
-            out.html.push_str(&format!(
-                "<p class=\"callout-title\">{}</p>\n",
-                escape_html(t)
-            ));
-            render_into(ctx, body, marker, out);
-            out.html.push_str("</aside>\n");
+            let html = body_html(ctx, body, marker, out);
+            let template = format!("directives/{}.html", kind.name());
+            put(
+                out,
+                draw(ctx, &template, |c| {
+                    if let Some(t) = title {
+                        c.insert("title", t);
+                    }
+                    c.insert("body", &html);
+                }),
+            );
+        }
+        Directive::Custom { name, title, body } => {
+            let html = body_html(ctx, body, marker, out);
+            let template = format!("directives/{name}.html");
+            put(
+                out,
+                draw(ctx, &template, |c| {
+                    if let Some(t) = title {
+                        c.insert("title", t);
+                    }
+                    c.insert("name", name);
+                    c.insert("body", &html);
+                }),
+            );
         }
         // Speaker notes and slides-only content are not on the pages or in the handouts; the
         // slides render them themselves (see `crate::render::slides`).
@@ -110,42 +151,74 @@ pub fn render(ctx: &Ctx, d: &Directive, marker: &mut Marker, out: &mut Rendered)
             Block::SiteOnly => render_into(ctx, body, marker, out),
             Block::Notes | Block::SlidesOnly => {}
         },
-        Directive::Cases(args) => cases_table(ctx, args, out),
+        Directive::Cases(args) => {
+            let drawn = cases_table(ctx, args, out);
+            put(out, drawn);
+        }
         Directive::List(id) => {
             if let Some(l) = ctx.site.data.lists.get(id) {
-                list(ctx, &l.value, out)
+                let drawn = draw(ctx, "directives/list.html", |c| {
+                    c.insert("options", &serde_json::json!({ "id": id }));
+                    c.insert("list", &list_view(ctx, &l.value));
+                });
+                put(out, drawn);
+                list_text(ctx, &l.value, out);
             }
         }
         Directive::Flow(id) => {
             if let Some(l) = ctx.site.data.lists.get(id) {
-                out.html.push_str(&super::figures::flow(ctx, &l.value));
-                list(ctx, &l.value, out);
+                let flow = super::figures::flow_view(ctx, &l.value);
+                let drawn = draw(ctx, "directives/flow.html", |c| {
+                    c.insert("options", &serde_json::json!({ "id": id }));
+                    c.insert("flow", &flow);
+                    c.insert("list", &list_view(ctx, &l.value));
+                });
+                put(out, drawn);
+                list_text(ctx, &l.value, out);
             }
         }
         Directive::Matrix(id) => {
             if let Some(c) = ctx.site.data.checklist(id) {
-                out.html.push_str(&matrix(ctx, c, false));
+                let drawn = draw(ctx, "directives/matrix.html", |t| {
+                    t.insert("options", &serde_json::json!({ "checklist": id }));
+                    t.insert("matrix", &matrix_view(ctx, c, false));
+                });
+                put(out, drawn);
             }
         }
         Directive::Groups(id) => {
             if let Some(c) = ctx.site.data.checklist(id) {
-                groups(ctx, c, out);
+                let kinds: Vec<GroupView> = c
+                    .data
+                    .groups
+                    .iter()
+                    .map(|g| GroupView {
+                        label: label(ctx, g),
+                        domains: g.domains.iter().map(|n| circled(*n)).collect(),
+                    })
+                    .collect();
+                let drawn = draw(ctx, "directives/groups.html", |t| {
+                    t.insert("options", &serde_json::json!({ "checklist": id }));
+                    t.insert("groups", &kinds);
+                });
+                put(out, drawn);
+                for g in &c.data.groups {
+                    text_chunk(
+                        out,
+                        &escape_html(g.text().or(ctx.lang, ctx.site.source_lang())),
+                    );
+                }
             }
         }
         Directive::Quiz(id) => {
             if let Some(q) = ctx.site.data.quiz(id) {
-                match super::quiz::html(ctx, q, true) {
-                    Ok(h) => out.html.push_str(&h),
-                    Err(e) => {
-                        out.error.get_or_insert(e);
-                    }
-                }
+                put(out, super::quiz::html(ctx, q, true));
                 text_chunk(out, &super::quiz::search_text(ctx.site, q, ctx.lang));
             }
         }
         Directive::Checklist(id) => {
             if let Some(c) = ctx.site.data.checklist(id) {
-                out.html.push_str(&checklist_form(ctx, c));
+                put(out, checklist_form(ctx, c));
                 for it in &c.data.items {
                     text_chunk(out, &loc_plain(ctx, &it.question));
                     text_chunk(out, &loc_plain(ctx, &it.countermeasure));
@@ -155,65 +228,91 @@ pub fn render(ctx: &Ctx, d: &Directive, marker: &mut Marker, out: &mut Rendered)
     }
 }
 
+/// The Markdown body of a callout or a course's directive, rendered on its own (its search text
+/// joins the page's).
+fn body_html(
+    ctx: &Ctx,
+    body: &super::parse::Doc,
+    marker: &mut Marker,
+    out: &mut Rendered,
+) -> String {
+    let outer = std::mem::take(&mut out.html);
+    render_into(ctx, body, marker, out);
+    std::mem::replace(&mut out.html, outer)
+}
+
+/// One column of the `{cases}` table: its name and heading.
+#[derive(Serialize)]
+struct ColumnView {
+    name: String,
+    label: String,
+}
+
+/// One case study in the `{cases}` table: its page and its cells by column name (inline HTML).
+#[derive(Serialize)]
+struct CaseRow {
+    id: String,
+    url: String,
+    title: String,
+    cells: std::collections::BTreeMap<String, String>,
+}
+
 /// The `{cases}` table.
-pub fn cases_table(ctx: &Ctx, args: &CasesArgs, out: &mut Rendered) {
+pub fn cases_table(ctx: &Ctx, args: &CasesArgs, out: &mut Rendered) -> Result<String> {
     let cases = ctx.site.data.select_cases(args);
     let cols = args
         .columns
         .clone()
         .unwrap_or_else(|| ctx.site.config.case_columns.clone());
     let s = ctx.strings;
-    let mut h =
-        String::from("<div class=\"table-wrap\"><table class=\"cases-table\">\n<thead><tr>");
-    for c in &cols {
-        h.push_str(&format!(
-            "<th scope=\"col\">{}</th>",
-            escape_html(s.get(&format!("case_{c}")))
-        ));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
+    let columns: Vec<ColumnView> = cols
+        .iter()
+        .map(|c| ColumnView {
+            name: c.clone(),
+            label: s.get(&format!("case_{c}")).to_string(),
+        })
+        .collect();
+    let mut rows = Vec::new();
     for c in cases {
         let c = &c.value;
-        h.push_str(&format!("<tr id=\"case-{}\">", escape_html(&c.id)));
-        for col in &cols {
-            let cell = match col.as_str() {
-                "title" => format!(
-                    "<a href=\"{}\">{}</a>",
-                    ctx.url(&format!("{}/cases/{}/index.html", ctx.lang, c.id)),
-                    loc(ctx, &c.title)
-                ),
-                "category" => ctx
-                    .site
-                    .data
-                    .category(&c.category)
-                    .map(|k| label(ctx, k))
-                    .unwrap_or_default(),
-                "country" => {
-                    escape_html(countries::name(&c.country, ctx.lang).unwrap_or(&c.country))
-                }
-                "organisation" => loc(ctx, &c.organisation),
-                "date" => c
-                    .date
-                    .as_ref()
-                    .map(|d| escape_html(&d.0))
-                    .unwrap_or_default(),
-                "records" => c
-                    .records
-                    .map(|r| format_number(r, ctx.lang))
-                    .unwrap_or_default(),
-                "summary" => loc(ctx, &c.summary),
-                "impact" => c.impact.as_ref().map(|i| loc(ctx, i)).unwrap_or_default(),
-                _ => String::new(),
-            };
-            let tag = if col == "title" {
-                "th scope=\"row\""
-            } else {
-                "td"
-            };
-            let end = if col == "title" { "th" } else { "td" };
-            h.push_str(&format!("<{tag}>{cell}</{end}>"));
-        }
-        h.push_str("</tr>\n");
+        let title = loc(ctx, &c.title);
+        let cells = cols
+            .iter()
+            .map(|col| {
+                let cell = match col.as_str() {
+                    "title" => title.clone(),
+                    "category" => ctx
+                        .site
+                        .data
+                        .category(&c.category)
+                        .map(|k| escape_html(&label(ctx, k)))
+                        .unwrap_or_default(),
+                    "country" => {
+                        escape_html(countries::name(&c.country, ctx.lang).unwrap_or(&c.country))
+                    }
+                    "organisation" => loc(ctx, &c.organisation),
+                    "date" => c
+                        .date
+                        .as_ref()
+                        .map(|d| escape_html(&d.0))
+                        .unwrap_or_default(),
+                    "records" => c
+                        .records
+                        .map(|r| format_number(r, ctx.lang))
+                        .unwrap_or_default(),
+                    "summary" => loc(ctx, &c.summary),
+                    "impact" => c.impact.as_ref().map(|i| loc(ctx, i)).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                (col.clone(), cell)
+            })
+            .collect();
+        rows.push(CaseRow {
+            id: c.id.clone(),
+            url: ctx.url(&format!("{}/cases/{}/index.html", ctx.lang, c.id)),
+            title,
+            cells,
+        });
         text_chunk(
             out,
             &format!(
@@ -224,310 +323,242 @@ pub fn cases_table(ctx: &Ctx, args: &CasesArgs, out: &mut Rendered) {
             ),
         );
     }
-    h.push_str("</tbody></table></div>\n");
-    out.html.push_str(&h);
+    draw(ctx, "directives/cases.html", |t| {
+        t.insert("options", args);
+        t.insert("columns", &columns);
+        t.insert("cases", &rows);
+    })
 }
 
-/// A structured list.
-pub fn list(ctx: &Ctx, l: &ListData, out: &mut Rendered) {
-    let id = escape_html(&l.id);
-    let style = format!("{:?}", l.style).to_lowercase();
-    let mut h = format!("<div class=\"data-list data-list-{style}\" id=\"list-{id}\">");
-    if let Some(t) = &l.title {
-        h.push_str(&format!("<p class=\"data-list-title\">{}</p>", loc(ctx, t)));
+/// A structured list for `directives/list.html`: texts as inline HTML.
+#[derive(Serialize)]
+pub struct ListView {
+    pub id: String,
+    /// `numbered`, `bullets`, `steps`, `flow` or `table`.
+    pub style: String,
+    pub title: Option<String>,
+    pub has_label: bool,
+    pub has_detail: bool,
+    pub has_by: bool,
+    pub items: Vec<ItemView>,
+}
+
+/// One entry of a list.
+#[derive(Serialize)]
+pub struct ItemView {
+    pub label: Option<String>,
+    pub text: String,
+    pub detail: Option<String>,
+    pub by: Option<String>,
+    pub parallel: bool,
+}
+
+/// The view of a structured list in the page's language.
+pub fn list_view(ctx: &Ctx, l: &ListData) -> ListView {
+    let has = |f: fn(&crate::load::data::ListItem) -> bool| l.items.iter().any(f);
+    ListView {
+        id: l.id.clone(),
+        style: format!("{:?}", l.style).to_lowercase(),
+        title: l.title.as_ref().map(|t| loc(ctx, t)),
+        has_label: has(|i| i.label.is_some()),
+        has_detail: has(|i| i.detail.is_some()),
+        has_by: has(|i| i.by.is_some()),
+        items: l
+            .items
+            .iter()
+            .map(|it| ItemView {
+                label: it.label.as_ref().map(|x| loc(ctx, x)),
+                text: loc(ctx, &it.text),
+                detail: it.detail.as_ref().map(|x| loc(ctx, x)),
+                by: it.by.as_ref().map(|x| loc(ctx, x)),
+                parallel: it.parallel,
+            })
+            .collect(),
     }
-    if l.style == ListStyle::Table {
-        h.push_str("<div class=\"table-wrap\"><table>");
-        let has = |f: fn(&crate::load::data::ListItem) -> bool| l.items.iter().any(f);
-        let (hl, hd, hb) = (
-            has(|i| i.label.is_some()),
-            has(|i| i.detail.is_some()),
-            has(|i| i.by.is_some()),
-        );
-        h.push_str("<thead><tr>");
-        if hl {
-            h.push_str(&format!(
-                "<th scope=\"col\">{}</th>",
-                escape_html(ctx.strings.get("list_label"))
-            ));
-        }
-        h.push_str(&format!(
-            "<th scope=\"col\">{}</th>",
-            escape_html(ctx.strings.get("list_item"))
-        ));
-        if hd {
-            h.push_str(&format!(
-                "<th scope=\"col\">{}</th>",
-                escape_html(ctx.strings.get("list_detail"))
-            ));
-        }
-        if hb {
-            h.push_str(&format!(
-                "<th scope=\"col\">{}</th>",
-                escape_html(ctx.strings.get("list_by"))
-            ));
-        }
-        h.push_str("</tr></thead><tbody>");
-        for it in &l.items {
-            h.push_str("<tr>");
-            if hl {
-                h.push_str(&format!(
-                    "<td>{}</td>",
-                    it.label.as_ref().map(|x| loc(ctx, x)).unwrap_or_default()
-                ));
-            }
-            h.push_str(&format!("<td>{}</td>", loc(ctx, &it.text)));
-            if hd {
-                h.push_str(&format!(
-                    "<td>{}</td>",
-                    it.detail.as_ref().map(|x| loc(ctx, x)).unwrap_or_default()
-                ));
-            }
-            if hb {
-                h.push_str(&format!(
-                    "<td>{}</td>",
-                    it.by.as_ref().map(|x| loc(ctx, x)).unwrap_or_default()
-                ));
-            }
-            h.push_str("</tr>");
-        }
-        h.push_str("</tbody></table></div></div>\n");
-    } else {
-        let tag = if l.style == ListStyle::Bullets {
-            "ul"
-        } else {
-            "ol"
-        };
-        h.push_str(&format!("<{tag}>"));
-        for it in &l.items {
-            h.push_str("<li>");
-            if let Some(lb) = &it.label {
-                h.push_str(&format!(
-                    "<span class=\"item-label\">{}</span> ",
-                    loc(ctx, lb)
-                ));
-            }
-            let strong = it.detail.is_some();
-            if strong {
-                h.push_str(&format!(
-                    "<strong class=\"item-text\">{}</strong>",
-                    loc(ctx, &it.text)
-                ));
-            } else {
-                h.push_str(&format!(
-                    "<span class=\"item-text\">{}</span>",
-                    loc(ctx, &it.text)
-                ));
-            }
-            if let Some(b) = &it.by {
-                let (open, close) = if ctx.lang == "ja" {
-                    ("（", "）")
-                } else {
-                    ("(", ")")
-                };
-                h.push_str(&format!(
-                    " <span class=\"item-by\">{open}{}{close}</span>",
-                    loc(ctx, b)
-                ));
-            }
-            if let Some(d) = &it.detail {
-                h.push_str(&format!(
-                    "<span class=\"item-detail\">{}</span>",
-                    loc(ctx, d)
-                ));
-            }
-            h.push_str("</li>");
-        }
-        h.push_str(&format!("</{tag}></div>\n"));
-    }
+}
+
+fn list_text(ctx: &Ctx, l: &ListData, out: &mut Rendered) {
     for it in &l.items {
         text_chunk(out, &loc_plain(ctx, &it.text));
         if let Some(d) = &it.detail {
             text_chunk(out, &loc_plain(ctx, d));
         }
     }
-    out.html.push_str(&h);
 }
 
-/// The subjects × controls matrix as a table; `heat` adds the cells the checklist script colours.
-pub fn matrix(ctx: &Ctx, c: &Checklist, heat: bool) -> String {
+/// The subjects × controls matrix for `directives/matrix.html`.
+#[derive(Serialize)]
+pub struct MatrixView {
+    pub id: String,
+    /// The checklist's heat map: cells the checklist script colours by score.
+    pub heat: bool,
+    pub subjects: Vec<String>,
+    pub rows: Vec<MatrixRow>,
+}
+
+/// One control of the matrix, a cell per subject.
+#[derive(Serialize)]
+pub struct MatrixRow {
+    pub control: String,
+    pub cells: Vec<MatrixCell>,
+}
+
+/// One domain of the matrix.
+#[derive(Serialize)]
+pub struct MatrixCell {
+    pub number: u32,
+    /// The domain's number as drawn (①).
+    pub mark: String,
+    /// Inline HTML.
+    pub note: String,
+}
+
+/// The view of checklist `c`'s matrix; `heat` for the checklist's summary.
+pub fn matrix_view(ctx: &Ctx, c: &Checklist, heat: bool) -> MatrixView {
     let d = &c.data;
-    let cls = if heat { "matrix matrix-heat" } else { "matrix" };
-    let mut h = format!(
-        "<div class=\"table-wrap\"><table class=\"{cls}\" data-checklist=\"{}\">",
-        escape_html(&d.id)
-    );
-    h.push_str(&format!(
-        "<caption>{}</caption>",
-        escape_html(ctx.strings.get(if heat {
-            "matrix_heat_caption"
-        } else {
-            "matrix_caption"
-        }))
-    ));
-    h.push_str(&format!(
-        "<thead><tr><th scope=\"col\">{}</th>",
-        escape_html(ctx.strings.get("matrix_corner"))
-    ));
-    for s in &d.subjects {
-        h.push_str(&format!("<th scope=\"col\">{}</th>", label(ctx, s)));
+    MatrixView {
+        id: d.id.clone(),
+        heat,
+        subjects: d.subjects.iter().map(|s| label(ctx, s)).collect(),
+        rows: d
+            .controls
+            .iter()
+            .map(|ctl| MatrixRow {
+                control: label(ctx, ctl),
+                cells: d
+                    .subjects
+                    .iter()
+                    .map(|s| {
+                        let n = c.domain(&s.id, &ctl.id).unwrap_or(0);
+                        MatrixCell {
+                            number: n,
+                            mark: circled(n),
+                            note: d
+                                .domains
+                                .iter()
+                                .find(|x| x.number == n)
+                                .map(|x| loc(ctx, &x.text))
+                                .unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
-    h.push_str("</tr></thead><tbody>");
-    for ctl in &d.controls {
-        h.push_str(&format!("<tr><th scope=\"row\">{}</th>", label(ctx, ctl)));
-        for s in &d.subjects {
-            let n = c.domain(&s.id, &ctl.id).unwrap_or(0);
-            let note = d
-                .domains
-                .iter()
-                .find(|x| x.number == n)
-                .map(|x| loc(ctx, &x.text))
-                .unwrap_or_default();
-            h.push_str(&format!(
-                "<td data-domain=\"{n}\"><span class=\"domain-no\">{}</span> {note}",
-                circled(n)
-            ));
-            if heat {
-                h.push_str("<span class=\"domain-score\" data-score-for=\"");
-                h.push_str(&n.to_string());
-                h.push_str("\"></span>");
-            }
-            h.push_str("</td>");
-        }
-        h.push_str("</tr>");
-    }
-    h.push_str("</tbody></table></div>\n");
-    h
 }
 
-fn groups(ctx: &Ctx, c: &Checklist, out: &mut Rendered) {
-    let mut h = String::from("<div class=\"table-wrap\"><table class=\"groups-table\"><thead><tr>");
-    h.push_str(&format!(
-        "<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        escape_html(ctx.strings.get("groups_kind")),
-        escape_html(ctx.strings.get("groups_domains"))
-    ));
-    for g in &c.data.groups {
-        let doms: Vec<String> = g.domains.iter().map(|n| circled(*n)).collect();
-        h.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-            label(ctx, g),
-            doms.join(" ")
-        ));
-        text_chunk(
-            out,
-            &escape_html(g.text().or(ctx.lang, ctx.site.source_lang())),
-        );
-    }
-    h.push_str("</tbody></table></div>\n");
-    out.html.push_str(&h);
+/// One kind of measure of `{groups}`: its label and its domains as drawn.
+#[derive(Serialize)]
+struct GroupView {
+    label: String,
+    domains: Vec<String>,
 }
 
-/// The checklist as a complete HTML form; the checklist script adds saving, summary and export.
-pub fn checklist_form(ctx: &Ctx, c: &Checklist) -> String {
+/// The checklist for `directives/checklist.html`.
+#[derive(Serialize)]
+pub struct ChecklistView {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub statuses: Vec<StatusView>,
+    pub domains: Vec<DomainView>,
+    pub matrix: MatrixView,
+}
+
+/// One answer an item can have.
+#[derive(Serialize)]
+pub struct StatusView {
+    pub id: String,
+    pub label: String,
+    /// The score as written in the data, if it counts.
+    pub score: Option<String>,
+    pub na: bool,
+}
+
+/// One domain (subject × control) with its items.
+#[derive(Serialize)]
+pub struct DomainView {
+    pub number: u32,
+    pub mark: String,
+    pub subject: String,
+    pub control: String,
+    pub items: Vec<ChecklistItemView>,
+}
+
+/// One question of the checklist (inline HTML).
+#[derive(Serialize)]
+pub struct ChecklistItemView {
+    pub id: String,
+    pub question: String,
+    pub countermeasure: String,
+}
+
+/// The checklist as a complete HTML form, from the theme's `directives/checklist.html`; the
+/// checklist script adds saving, summary and export.
+pub fn checklist_form(ctx: &Ctx, c: &Checklist) -> Result<String> {
     let d = &c.data;
-    let s = ctx.strings;
-    let id = escape_html(&d.id);
-    let mut h = format!(
-        "<section class=\"checklist\" id=\"checklist-{id}\" data-checklist=\"{id}\" data-version=\"{}\" data-lang=\"{}\" aria-label=\"{}\">\n",
-        d.version,
-        ctx.lang,
-        escape_html(d.title.or(ctx.lang, ctx.site.source_lang()))
-    );
-    h.push_str(&format!("<form class=\"checklist-form\" action=\"#\" data-storage-key=\"kyozai:checklist:{id}:v{}\">\n", d.version));
-    // Who answers: a department or a name, kept with the answers and written into the exports.
-    h.push_str(&format!(
-        "<p class=\"respondent\"><label><span>{}</span> <input type=\"text\" name=\"{id}--respondent\" maxlength=\"200\" autocomplete=\"off\" data-respondent></label></p>\n",
-        escape_html(s.get("checklist_respondent"))
-    ));
-    let mut domains: Vec<(u32, &str, &str)> = Vec::new();
+    let mut numbered: Vec<(u32, &str, &str)> = Vec::new();
     for subj in &d.subjects {
         for ctl in &d.controls {
-            domains.push((
+            numbered.push((
                 c.domain(&subj.id, &ctl.id).unwrap_or(0),
                 subj.id.as_str(),
                 ctl.id.as_str(),
             ));
         }
     }
-    domains.sort();
-    for (n, sid, cid) in domains {
-        let items: Vec<_> = d
+    numbered.sort();
+    let mut domains = Vec::new();
+    for (n, sid, cid) in numbered {
+        let items: Vec<ChecklistItemView> = d
             .items
             .iter()
             .filter(|i| i.subject == sid && i.control == cid)
+            .map(|it| ChecklistItemView {
+                id: it.id.clone(),
+                question: loc(ctx, &it.question),
+                countermeasure: loc(ctx, &it.countermeasure),
+            })
             .collect();
         if items.is_empty() {
             continue;
         }
-        let subj = d
-            .subjects
-            .iter()
-            .find(|x| x.id == sid)
-            .map(|x| label(ctx, x))
-            .unwrap_or_default();
-        let ctl = d
-            .controls
-            .iter()
-            .find(|x| x.id == cid)
-            .map(|x| label(ctx, x))
-            .unwrap_or_default();
-        h.push_str(&format!("<fieldset class=\"domain\" data-domain=\"{n}\"><legend><span class=\"domain-no\">{}</span> {subj} × {ctl}</legend>\n", circled(n)));
-        for it in items {
-            let iid = escape_html(&it.id);
-            let name = format!("{id}--{iid}");
-            h.push_str(&format!(
-                "<div class=\"item\" data-item=\"{iid}\" data-domain=\"{n}\">"
-            ));
-            h.push_str(&format!(
-                "<fieldset class=\"status\"><legend class=\"question\">{}</legend>",
-                loc(ctx, &it.question)
-            ));
-            for st in &d.statuses {
-                let na = if st.na { " data-na=\"true\"" } else { "" };
-                let score = st
-                    .score
-                    .map(|x| format!(" data-score=\"{x}\""))
-                    .unwrap_or_default();
-                h.push_str(&format!(
-                    "<label class=\"status-option\"><input type=\"radio\" name=\"{name}\" value=\"{}\"{score}{na}><span class=\"box\" aria-hidden=\"true\"></span> {}</label>",
-                    escape_html(&st.id),
-                    label(ctx, st)
-                ));
-            }
-            h.push_str("</fieldset>");
-            h.push_str(&format!(
-                "<p class=\"countermeasure\"><span class=\"countermeasure-label\">{}</span> {}</p>",
-                escape_html(s.get("checklist_countermeasure")),
-                loc(ctx, &it.countermeasure)
-            ));
-            h.push_str(&format!("<label class=\"note\"><span>{}</span><textarea name=\"{name}--note\" rows=\"2\"></textarea></label>", escape_html(s.get("checklist_note"))));
-            h.push_str("</div>\n");
-        }
-        h.push_str("</fieldset>\n");
+        let find = |list: &[crate::load::data::Labelled], id: &str| {
+            list.iter()
+                .find(|x| x.id == id)
+                .map(|x| label(ctx, x))
+                .unwrap_or_default()
+        };
+        domains.push(DomainView {
+            number: n,
+            mark: circled(n),
+            subject: find(&d.subjects, sid),
+            control: find(&d.controls, cid),
+            items,
+        });
     }
-    h.push_str("</form>\n");
-    // The summary and actions, filled in by the checklist script.
-    h.push_str(&format!(
-        "<div class=\"checklist-summary\"><h2 class=\"summary-title\">{}</h2>",
-        escape_html(s.get("checklist_summary"))
-    ));
-    h.push_str(&format!(
-        "<p class=\"summary-nojs\">{}</p>",
-        escape_html(s.get("checklist_summary_nojs"))
-    ));
-    h.push_str(&format!("<p class=\"progress\"><progress max=\"100\" value=\"0\" aria-label=\"{}\"></progress> <span class=\"progress-text\"></span></p>", escape_html(s.get("checklist_progress"))));
-    h.push_str(&matrix(ctx, c, true));
-    h.push_str("<div class=\"group-scores\"></div><div class=\"next-steps\"></div></div>\n");
-    h.push_str(&format!(
-        "<div class=\"checklist-actions\"><button type=\"button\" data-action=\"export-csv\">{}</button> <button type=\"button\" data-action=\"export-json\">{}</button> <label class=\"import\"><span>{}</span> <input type=\"file\" accept=\"application/json,.json\" data-action=\"import\"></label> <button type=\"button\" data-action=\"reset\">{}</button><p class=\"checklist-message\" role=\"status\"></p></div>\n",
-        escape_html(s.get("checklist_export_csv")),
-        escape_html(s.get("checklist_export_json")),
-        escape_html(s.get("checklist_import")),
-        escape_html(s.get("checklist_reset"))
-    ));
-    h.push_str("</section>\n");
-    h
+    let view = ChecklistView {
+        id: d.id.clone(),
+        version: d.version.to_string(),
+        title: d.title.or(ctx.lang, ctx.site.source_lang()).to_string(),
+        statuses: d
+            .statuses
+            .iter()
+            .map(|st| StatusView {
+                id: st.id.clone(),
+                label: label(ctx, st),
+                score: st.score.map(|x| x.to_string()),
+                na: st.na,
+            })
+            .collect(),
+        domains,
+        matrix: matrix_view(ctx, c, true),
+    };
+    draw(ctx, "directives/checklist.html", |t| {
+        t.insert("options", &serde_json::json!({ "id": d.id }));
+        t.insert("matrix", &view.matrix);
+        t.insert("checklist", &view);
+    })
 }
 
 #[cfg(test)]

@@ -1,13 +1,12 @@
-//! Figures drawn from data as SVG: the flow of a `style = "flow"` list (main steps top to bottom,
-//! parallel work beside them), with a title and description for assistive technology.
+//! Figures drawn from data as SVG: the layout of the flow of a `style = "flow"` list (main steps
+//! top to bottom, parallel work beside them), which the theme's `figures/flow.html` draws with a
+//! title and description for assistive technology.
+
+use serde::Serialize;
 
 use super::directives::plain;
 use super::html::Ctx;
 use crate::load::data::ListData;
-use crate::text::escape_html;
-
-const FONT: &str =
-    "Hiragino Sans, 'Noto Sans CJK JP', 'Noto Sans JP', Meiryo, system-ui, sans-serif";
 
 /// Breaks `text` into lines of about `width` units (a CJK character counts 2, others 1).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -76,21 +75,97 @@ fn split_keep(text: &str) -> Vec<String> {
     out
 }
 
-fn text_lines(x: f32, y: f32, lines: &[String], size: f32, anchor: &str, weight: &str) -> String {
-    let mut s = format!("<text x=\"{x}\" y=\"{y}\" font-size=\"{size}\" text-anchor=\"{anchor}\" font-weight=\"{weight}\" font-family=\"{FONT}\" fill=\"#1a1a1a\">");
-    for (i, l) in lines.iter().enumerate() {
-        let dy = if i == 0 { 0.0 } else { size * 1.3 };
-        s.push_str(&format!(
-            "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>",
-            escape_html(l)
-        ));
-    }
-    s.push_str("</text>");
-    s
+/// A figure's shapes for the theme's `figures/flow.html`, in drawing order; coordinates are
+/// SVG user units, written as numbers.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Shape {
+    /// A main step's box.
+    Step {
+        x: String,
+        y: String,
+        width: String,
+        height: String,
+    },
+    /// The disc behind a step's number.
+    Badge { cx: String, cy: String, r: String },
+    /// Lines of text; `role` is `badge` (a step's number), `step`, `parallel` or
+    /// `parallel-detail`.
+    Text {
+        role: &'static str,
+        x: String,
+        y: String,
+        size: String,
+        anchor: &'static str,
+        weight: &'static str,
+        lines: Vec<Line>,
+    },
+    /// The arrow from one main step down to the next.
+    Arrow { x: String, y1: String, y2: String },
+    /// The box of the work done in parallel.
+    Parallel {
+        x: String,
+        y: String,
+        width: String,
+        height: String,
+    },
+    /// The dashed line from the main steps to the parallel box.
+    Link { x1: String, x2: String, y: String },
 }
 
-/// The flow chart of a list.
-pub fn flow(ctx: &Ctx, list: &ListData) -> String {
+/// One line of a text shape and its offset from the line before.
+#[derive(Debug, Serialize)]
+pub struct Line {
+    pub dy: String,
+    pub text: String,
+}
+
+/// The flow chart of a list, for `figures/flow.html`.
+#[derive(Debug, Serialize)]
+pub struct FlowView {
+    pub id: String,
+    pub width: String,
+    pub height: String,
+    /// Plain text: the list's title, the main steps, the parallel work.
+    pub title: String,
+    pub steps: Vec<String>,
+    pub parallel: Vec<String>,
+    pub shapes: Vec<Shape>,
+}
+
+fn num(v: f32) -> String {
+    v.to_string()
+}
+
+fn text(
+    role: &'static str,
+    x: f32,
+    y: f32,
+    lines: &[String],
+    size: f32,
+    anchor: &'static str,
+    weight: &'static str,
+) -> Shape {
+    Shape::Text {
+        role,
+        x: num(x),
+        y: num(y),
+        size: num(size),
+        anchor,
+        weight,
+        lines: lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Line {
+                dy: num(if i == 0 { 0.0 } else { size * 1.3 }),
+                text: l.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The layout of a list's flow chart: main steps top to bottom, parallel work beside them.
+pub fn flow_view(ctx: &Ctx, list: &ListData) -> FlowView {
     let lang_src = ctx.site.source_lang();
     let main: Vec<_> = list.items.iter().filter(|i| !i.parallel).collect();
     let side: Vec<_> = list.items.iter().filter(|i| i.parallel).collect();
@@ -99,8 +174,7 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
     let side_w = if side.is_empty() { 0.0 } else { 200.0 };
     let width = x0 * 2.0 + box_w + if side.is_empty() { 0.0 } else { 40.0 + side_w };
     let mut y = 20.0;
-    let mut body = String::new();
-    let id = format!("flow-{}", escape_html(&list.id));
+    let mut shapes = Vec::new();
     for (i, it) in main.iter().enumerate() {
         let label = it
             .label
@@ -109,24 +183,28 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
             .unwrap_or_else(|| format!("{}", i + 1));
         let lines = wrap(&plain(it.text.or(ctx.lang, lang_src)), 34);
         let h = 24.0 + lines.len() as f32 * 20.8 + 8.0;
-        body.push_str(&format!("<rect x=\"{x0}\" y=\"{y}\" width=\"{box_w}\" height=\"{h}\" rx=\"8\" fill=\"#eef3f8\" stroke=\"#1f4e79\" stroke-width=\"2\"/>"));
-        body.push_str(&format!(
-            "<circle cx=\"{}\" cy=\"{}\" r=\"14\" fill=\"#1f4e79\"/>",
+        shapes.push(Shape::Step {
+            x: num(x0),
+            y: num(y),
+            width: num(box_w),
+            height: num(h),
+        });
+        shapes.push(Shape::Badge {
+            cx: num(x0 + 24.0),
+            cy: num(y + h / 2.0),
+            r: num(14.0),
+        });
+        shapes.push(text(
+            "badge",
             x0 + 24.0,
-            y + h / 2.0
+            y + h / 2.0 + 5.0,
+            &[label.chars().take(3).collect()],
+            14.0,
+            "middle",
+            "bold",
         ));
-        body.push_str(
-            &text_lines(
-                x0 + 24.0,
-                y + h / 2.0 + 5.0,
-                &[label.chars().take(3).collect()],
-                14.0,
-                "middle",
-                "bold",
-            )
-            .replace("fill=\"#1a1a1a\"", "fill=\"#ffffff\""),
-        );
-        body.push_str(&text_lines(
+        shapes.push(text(
+            "step",
             x0 + 50.0,
             y + (h - (lines.len() as f32 - 1.0) * 20.8) / 2.0 + 6.0,
             &lines,
@@ -137,7 +215,11 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
         y += h;
         if i + 1 < main.len() {
             let cx = x0 + box_w / 2.0;
-            body.push_str(&format!("<path d=\"M{cx} {} L{cx} {}\" stroke=\"#1a1a1a\" stroke-width=\"2\" marker-end=\"url(#{id}-arrow)\"/>", y + 2.0, y + 26.0));
+            shapes.push(Shape::Arrow {
+                x: num(cx),
+                y1: num(y + 2.0),
+                y2: num(y + 26.0),
+            });
             y += 30.0;
         }
     }
@@ -145,11 +227,17 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
     if !side.is_empty() {
         let sx = x0 + box_w + 40.0;
         let sh = total - 40.0;
-        body.push_str(&format!("<rect x=\"{sx}\" y=\"20\" width=\"{side_w}\" height=\"{sh}\" rx=\"8\" fill=\"#fff8e6\" stroke=\"#8a5a00\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"));
+        shapes.push(Shape::Parallel {
+            x: num(sx),
+            y: num(20.0),
+            width: num(side_w),
+            height: num(sh),
+        });
         let mut sy = 50.0;
         for it in &side {
             let lines = wrap(&plain(it.text.or(ctx.lang, lang_src)), 16);
-            body.push_str(&text_lines(
+            shapes.push(text(
+                "parallel",
                 sx + side_w / 2.0,
                 sy,
                 &lines,
@@ -160,7 +248,8 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
             sy += lines.len() as f32 * 21.0 + 10.0;
             if let Some(d) = &it.detail {
                 let dl = wrap(&plain(d.or(ctx.lang, lang_src)), 18);
-                body.push_str(&text_lines(
+                shapes.push(text(
+                    "parallel-detail",
                     sx + side_w / 2.0,
                     sy,
                     &dl,
@@ -171,35 +260,39 @@ pub fn flow(ctx: &Ctx, list: &ListData) -> String {
                 sy += dl.len() as f32 * 17.0 + 14.0;
             }
         }
-        body.push_str(&format!("<path d=\"M{} {} L{} {}\" stroke=\"#8a5a00\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>", x0 + box_w + 2.0, total / 2.0, sx - 2.0, total / 2.0));
+        shapes.push(Shape::Link {
+            x1: num(x0 + box_w + 2.0),
+            x2: num(sx - 2.0),
+            y: num(total / 2.0),
+        });
     }
-    let title = list
-        .title
-        .as_ref()
-        .map(|t| plain(t.or(ctx.lang, lang_src)))
-        .unwrap_or_default();
-    let desc: Vec<String> = main
-        .iter()
-        .map(|i| plain(i.text.or(ctx.lang, lang_src)))
-        .collect();
-    let mut desc = desc.join(" → ");
-    if !side.is_empty() {
-        let par: Vec<String> = side
+    let texts = |items: &[&crate::load::data::ListItem]| {
+        items
             .iter()
             .map(|i| plain(i.text.or(ctx.lang, lang_src)))
-            .collect();
-        desc.push_str(&format!(
-            " ({}: {})",
-            ctx.strings.get("flow_parallel"),
-            par.join(", ")
-        ));
+            .collect()
+    };
+    FlowView {
+        id: list.id.clone(),
+        width: num(width),
+        height: num(total),
+        title: list
+            .title
+            .as_ref()
+            .map(|t| plain(t.or(ctx.lang, lang_src)))
+            .unwrap_or_default(),
+        steps: texts(&main),
+        parallel: texts(&side),
+        shapes,
     }
-    format!(
-        "<figure class=\"figure flow\"><svg viewBox=\"0 0 {width} {total}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc><defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"5\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#1a1a1a\"/></marker></defs>{body}</svg>{}</figure>\n",
-        escape_html(&title),
-        escape_html(&desc),
-        if title.is_empty() { String::new() } else { format!("<figcaption>{}</figcaption>", escape_html(&title)) }
-    )
+}
+
+/// The flow chart of a list drawn by the theme's `figures/flow.html` (for the slides; a theme
+/// whose template fails draws nothing here, and the pages with the same flow report the error).
+pub fn flow(ctx: &Ctx, list: &ListData) -> String {
+    let view = flow_view(ctx, list);
+    super::directives::draw(ctx, "figures/flow.html", |c| c.insert("flow", &view))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ impl Callout {
 }
 
 /// Options of `{cases}`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CasesArgs {
     #[serde(default)]
@@ -128,6 +128,13 @@ pub enum Directive {
     List(String),
     Flow(String),
     Quiz(String),
+    /// A directive of the course's own theme (`templates/directives/NAME.html`): the info string
+    /// after the name is its title, the block its Markdown body.
+    Custom {
+        name: String,
+        title: Option<String>,
+        body: Doc,
+    },
 }
 
 /// Every directive name, for error messages.
@@ -152,7 +159,9 @@ impl Directive {
     /// The Markdown body of a callout or block directive.
     pub fn body(&self) -> Option<&Doc> {
         match self {
-            Directive::Callout { body, .. } | Directive::Block { body, .. } => Some(body),
+            Directive::Callout { body, .. }
+            | Directive::Block { body, .. }
+            | Directive::Custom { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -170,150 +179,32 @@ pub fn options() -> Options {
 /// Parses `body`, which starts at byte `base` of `full` (the whole file at `rel`).
 pub fn parse(rel: &Path, full: &str, base: usize, body: &str) -> Result<Doc, Diagnostic> {
     let mut ids = Vec::new();
-    parse_inner(rel, full, base, body, None, &mut ids, 0)
+    let mut p = Parse {
+        rel,
+        full,
+        custom: &[],
+        ids: &mut ids,
+    };
+    p.doc(base, body, None, 0)
 }
 
 /// Parses the body of `full` from byte `base`; the document keeps `full` (without a copy) as
-/// the text its pieces borrow.
+/// the text its pieces borrow. `custom` names the directives of the course's own theme.
 pub fn parse_shared(
     rel: &Path,
     full: &std::sync::Arc<str>,
     base: usize,
+    custom: &[String],
 ) -> Result<Doc, Diagnostic> {
     let mut ids = Vec::new();
     let body = full.get(base..).unwrap_or("");
-    parse_inner(rel, full, base, body, Some(full), &mut ids, 0)
-}
-
-fn parse_inner(
-    rel: &Path,
-    full: &str,
-    base: usize,
-    body: &str,
-    shared: Option<&std::sync::Arc<str>>,
-    ids: &mut Vec<String>,
-    depth: usize,
-) -> Result<Doc, Diagnostic> {
-    let pos_of = |off: usize| {
-        let (line, column) = line_col(full, base + off);
-        Pos { line, column }
+    let mut p = Parse {
+        rel,
+        full,
+        custom,
+        ids: &mut ids,
     };
-    // The pieces' ranges are offsets into `src`: the whole file when it is shared (the body
-    // starts at `base`), else a copy of the body.
-    let (src, src_base) = match shared {
-        Some(full) => (full.clone(), base),
-        None => (std::sync::Arc::from(body), 0),
-    };
-    let mut doc = Doc {
-        src,
-        ..Doc::default()
-    };
-    let mut iter = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .peekable();
-    let mut heading: Option<(usize, HeadingLevel)> = None; // index of its Start event in pieces
-    let mut heading_text = String::new();
-    let mut image: Option<usize> = None; // index into links of the open image
-    while let Some((ev, range)) = iter.next() {
-        match &ev {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(info) => {
-                let info = info.to_string();
-                let mut text = String::new();
-                let mut body_start = None;
-                for (e, r) in iter.by_ref() {
-                    match e {
-                        Event::Text(t) => {
-                            body_start.get_or_insert(r.start);
-                            text.push_str(&t);
-                        }
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                }
-                let pos = pos_of(range.start);
-                let body_base = base + body_start.unwrap_or(range.start);
-                let d = directive(rel, full, body_base, &info, &text, pos, ids, depth)?;
-                doc.directive_at.push(doc.pieces.len());
-                doc.pieces.push(Stored::Directive(Box::new((d, pos))));
-                continue;
-            }
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((doc.pieces.len(), *level));
-                heading_text.clear();
-            }
-            Event::Text(t) | Event::Code(t) if heading.is_some() => heading_text.push_str(t),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((start, level)) = heading.take() {
-                    let (id, classes, attrs) = match doc.pieces.get(start) {
-                        Some(Stored::Event(e)) => match &**e {
-                            Event::Start(Tag::Heading {
-                                id, classes, attrs, ..
-                            }) => (id.clone(), classes.clone(), attrs.clone()),
-                            _ => (None, vec![], vec![]),
-                        },
-                        _ => (None, vec![], vec![]),
-                    };
-                    {
-                        let wanted = id
-                            .map(|s| s.to_string())
-                            .unwrap_or_else(|| github_slug(&heading_text));
-                        let unique = unique_id(
-                            ids,
-                            if wanted.is_empty() {
-                                "section".into()
-                            } else {
-                                wanted
-                            },
-                        );
-                        doc.pieces[start] = Stored::Event(Box::new(Event::Start(Tag::Heading {
-                            level,
-                            id: Some(CowStr::from(unique.clone())),
-                            classes,
-                            attrs,
-                        })));
-                        doc.headings.push(Heading {
-                            level: level as u8,
-                            id: unique,
-                            text: heading_text.trim().to_string(),
-                        });
-                    }
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
-                doc.links.push(LinkRef {
-                    dest: match link_type {
-                        pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}"),
-                        _ => dest_url.to_string(),
-                    },
-                    pos: pos_of(range.start),
-                    image: false,
-                    alt: String::new(),
-                });
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some(doc.links.len());
-                doc.links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    pos: pos_of(range.start),
-                    image: true,
-                    alt: String::new(),
-                });
-            }
-            Event::Text(t) | Event::Code(t) if image.is_some() => {
-                if let Some(l) = image.and_then(|i| doc.links.get_mut(i)) {
-                    l.alt.push_str(t);
-                }
-            }
-            Event::End(TagEnd::Image) => image = None,
-            _ => {}
-        }
-        doc.push(ev, body, src_base);
-    }
-    Ok(doc)
+    p.doc(base, body, Some(full), 0)
 }
 
 fn unique_id(ids: &mut Vec<String>, wanted: String) -> String {
@@ -331,111 +222,273 @@ fn is_directive(info: &str) -> bool {
     info.starts_with('{') && info.contains('}')
 }
 
-#[allow(clippy::too_many_arguments)]
-fn directive(
-    rel: &Path,
-    full: &str,
-    body_base: usize,
-    info: &str,
-    body: &str,
-    pos: Pos,
-    ids: &mut Vec<String>,
-    depth: usize,
-) -> Result<Directive, Diagnostic> {
-    let close = info.find('}').unwrap_or(info.len());
-    let name = info[1..close].trim();
-    let rest = info[close + 1..].trim();
-    let at =
-        |msg: String| Diagnostic::at_line(Kind::Directive, rel, full, pos.line, pos.column, msg);
-    let callout = match name {
-        "point" => Some(Callout::Point),
-        "note" => Some(Callout::Note),
-        "warning" => Some(Callout::Warning),
-        "key-message" => Some(Callout::KeyMessage),
-        _ => None,
-    };
-    let block = match name {
-        "notes" => Some(Block::Notes),
-        "site-only" => Some(Block::SiteOnly),
-        "slides-only" => Some(Block::SlidesOnly),
-        _ => None,
-    };
-    if let Some(kind) = block {
-        if !rest.is_empty() {
-            return Err(at(format!("`{{{name}}}` takes no title")).help(format!(
-                "write the text inside the block: ```{{{name}}}`, then its Markdown, then ```"
-            )));
-        }
-        if depth > 0 {
-            return Err(
-                at(format!("`{{{name}}}` is inside another directive")).help(format!(
-                    "put `{{{name}}}` at the top level of the page, outside callouts"
-                )),
-            );
-        }
-        let body = parse_inner(rel, full, body_base, body, None, ids, depth + 1)?;
-        return Ok(Directive::Block { kind, body });
-    }
-    if let Some(kind) = callout {
-        if depth > 8 {
-            return Err(
-                at("callouts are nested more than 8 deep".into()).help("flatten the nesting")
-            );
-        }
-        let inner = parse_inner(rel, full, body_base, body, None, ids, depth + 1)?;
-        let title = (!rest.is_empty()).then(|| rest.to_string());
-        return Ok(Directive::Callout {
-            kind,
-            title,
-            body: inner,
-        });
-    }
-    if !DIRECTIVES.contains(&name) {
-        let help = match crate::error::suggest(name, DIRECTIVES.iter().copied()) {
-            Some(s) => format!(
-                "did you mean `{{{s}}}`? known directives: {}",
-                DIRECTIVES.join(", ")
-            ),
-            None => format!("known directives: {}", DIRECTIVES.join(", ")),
-        };
-        return Err(at(format!("unknown directive `{{{name}}}`")).help(help));
-    }
-    if !rest.is_empty() {
-        return Err(at(format!(
-            "`{{{name}}}` takes its options in the block, not after the name"
-        ))
-        .help(format!(
-            "write the options on lines inside the block, e.g. {}",
-            example(name)
-        )));
-    }
-    fn args<T: serde::de::DeserializeOwned>(
-        rel: &Path,
-        full: &str,
+/// One file being parsed: its path and text, the course's own directives, the heading ids so far.
+struct Parse<'a> {
+    rel: &'a Path,
+    full: &'a str,
+    custom: &'a [String],
+    ids: &'a mut Vec<String>,
+}
+
+impl Parse<'_> {
+    fn doc(
+        &mut self,
         base: usize,
         body: &str,
-        name: &str,
-    ) -> Result<T, Diagnostic> {
-        crate::text::toml_from_str(rel, full, base, body, &[]).map_err(|d| {
-            let h = d.help.clone().unwrap_or_default();
-            d.help(
-                format!("{h} (options of {{{name}}}: {})", example(name))
-                    .trim()
-                    .to_string(),
-            )
+        shared: Option<&std::sync::Arc<str>>,
+        depth: usize,
+    ) -> Result<Doc, Diagnostic> {
+        let full = self.full;
+        let pos_of = |off: usize| {
+            let (line, column) = line_col(full, base + off);
+            Pos { line, column }
+        };
+        // The pieces' ranges are offsets into `src`: the whole file when it is shared (the body
+        // starts at `base`), else a copy of the body.
+        let (src, src_base) = match shared {
+            Some(full) => (full.clone(), base),
+            None => (std::sync::Arc::from(body), 0),
+        };
+        let mut doc = Doc {
+            src,
+            ..Doc::default()
+        };
+        let mut iter = Parser::new_ext(body, options())
+            .into_offset_iter()
+            .peekable();
+        let mut heading: Option<(usize, HeadingLevel)> = None; // index of its Start event in pieces
+        let mut heading_text = String::new();
+        let mut image: Option<usize> = None; // index into links of the open image
+        while let Some((ev, range)) = iter.next() {
+            match &ev {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(info) => {
+                    let info = info.to_string();
+                    let mut text = String::new();
+                    let mut body_start = None;
+                    for (e, r) in iter.by_ref() {
+                        match e {
+                            Event::Text(t) => {
+                                body_start.get_or_insert(r.start);
+                                text.push_str(&t);
+                            }
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
+                        }
+                    }
+                    let pos = pos_of(range.start);
+                    let body_base = base + body_start.unwrap_or(range.start);
+                    let d = self.directive(body_base, &info, &text, pos, depth)?;
+                    doc.directive_at.push(doc.pieces.len());
+                    doc.pieces.push(Stored::Directive(Box::new((d, pos))));
+                    continue;
+                }
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((doc.pieces.len(), *level));
+                    heading_text.clear();
+                }
+                Event::Text(t) | Event::Code(t) if heading.is_some() => heading_text.push_str(t),
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((start, level)) = heading.take() {
+                        let (id, classes, attrs) = match doc.pieces.get(start) {
+                            Some(Stored::Event(e)) => match &**e {
+                                Event::Start(Tag::Heading {
+                                    id, classes, attrs, ..
+                                }) => (id.clone(), classes.clone(), attrs.clone()),
+                                _ => (None, vec![], vec![]),
+                            },
+                            _ => (None, vec![], vec![]),
+                        };
+                        {
+                            let wanted = id
+                                .map(|s| s.to_string())
+                                .unwrap_or_else(|| github_slug(&heading_text));
+                            let unique = unique_id(
+                                self.ids,
+                                if wanted.is_empty() {
+                                    "section".into()
+                                } else {
+                                    wanted
+                                },
+                            );
+                            doc.pieces[start] =
+                                Stored::Event(Box::new(Event::Start(Tag::Heading {
+                                    level,
+                                    id: Some(CowStr::from(unique.clone())),
+                                    classes,
+                                    attrs,
+                                })));
+                            doc.headings.push(Heading {
+                                level: level as u8,
+                                id: unique,
+                                text: heading_text.trim().to_string(),
+                            });
+                        }
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) => {
+                    doc.links.push(LinkRef {
+                        dest: match link_type {
+                            pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}"),
+                            _ => dest_url.to_string(),
+                        },
+                        pos: pos_of(range.start),
+                        image: false,
+                        alt: String::new(),
+                    });
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    image = Some(doc.links.len());
+                    doc.links.push(LinkRef {
+                        dest: dest_url.to_string(),
+                        pos: pos_of(range.start),
+                        image: true,
+                        alt: String::new(),
+                    });
+                }
+                Event::Text(t) | Event::Code(t) if image.is_some() => {
+                    if let Some(l) = image.and_then(|i| doc.links.get_mut(i)) {
+                        l.alt.push_str(t);
+                    }
+                }
+                Event::End(TagEnd::Image) => image = None,
+                _ => {}
+            }
+            doc.push(ev, body, src_base);
+        }
+        Ok(doc)
+    }
+
+    fn directive(
+        &mut self,
+        body_base: usize,
+        info: &str,
+        body: &str,
+        pos: Pos,
+        depth: usize,
+    ) -> Result<Directive, Diagnostic> {
+        let (rel, full) = (self.rel, self.full);
+        let close = info.find('}').unwrap_or(info.len());
+        let name = info[1..close].trim();
+        let rest = info[close + 1..].trim();
+        let at = |msg: String| {
+            Diagnostic::at_line(Kind::Directive, rel, full, pos.line, pos.column, msg)
+        };
+        let callout = match name {
+            "point" => Some(Callout::Point),
+            "note" => Some(Callout::Note),
+            "warning" => Some(Callout::Warning),
+            "key-message" => Some(Callout::KeyMessage),
+            _ => None,
+        };
+        let block = match name {
+            "notes" => Some(Block::Notes),
+            "site-only" => Some(Block::SiteOnly),
+            "slides-only" => Some(Block::SlidesOnly),
+            _ => None,
+        };
+        if let Some(kind) = block {
+            if !rest.is_empty() {
+                return Err(at(format!("`{{{name}}}` takes no title")).help(format!(
+                    "write the text inside the block: ```{{{name}}}`, then its Markdown, then ```"
+                )));
+            }
+            if depth > 0 {
+                return Err(
+                    at(format!("`{{{name}}}` is inside another directive")).help(format!(
+                        "put `{{{name}}}` at the top level of the page, outside callouts"
+                    )),
+                );
+            }
+            let body = self.doc(body_base, body, None, depth + 1)?;
+            return Ok(Directive::Block { kind, body });
+        }
+        if let Some(kind) = callout {
+            if depth > 8 {
+                return Err(
+                    at("callouts are nested more than 8 deep".into()).help("flatten the nesting")
+                );
+            }
+            let inner = self.doc(body_base, body, None, depth + 1)?;
+            let title = (!rest.is_empty()).then(|| rest.to_string());
+            return Ok(Directive::Callout {
+                kind,
+                title,
+                body: inner,
+            });
+        }
+        if !DIRECTIVES.contains(&name) && self.custom.iter().any(|c| c == name) {
+            if depth > 8 {
+                return Err(
+                    at("directives are nested more than 8 deep".into()).help("flatten the nesting")
+                );
+            }
+            let inner = self.doc(body_base, body, None, depth + 1)?;
+            return Ok(Directive::Custom {
+                name: name.to_string(),
+                title: (!rest.is_empty()).then(|| rest.to_string()),
+                body: inner,
+            });
+        }
+        if !DIRECTIVES.contains(&name) {
+            let known: Vec<&str> = DIRECTIVES
+                .iter()
+                .copied()
+                .chain(self.custom.iter().map(String::as_str))
+                .collect();
+            let help = match crate::error::suggest(name, known.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{{{s}}}`? known directives: {}",
+                    known.join(", ")
+                ),
+                None => format!("known directives: {}", known.join(", ")),
+            };
+            return Err(at(format!("unknown directive `{{{name}}}`")).help(help));
+        }
+        if !rest.is_empty() {
+            return Err(at(format!(
+                "`{{{name}}}` takes its options in the block, not after the name"
+            ))
+            .help(format!(
+                "write the options on lines inside the block, e.g. {}",
+                example(name)
+            )));
+        }
+        fn args<T: serde::de::DeserializeOwned>(
+            rel: &Path,
+            full: &str,
+            base: usize,
+            body: &str,
+            name: &str,
+        ) -> Result<T, Diagnostic> {
+            crate::text::toml_from_str(rel, full, base, body, &[]).map_err(|d| {
+                let h = d.help.clone().unwrap_or_default();
+                d.help(
+                    format!("{h} (options of {{{name}}}: {})", example(name))
+                        .trim()
+                        .to_string(),
+                )
+            })
+        }
+        Ok(match name {
+            "cases" => Directive::Cases(args(rel, full, body_base, body, name)?),
+            "checklist" => {
+                Directive::Checklist(args::<IdArgs>(rel, full, body_base, body, name)?.id)
+            }
+            "list" => Directive::List(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+            "flow" => Directive::Flow(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+            "quiz" => Directive::Quiz(args::<IdArgs>(rel, full, body_base, body, name)?.id),
+            "matrix" => {
+                Directive::Matrix(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist)
+            }
+            _ => {
+                Directive::Groups(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist)
+            }
         })
     }
-    Ok(match name {
-        "cases" => Directive::Cases(args(rel, full, body_base, body, name)?),
-        "checklist" => Directive::Checklist(args::<IdArgs>(rel, full, body_base, body, name)?.id),
-        "list" => Directive::List(args::<IdArgs>(rel, full, body_base, body, name)?.id),
-        "flow" => Directive::Flow(args::<IdArgs>(rel, full, body_base, body, name)?.id),
-        "quiz" => Directive::Quiz(args::<IdArgs>(rel, full, body_base, body, name)?.id),
-        "matrix" => {
-            Directive::Matrix(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist)
-        }
-        _ => Directive::Groups(args::<ChecklistRef>(rel, full, body_base, body, name)?.checklist),
-    })
 }
 
 fn example(name: &str) -> &'static str {

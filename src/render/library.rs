@@ -344,7 +344,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             theme,
         };
         ctx.insert("description", &inline_md(d.description.or(lang, src)));
-        ctx.insert("form", &checklist_form(&pctx, c));
+        ctx.insert("form", &checklist_form(&pctx, c)?);
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
             bytes: render_template(theme, "checklist.html", &ctx)?.into_bytes(),

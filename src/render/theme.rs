@@ -31,6 +31,13 @@ pub struct Theme {
     pub strings: BTreeMap<String, Strings>,
     /// The files a course overrides (for dependency tracking), relative to the course.
     pub overrides: Vec<std::path::PathBuf>,
+    /// Whether a template of the course differs from the built-in one of that name (or has
+    /// none): a copy made by `kyozai theme eject` that is left unchanged is not one.
+    pub own_templates: bool,
+    /// For each template a directive or figure renders with (`directives/…`, `figures/…`): the UI
+    /// strings it and the templates it includes name as `t.KEY`, per language, ready for Tera;
+    /// none for a template that looks strings up by a computed key (`t[…]`), which gets them all.
+    fragment_strings: std::collections::HashMap<String, BTreeMap<String, tera::Value>>,
 }
 
 /// The files of the default theme, for `kyozai new` and tests.
@@ -41,10 +48,7 @@ pub fn default_files() -> &'static [(&'static str, &'static [u8])] {
 impl Theme {
     /// Whether every template is the default theme's own (the course overrides none).
     pub fn builtin_templates(&self) -> bool {
-        !self
-            .overrides
-            .iter()
-            .any(|p| p.components().any(|c| c.as_os_str() == "templates"))
+        !self.own_templates
     }
 
     /// Loads theme `name`: the built-in files, then the course's `themes/NAME/` over them.
@@ -64,6 +68,7 @@ impl Theme {
             .into());
         }
         let mut overrides = Vec::new();
+        let mut own_templates = false;
         if dir.is_dir() {
             for e in walkdir::WalkDir::new(&dir).follow_links(false) {
                 let e = e.map_err(|e| Error::io("read", &dir, std::io::Error::other(e)))?;
@@ -86,6 +91,11 @@ impl Theme {
                     .unwrap_or(e.path())
                     .to_path_buf();
                 overrides.push(course_rel.clone());
+                if rel.starts_with("templates/")
+                    && files.get(&rel).map(|(b, _)| b != &bytes).unwrap_or(true)
+                {
+                    own_templates = true;
+                }
                 files.insert(rel, (bytes, Some(course_rel)));
             }
         }
@@ -129,12 +139,23 @@ impl Theme {
             .help("check the templates' {% extends %} and {% block %} tags")
             .into());
         }
-        Ok(Theme {
+        let mut theme = Theme {
             tera,
             statics,
             strings,
             overrides,
-        })
+            own_templates,
+            fragment_strings: Default::default(),
+        };
+        theme.fragment_strings = fragment_strings(&theme, &templates);
+        Ok(theme)
+    }
+
+    /// The UI strings that `template` (a directive's or figure's) uses, in `lang`; `None` when it
+    /// needs them all (see [`Theme::strings`]).
+    pub fn template_strings(&self, template: &str, lang: &str) -> Option<&tera::Value> {
+        let per_lang = self.fragment_strings.get(template)?;
+        per_lang.get(lang).or_else(|| per_lang.get("en"))
     }
 
     /// UI strings for `lang`, English strings filling gaps, then keys.
@@ -170,6 +191,76 @@ impl Theme {
                 .collect(),
         )
     }
+}
+
+/// The strings of every `directives/` and `figures/` template (see [`Theme::template_strings`]).
+fn fragment_strings(
+    theme: &Theme,
+    templates: &[(String, String, std::path::PathBuf)],
+) -> std::collections::HashMap<String, BTreeMap<String, tera::Value>> {
+    let text = |name: &str| {
+        templates
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, t, _)| t.as_str())
+    };
+    let mut out = std::collections::HashMap::new();
+    for (name, _, _) in templates {
+        if !(name.starts_with("directives/") || name.starts_with("figures/")) {
+            continue;
+        }
+        // The template and those it includes, transitively.
+        let mut seen = vec![name.clone()];
+        let mut keys = std::collections::BTreeSet::new();
+        let mut dynamic = false;
+        let mut i = 0;
+        while i < seen.len() {
+            let t = text(&seen[i]).unwrap_or("");
+            dynamic |= t.contains("t[");
+            keys.extend(string_keys(t));
+            for inc in includes(t) {
+                if !seen.contains(&inc) {
+                    seen.push(inc);
+                }
+            }
+            i += 1;
+        }
+        if dynamic {
+            continue;
+        }
+        let mut langs: Vec<&String> = theme.strings.keys().collect();
+        let en = "en".to_string();
+        if !langs.contains(&&en) {
+            langs.push(&en);
+        }
+        let per_lang = langs
+            .into_iter()
+            .map(|l| {
+                let all = theme.strings(l);
+                let map: tera::Map<String, tera::Value> = keys
+                    .iter()
+                    .map(|k| (k.clone(), tera::Value::String(all.get(k).to_string())))
+                    .collect();
+                (l.clone(), tera::Value::Object(map))
+            })
+            .collect();
+        out.insert(name.clone(), per_lang);
+    }
+    out
+}
+
+/// The templates a template includes (`{% include "NAME" %}`).
+fn includes(template: &str) -> Vec<String> {
+    template
+        .split("include")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start();
+            let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let rest = &rest[1..];
+            Some(rest[..rest.find(q)?].to_string())
+        })
+        .collect()
 }
 
 /// The keys a template names as `t.KEY`.

@@ -88,7 +88,7 @@ fn page(
             .join(dir)
             .join(format!("_index.{lang}.md"));
         let body: std::sync::Arc<str> = body.into();
-        let doc = crate::markdown::parse::parse_shared(&file, &body, 0)?;
+        let doc = crate::markdown::parse::parse_shared(&file, &body, 0, &[])?;
         variants.insert(
             lang.clone(),
             Variant {

@@ -131,6 +131,7 @@ impl Site {
             pages: files,
             data: data_files,
             assets,
+            directives: _,
         } = loaded;
         let mut diags = Diagnostics::default();
         let mut warnings = Vec::new();
@@ -388,7 +389,9 @@ impl Site {
                             }
                         }
                     }
-                    Directive::Callout { .. } | Directive::Block { .. } => {}
+                    Directive::Callout { .. }
+                    | Directive::Block { .. }
+                    | Directive::Custom { .. } => {}
                 }
             }
         }

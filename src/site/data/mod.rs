@@ -252,7 +252,9 @@ impl Data {
                     self.quizzes.iter().map(|q| q.data.id.as_str()).collect(),
                 ),
             },
-            Directive::Callout { .. } | Directive::Block { .. } => Ok(()),
+            Directive::Callout { .. } | Directive::Block { .. } | Directive::Custom { .. } => {
+                Ok(())
+            }
         }
     }
 }
