@@ -165,8 +165,10 @@ fn a_course_adds_a_directive_of_its_own() {
     let course = base_with(&[
         (
             "themes/default/templates/directives/exercise.html",
-            "<div class=\"exercise\" lang=\"{{ lang }}\"><p class=\"exercise-title\">{{ title | default(value=t.next) }}</p>\n{{ body | safe }}</div>\n",
+            "<div class=\"exercise\" lang=\"{{ lang }}\"><p class=\"exercise-title\">{{ title | default(value=t.exercise) }}</p>\n{{ body | safe }}</div>\n",
         ),
+        // The course's words are laid over the built-in ones.
+        ("themes/default/i18n/en.toml", "exercise = \"Exercise\"\n"),
         (
             "content/01-intro/01-first.en.md",
             "+++\ntitle = \"First section\"\n+++\n## Examples\n\nBody. [Next](02-second.md#details)\n\n```{exercise} Try it <now>\nList **three** risks. See [the next section](02-second.md).\n```\n\n```{exercise}\nNo title.\n```\n",
@@ -179,7 +181,8 @@ fn a_course_adds_a_directive_of_its_own() {
         "{html}"
     );
     assert!(
-        html.contains("<p class=\"exercise-title\">Next</p>\n<p>No title.</p>\n</div>"),
+        html.contains("<p class=\"exercise-title\">Exercise</p>\n<p>No title.</p>\n</div>")
+            && html.contains("<span class=\"dir\">Next</span>"),
         "{html}"
     );
 

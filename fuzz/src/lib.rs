@@ -141,6 +141,7 @@ fn site() -> &'static Site {
             pages,
             data: vec![],
             assets,
+            directives: vec![],
         };
         Site::new(loaded, false).expect("the fixed site is valid")
     })

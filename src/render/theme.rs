@@ -122,7 +122,17 @@ impl Theme {
                 let text = crate::text::decode(&shown, bytes)?;
                 let map: BTreeMap<String, String> =
                     crate::text::toml_from_str(&shown, &text, 0, &text, &[])?;
-                strings.insert(l.to_string(), Strings(map));
+                // A course's strings of a language the built-in theme has are laid over the
+                // built-in ones key by key, so a course adds or changes only the words it needs.
+                let mut all = BTreeMap::new();
+                if origin.is_some() {
+                    if let Some((_, b)) = DEFAULT_THEME.iter().find(|(p, _)| *p == rel.as_str()) {
+                        let builtin = String::from_utf8_lossy(b);
+                        all = crate::text::toml_from_str(&shown, &builtin, 0, &builtin, &[])?;
+                    }
+                }
+                all.extend(map);
+                strings.insert(l.to_string(), Strings(all));
             }
         }
         for (name, text, shown) in &templates {
