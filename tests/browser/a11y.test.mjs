@@ -217,3 +217,82 @@ describe("keyboard use", () => {
     });
   }
 });
+
+describe("in the dark colour scheme", () => {
+  let ctx;
+  before(async () => { ctx = await openPage(browser, { viewport: VIEWPORTS.desktop, colorScheme: "dark" }); });
+  after(async () => { await ctx?.context.close(); });
+
+  test("axe finds no WCAG 2.1 A/AA violation on any kind of page, and the pages are dark", async () => {
+    const { page, problems } = ctx;
+    const found = [];
+    for (const [label, path] of pagesToCheck()) {
+      await page.goto(server.url + path, { waitUntil: "load" });
+      // The handouts are made for print: they stay light on screen too.
+      const handout = path.includes("/handouts/") && !path.endsWith("handouts/index.html");
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      if (!handout) assert.equal(bg, "rgb(22, 24, 28)", `${label} (${path}) has the dark background`);
+      for (const v of await violations(page)) found.push(`${label} (${path}):\n  ${v}`);
+      if (path.startsWith("no/such")) dropExpected404(problems, server.url + path);
+      assertClean(problems, `${label} (${path})`);
+    }
+    assert.ok(found.length === 0, `${found.length} accessibility violation(s):\n\n${found.join("\n\n")}`);
+  });
+
+  test("the checklist's heat map, answered, passes axe in the dark", async () => {
+    const { page, problems } = ctx;
+    const kinds = pagesByKind(out, "en");
+    await page.goto(server.url + kinds["checklist page"], { waitUntil: "load" });
+    const radios = page.locator(".checklist .item input[type=radio]");
+    const n = Math.min(await radios.count(), 40);
+    for (let i = 0; i < n; i += 4) await radios.nth(i).check();
+    await page.locator(".matrix-heat td[data-level]").first().waitFor({ timeout: 5000 });
+    const found = await violations(page);
+    assertClean(problems, "checklist in the dark");
+    assert.deepEqual(found, []);
+  });
+
+  test("print is light whatever the screen's scheme", async () => {
+    const { page } = ctx;
+    const kinds = pagesByKind(out, "en");
+    await page.goto(server.url + kinds.section, { waitUntil: "load" });
+    await page.emulateMedia({ media: "print", colorScheme: "dark" });
+    try {
+      const [bg, fg] = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+      assert.equal(bg, "rgb(255, 255, 255)");
+      assert.equal(fg, "rgb(0, 0, 0)");
+    } finally {
+      await page.emulateMedia({ media: "screen", colorScheme: "dark" });
+    }
+  });
+});
+
+test("the header switch chooses light or dark and every page remembers it", async () => {
+  const { context, page, problems } = await openPage(browser, { viewport: VIEWPORTS.desktop, colorScheme: "light" });
+  try {
+    const kinds = pagesByKind(out, "ja");
+    await page.goto(server.url + kinds.section, { waitUntil: "load" });
+    const button = page.locator("[data-scheme-switch]");
+    assert.equal(await button.isVisible(), true, "the script shows the switch");
+    assert.equal(await button.getAttribute("aria-pressed"), "false");
+    assert.equal(await button.textContent(), "ダークモード");
+    await button.click();
+    assert.equal(await button.getAttribute("aria-pressed"), "true");
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(await bg(), "rgb(22, 24, 28)");
+    // Another page is dark from its first paint: the attribute is set before the body exists.
+    await page.goto(server.url + kinds.home, { waitUntil: "commit" });
+    await page.waitForFunction(() => document.body !== null);
+    assert.equal(await page.evaluate(() => document.documentElement.getAttribute("data-color-scheme")), "dark");
+    await page.waitForLoadState("load");
+    assert.equal(await bg(), "rgb(22, 24, 28)");
+    assert.equal(await page.evaluate(() => localStorage.getItem("kyozai:color-scheme")), "dark");
+    // And back: the choice of light is kept too.
+    await page.locator("[data-scheme-switch]").click();
+    assert.equal(await bg(), "rgb(255, 255, 255)");
+    assert.equal(await page.evaluate(() => localStorage.getItem("kyozai:color-scheme")), "light");
+    assertClean(problems, "colour scheme switch");
+  } finally {
+    await context.close();
+  }
+});
