@@ -11,6 +11,7 @@ use crate::kind::Kind;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
+    /// What to do.
     pub action: Action,
 }
 
