@@ -4,6 +4,13 @@
 //! peak memory (maximum resident set size) of a build into an empty folder, of a rebuild with no
 //! spare, and of rebuilds as authors run them (each updating the spare the one before kept).
 //! Run with `cargo bench --bench build -- [N] [RUNS]`.
+//!
+//! Side by side in the same run it times the floor (`../shared/bench-floor`, built here when its
+//! sources are there: reading the files, pulldown-cmark, writing HTML, on all cores) on the same
+//! Markdown, and reports the output's size and bytes per page. `KYOZAI_BENCH_OUT=disk` (or
+//! `tmpfs`) limits the run to one target, `KYOZAI_BENCH_SERIES=cold` to cold builds.
+//! `KYOZAI_BENCH_BEFORE=PATH` also times another kyozai binary (an earlier build) in the same
+//! run, alternating with this one, and reports its output's size: before/after ratios.
 
 mod corpus;
 
@@ -49,6 +56,8 @@ fn main() {
         .expect("cargo build");
     assert!(status.success());
     let bin = root.join("target/release/kyozai");
+    let floor = floor_binary(&root);
+    let before = std::env::var_os("KYOZAI_BENCH_BEFORE").map(PathBuf::from);
     let corpus = root.join(format!("target/bench-corpus-{pages}-per-language"));
     if !corpus.join("kyozai.toml").exists() {
         corpus::generate(&corpus, pages).expect("generate corpus");
@@ -65,8 +74,12 @@ fn main() {
         if shm.is_dir() {
             t.push(("tmpfs", shm.join(format!("kyozai-bench-out-{pages}"))));
         }
+        if let Ok(only) = std::env::var("KYOZAI_BENCH_OUT") {
+            t.retain(|(n, _)| *n == only);
+        }
         t
     };
+    let cold_only = std::env::var("KYOZAI_BENCH_SERIES").is_ok_and(|s| s == "cold");
     for (name, out) in &targets {
         let c = corpus.to_string_lossy().into_owned();
         let o = out.to_string_lossy().into_owned();
@@ -103,10 +116,71 @@ fn main() {
             }
             report(what, &walls, peak);
         };
-        series("cold build     ", &|| {
+        if let Some(floor) = &floor {
+            let content = corpus.join("content").to_string_lossy().into_owned();
+            let fo = out.with_file_name(format!("floor-out-{pages}"));
+            let fo_s = fo.to_string_lossy().into_owned();
+            let (mut fw, mut kw, mut fpeak, mut kpeak) = (Vec::new(), Vec::new(), 0, 0);
+            let (mut bw, mut bpeak) = (Vec::new(), 0);
+            // Alternating, so that all see the same load on the machine.
+            for _ in 0..runs {
+                if let Some(before) = &before {
+                    let bo = out.with_file_name(format!("before-out-{pages}"));
+                    clear(&bo);
+                    let (w, m) = run(before, &["build", &c, "-o", &bo.to_string_lossy(), "-q"]);
+                    bw.push(w);
+                    bpeak = bpeak.max(m);
+                    let (bytes, files) = du(&bo);
+                    println!(
+                        "before: output to {name}: {:.1} MB in {files} files, {:.1} KB per page",
+                        bytes as f64 / 1e6,
+                        bytes as f64 / 1e3 / total as f64
+                    );
+                    clear(&bo);
+                    clear(&bo.with_file_name(format!(".before-out-{pages}.kyozai-spare")));
+                }
+                clear(&fo);
+                let (w, m) = run(floor, &[&content, &fo_s]);
+                fw.push(w);
+                fpeak = fpeak.max(m);
+                clear(out);
+                clear(&spare);
+                let (w, m) = run(&bin, &["build", &c, "-o", &o, "-q"]);
+                kw.push(w);
+                kpeak = kpeak.max(m);
+            }
+            clear(&fo);
+            report("floor          ", &fw, fpeak);
+            report("cold build     ", &kw, kpeak);
+            if !bw.is_empty() {
+                report("before: cold   ", &bw, bpeak);
+                println!(
+                    "cold build / before, {name}: {:.2} (medians); peak memory {:.2}",
+                    median(kw.clone()) / median(bw.clone()),
+                    kpeak as f64 / bpeak.max(1) as f64
+                );
+            }
+            println!(
+                "cold build / floor, {name}: {:.2} (medians)",
+                median(kw.clone()) / median(fw.clone())
+            );
+        } else {
+            series("cold build     ", &|| {
+                clear(out);
+                clear(&spare);
+            });
+        }
+        let (bytes, files) = du(out);
+        println!(
+            "output to {name}: {:.1} MB in {files} files, {:.1} KB per page",
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e3 / total as f64
+        );
+        if cold_only {
             clear(out);
             clear(&spare);
-        });
+            continue;
+        }
         series("rebuild, no spare", &|| clear(&spare));
         let _ = run(&bin, &["build", &c, "-o", &o, "-q"]); // keeps a spare
         series("rebuild        ", &|| {
@@ -114,6 +188,48 @@ fn main() {
             unsafe { libc::sync() }
         });
     }
+}
+
+/// The floor's binary, built in release into `target/bench-floor` when its sources are there.
+fn floor_binary(root: &Path) -> Option<PathBuf> {
+    let manifest = root.join("../shared/bench-floor/Cargo.toml");
+    let manifest = if manifest.exists() {
+        manifest
+    } else {
+        root.join("../../shared/bench-floor/Cargo.toml")
+    };
+    if !manifest.exists() {
+        println!("floor: no ../shared/bench-floor here, not timed");
+        return None;
+    }
+    let dir = root.join("target/bench-floor");
+    let ok = Command::new("cargo")
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then(|| dir.join("release/bench-floor"))
+}
+
+/// Bytes on disk (apparent size) and number of files under `p`.
+fn du(p: &Path) -> (u64, u64) {
+    let (mut bytes, mut files) = (0, 0);
+    if let Ok(rd) = std::fs::read_dir(p) {
+        for e in rd.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                let (b, f) = du(&path);
+                bytes += b;
+                files += f;
+            } else if let Ok(m) = e.metadata() {
+                bytes += m.len();
+                files += 1;
+            }
+        }
+    }
+    (bytes, files)
 }
 
 fn walkdir(p: &Path) -> u64 {

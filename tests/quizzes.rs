@@ -160,7 +160,7 @@ fn each_quiz_has_a_page_and_a_list_linked_from_the_sidebar_sitemap_and_search() 
         assert!(files[&format!("{lang}/index.html")].contains(&format!(
             "<a data-x=\"quizzes\" href=\"../{lang}/quizzes/index.html\">"
         )));
-        assert!(files[&format!("search/{lang}.js")]
+        assert!(files[&format!("search/{lang}/0.js")]
             .contains(&format!("{lang}/quizzes/intro/index.html")));
     }
     let sitemap = &files["sitemap.xml"];

@@ -1424,7 +1424,7 @@ fn a_data_edit_renders_what_embeds_it_and_ends_as_a_fresh_build() {
     settle(&server, &events, "data edit");
     eventually("the search index has the new title", || {
         server
-            .get("/search/en.js")
+            .get("/search/en/0.js")
             .text()
             .contains("Case A retitled")
     });

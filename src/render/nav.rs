@@ -1,8 +1,13 @@
 //! Navigation shared by every page of a language: the sidebar table of contents (cached per
-//! chapter and depth), breadcrumbs, previous/next and the language switcher.
+//! chapter, window and depth), breadcrumbs, previous/next and the language switcher.
+//!
+//! The sidebar lists the course's top-level entries (chapters and the pages outside chapters) and
+//! the current chapter's sections. A course of more than [`SIDEBAR_ENTRIES`] top-level entries
+//! lists only that many, around the current one, and links to the contents on the home page,
+//! which lists them all: so a page's size does not grow with the size of the course.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -29,12 +34,32 @@ pub struct Alternate {
 /// A rendered sidebar and where each page's link starts in it.
 type CachedNav = std::sync::Arc<(String, HashMap<usize, usize>)>;
 
-/// The sidebar cache: (lang, chapter, depth) → HTML.
-#[derive(Default)]
-pub struct NavCache(Mutex<HashMap<NavKey, CachedNav>>);
+/// Most top-level entries (chapters and pages outside chapters) one sidebar lists.
+pub const SIDEBAR_ENTRIES: usize = 15;
 
-/// (language, chapter, folder depth).
-type NavKey = (String, Option<usize>, usize);
+/// The sidebar cache: (lang, chapter, window, depth) → HTML, and the course's top-level entries.
+#[derive(Default)]
+pub struct NavCache(Mutex<HashMap<NavKey, CachedNav>>, OnceLock<Entries>);
+
+/// (language, chapter, first top-level entry listed, folder depth).
+type NavKey = (String, Option<usize>, usize, usize);
+
+/// The top-level entries in order (page indices), each one's position among them, and the home
+/// pages.
+type Entries = (Vec<usize>, HashMap<usize, usize>, Vec<usize>);
+
+/// The positions of the top-level entries a sidebar lists: all of them, or [`SIDEBAR_ENTRIES`]
+/// around `focus` (a position) when there are more.
+fn window(entries: usize, focus: Option<usize>) -> std::ops::Range<usize> {
+    if entries <= SIDEBAR_ENTRIES {
+        return 0..entries;
+    }
+    let start = focus
+        .unwrap_or(0)
+        .saturating_sub(SIDEBAR_ENTRIES / 2)
+        .min(entries - SIDEBAR_ENTRIES);
+    start..start + SIDEBAR_ENTRIES
+}
 
 impl NavCache {
     /// The sidebar for a page of `lang` in `chapter` at folder `depth`, with `current` marked.
@@ -47,12 +72,33 @@ impl NavCache {
         current: Option<usize>,
         strings: &crate::render::theme::Strings,
     ) -> Sidebar {
-        let key = (lang.to_string(), chapter, depth);
+        let (entries, position, homes) = self.1.get_or_init(|| {
+            let entries: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| matches!(site.pages[i].kind, PageKind::Page | PageKind::Chapter))
+                .collect();
+            let position = entries.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+            let homes = (0..site.pages.len())
+                .filter(|&i| site.pages[i].kind == PageKind::Home)
+                .collect();
+            (entries, position, homes)
+        });
+        let focus = chapter.or(current).and_then(|i| position.get(&i).copied());
+        let shown = window(entries.len(), focus);
+        let key = (lang.to_string(), chapter, shown.start, depth);
         let cached = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
         let nav = match cached {
             Some(h) => h,
             None => {
-                let html = build(site, lang, chapter, &"../".repeat(depth), strings);
+                let listed = &entries[shown.clone()];
+                let more = listed.len() < entries.len();
+                let html = build(
+                    site,
+                    lang,
+                    chapter,
+                    (homes, listed, more),
+                    &"../".repeat(depth),
+                    strings,
+                );
                 // Remember where each page's link is, so marking the current one needs no search.
                 let mut offsets = HashMap::new();
                 let mut from = 0;
@@ -109,10 +155,14 @@ pub fn page_path(site: &Site, i: usize, lang: &str) -> String {
     }
 }
 
+/// The sidebar's HTML: the home pages `homes`, the top-level entries `listed` (with the sections of
+/// `chapter` when it is among them), with `more` a link to the contents on the home page, then
+/// the libraries.
 fn build(
     site: &Site,
     lang: &str,
     chapter: Option<usize>,
+    (homes, listed, more): (&[usize], &[usize], bool),
     root: &str,
     strings: &crate::render::theme::Strings,
 ) -> String {
@@ -120,7 +170,10 @@ fn build(
         "<nav class=\"toc\" aria-label=\"{}\"><ol class=\"toc-list\">",
         escape_html(strings.get("toc"))
     );
-    for (i, p) in site.pages.iter().enumerate() {
+    let mut shown: Vec<usize> = homes.iter().chain(listed).copied().collect();
+    shown.sort_unstable();
+    for i in shown {
+        let p = &site.pages[i];
         match p.kind {
             PageKind::Home => {
                 h.push_str(&format!(
@@ -159,6 +212,12 @@ fn build(
             }
             PageKind::Section => {}
         }
+    }
+    if more {
+        h.push_str(&format!(
+            "<li class=\"toc-all\"><a data-x=\"contents\" href=\"{root}{lang}/index.html#course-map-title\">{}</a></li>",
+            escape_html(strings.get("toc_all"))
+        ));
     }
     h.push_str("</ol><ul class=\"toc-extra\">");
     if !site.data.cases.is_empty() {

@@ -1,11 +1,13 @@
-//! Hands the rendered pages' text to the search index builder and writes one index script per
-//! language (`search/LANG.js`), loaded with a plain script tag so it works from file://.
+//! Hands the rendered pages' text to the search index builder and writes each language's index in
+//! shards (`search/LANG.js` and `search/LANG/*.js`, see [`crate::search::shards`]), loaded with
+//! plain script elements so that they work from file://.
 
 use super::{OutputFile, Searchable, Sink};
 use std::collections::BTreeMap;
 
 use crate::error::Result;
-use crate::search::index::{write_js, Builder, ChunkRef, JsWriter};
+use crate::search::index::{Builder, ChunkRef};
+use crate::search::shards::ShardWriter;
 use crate::search::SearchIndex;
 
 /// The languages of `search`, sorted.
@@ -55,17 +57,29 @@ pub fn indexes(search: &[Searchable]) -> BTreeMap<String, SearchIndex> {
         .collect()
 }
 
-/// Writes every language's index file to `sink`, each streamed chunk by chunk.
-fn write_indexes(search: &[Searchable], sink: &dyn Sink) -> Result<()> {
-    use rayon::prelude::*;
-    languages(search).into_par_iter().try_for_each(|lang| {
-        sink.put_stream(format!("search/{lang}.js"), &mut |w| {
-            write_js(lang, chunks(search, lang), w)
-        })
+/// Hands a script of the index to `sink`.
+fn put(sink: &dyn Sink, (path, js): (String, String)) -> Result<()> {
+    sink.put(OutputFile {
+        path,
+        bytes: js.into_bytes(),
     })
 }
 
-/// Every language's index file, in memory.
+/// Writes every language's index files to `sink`, each shard as soon as it is full.
+fn write_indexes(search: &[Searchable], sink: &dyn Sink) -> Result<()> {
+    use rayon::prelude::*;
+    languages(search).into_par_iter().try_for_each(|lang| {
+        let mut w = ShardWriter::streaming(lang);
+        for c in chunks(search, lang) {
+            if let Some(f) = w.chunk(&c) {
+                put(sink, f)?;
+            }
+        }
+        w.finish().into_iter().try_for_each(|f| put(sink, f))
+    })
+}
+
+/// Every language's index files, in memory.
 pub fn render_indexes(search: &[Searchable]) -> Vec<OutputFile> {
     let sink = super::Collect::default();
     // Writing into memory cannot fail.
@@ -74,8 +88,8 @@ pub fn render_indexes(search: &[Searchable]) -> Vec<OutputFile> {
 }
 
 /// The index scripts written while the pages render, so that the pages' texts are never all held
-/// in memory and the index costs no time of its own at the end. Each language's script is written
-/// by a thread of its own through [`Sink::put_stream`]; pages are handed over in jobs numbered in
+/// in memory and the index costs no time of its own at the end. Each language's shards are written
+/// by a thread of its own as they fill; pages are handed over in jobs numbered in
 /// page order, which may finish in any order and are written in order.
 pub struct Streaming<'s> {
     langs: Vec<Lane>,
@@ -105,18 +119,18 @@ impl<'s> Streaming<'s> {
             let code = lang.to_string();
             writers.push(scope.spawn(move || {
                 let mut kept = Vec::new();
-                sink.put_stream(format!("search/{code}.js"), &mut |w| {
-                    let mut js = JsWriter::start(&code, w)?;
-                    for pages in rx.iter() {
-                        for c in pages.iter().flat_map(chunks_of) {
-                            js.chunk(&c, w)?;
-                        }
-                        if keep {
-                            kept.extend(pages);
+                let mut w = ShardWriter::streaming(&code);
+                for pages in rx.iter() {
+                    for c in pages.iter().flat_map(chunks_of) {
+                        if let Some(f) = w.chunk(&c) {
+                            put(sink, f)?;
                         }
                     }
-                    js.finish(w)
-                })?;
+                    if keep {
+                        kept.extend(pages);
+                    }
+                }
+                w.finish().into_iter().try_for_each(|f| put(sink, f))?;
                 Ok(kept)
             }));
             lanes.push(Lane {

@@ -1,6 +1,6 @@
-//! The search index: building it from chunks, and writing it as a JavaScript file.
+//! The search index: building it from chunks, and writing it as JSON.
 //!
-//! Layout (also the JSON object assigned to `window.kyozaiSearch[lang]`):
+//! Layout (of a whole index, and of each shard the site holds, see [`super::shards`]):
 //!
 //! ```text
 //! { "v": 1, "lang": "ja",
@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::{display, display_cow, fold_units};
+use super::normalize::{display, fold_units};
 use super::{DocKind, SearchDoc};
 
 /// Format version, `v` in the serialised index.
@@ -259,77 +259,13 @@ impl Builder {
         idx.kind.push(kind.code());
     }
 
-    /// Writes the end of an index script whose chunk texts were written as they were pushed
-    /// (see [`JsWriter`]): the close of the text, then pages, anchors and kinds.
-    fn write_js_tail(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        #[derive(Serialize)]
-        struct Rest<'a> {
-            v: u32,
-            lang: &'a str,
-            pages: &'a [(String, String)],
-            page: &'a [u32],
-            anchor: &'a [String],
-            kind: &'a str,
-        }
-        let i = &self.index;
-        let rest = Rest {
-            v: i.v,
-            lang: &i.lang,
-            pages: &i.pages,
-            page: &i.page,
-            anchor: &i.anchor,
-            kind: &i.kind,
-        };
-        let mut json = Vec::new();
-        rest.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut json, ScriptSafe,
-        ))
-        .map_err(std::io::Error::other)?;
-        // `{"v":…}` follows the text: `","v":…}`.
-        w.write_all(b"\",")?;
-        w.write_all(json.get(1..).unwrap_or_default())?;
-        w.write_all(b";\n")
-    }
-
     /// The finished index.
     pub fn finish(self) -> SearchIndex {
         self.index
     }
 }
 
-/// Writes `s` as the inside of a JSON string (no quotes), with `<`, U+2028 and U+2029 escaped as
-/// [`ScriptSafe`] does: one pass over the bytes, copying the runs between escapes whole.
-pub(super) fn write_json_text(w: &mut dyn std::io::Write, s: &str) -> std::io::Result<()> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    let mut k = 0;
-    while k < b.len() {
-        let (escaped, len): (std::borrow::Cow<[u8]>, usize) = match b[k] {
-            b'"' => (b"\\\"".as_slice().into(), 1),
-            b'\\' => (b"\\\\".as_slice().into(), 1),
-            b'<' => (b"\\u003c".as_slice().into(), 1),
-            b'\n' => (b"\\n".as_slice().into(), 1),
-            b'\r' => (b"\\r".as_slice().into(), 1),
-            b'\t' => (b"\\t".as_slice().into(), 1),
-            c @ 0x00..=0x1F => (format!("\\u{c:04x}").into_bytes().into(), 1),
-            0xE2 if b.get(k + 1) == Some(&0x80) && matches!(b.get(k + 2), Some(0xA8 | 0xA9)) => {
-                let last = if b[k + 2] == 0xA8 { "8" } else { "9" };
-                (format!("\\u202{last}").into_bytes().into(), 3)
-            }
-            _ => {
-                k += 1;
-                continue;
-            }
-        };
-        w.write_all(&b[from..k])?;
-        w.write_all(&escaped)?;
-        k += len;
-        from = k;
-    }
-    w.write_all(&b[from..])
-}
-
-/// One chunk as [`write_js`] takes it.
+/// One chunk as [`Builder`]s and shard writers take it.
 pub struct ChunkRef<'a> {
     pub path: &'a str,
     pub frag: &'a str,
@@ -337,54 +273,4 @@ pub struct ChunkRef<'a> {
     pub heading: Option<&'a str>,
     pub kind: DocKind,
     pub text: &'a str,
-}
-
-/// Writes the index script of `lang` (what [`SearchIndex::to_js`] gives for the same chunks,
-/// with `text` first in the object) chunk by chunk, so the index is never held in memory whole.
-pub fn write_js<'a>(
-    lang: &str,
-    chunks: impl Iterator<Item = ChunkRef<'a>>,
-    w: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let mut js = JsWriter::start(lang, w)?;
-    for c in chunks {
-        js.chunk(&c, w)?;
-    }
-    js.finish(w)
-}
-
-/// [`write_js`] in steps, for chunks that arrive over time: [`JsWriter::start`] writes the head
-/// of the script, [`JsWriter::chunk`] each chunk's text, [`JsWriter::finish`] the rest.
-pub struct JsWriter {
-    b: Builder,
-}
-
-impl JsWriter {
-    /// Writes the head of the index script of `lang`.
-    pub fn start(lang: &str, w: &mut dyn std::io::Write) -> std::io::Result<JsWriter> {
-        w.write_all(script_head(lang).as_bytes())?;
-        w.write_all(b"{\"text\":\"")?;
-        Ok(JsWriter {
-            b: Builder::new(lang),
-        })
-    }
-
-    /// Writes the text of chunk `c`, in display form.
-    pub fn chunk(&mut self, c: &ChunkRef<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let put = |w: &mut dyn std::io::Write, s: &str| write_json_text(w, &display_cow(s));
-        if !self.b.index.page.is_empty() {
-            w.write_all(b"\\u001e")?;
-        }
-        self.b.push_meta(c.path, c.frag, c.title, c.kind);
-        if let Some(h) = c.heading {
-            put(w, h)?;
-        }
-        w.write_all(b"\\u001f")?;
-        put(w, c.text)
-    }
-
-    /// Writes the rest of the script: pages, anchors and kinds of the chunks.
-    pub fn finish(self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        self.b.write_js_tail(w)
-    }
 }

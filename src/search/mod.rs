@@ -1,9 +1,9 @@
 //! Site search: the types the renderer hands in and gets back, and the module map.
 //!
 //! The renderer turns every page (and every case, checklist item and glossary entry)
-//! into [`SearchDoc`]s, builds one [`SearchIndex`] per language and writes
-//! [`SearchIndex::to_js`] to `search/<lang>.js`, which the page loads with a plain
-//! `<script src>` tag (it works from `file://` and under `default-src 'self'`).
+//! into [`SearchDoc`]s and writes each language's index in shards ([`shards`]):
+//! `search/<lang>.js` and `search/<lang>/*.js`, which the page loads with plain script
+//! elements (they work from `file://` and under `default-src 'self'`).
 //! `themes/default/static/search.js` runs the same query algorithm in the browser;
 //! [`SearchIndex::search`] is its Rust twin, used by tests.
 //!
@@ -11,15 +11,19 @@
 //! ([`normalize::display`]), and no inverted index. A query is answered by scanning
 //! the folded text with `indexOf`, which is exact for any substring (Japanese has no
 //! spaces, so any two characters must find every page containing them) and fast
-//! enough at 10,000 pages. Folding ([`normalize::fold`]) maps one UTF-16 unit to one
+//! enough within a shard; a query searches only the shards that hold every pair of
+//! units of its terms. Folding ([`normalize::fold`]) maps one UTF-16 unit to one
 //! UTF-16 unit, so a match position in the folded text is also its position in the
 //! display text, which is what snippets show.
 
 pub mod index;
 pub mod normalize;
 pub mod query;
+pub mod shards;
 pub mod terms;
 
+#[cfg(test)]
+mod shard_tests;
 #[cfg(test)]
 mod tests;
 

@@ -75,10 +75,29 @@ fn matches_before(text: &[u16], term: &Term, end: usize) -> Vec<(usize, usize)> 
     out
 }
 
+/// A ranked chunk: (score, position, field length, chunk), compared by [`by_rank`].
+pub(crate) type Ranked = (u32, usize, usize, usize);
+
+/// The ranking order: score, higher first; then position, length and chunk, lower first.
+pub(crate) fn by_rank(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    b.0.cmp(&a.0)
+        .then(a.1.cmp(&b.1))
+        .then(a.2.cmp(&b.2))
+        .then(a.3.cmp(&b.3))
+}
+
 impl SearchIndex {
     /// Search the index; hits come best first. The same algorithm as search.js.
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let terms = parse_query(query);
+        self.ranked(&terms)
+            .into_iter()
+            .map(|(score, _, _, doc)| self.hit(doc, score, &terms))
+            .collect()
+    }
+
+    /// The chunks that match every term, ranked, best first.
+    pub(crate) fn ranked(&self, terms: &[Term]) -> Vec<Ranked> {
         if terms.is_empty() {
             return Vec::new();
         }
@@ -93,7 +112,7 @@ impl SearchIndex {
                     .collect()
             })
             .collect();
-        let mut ranked: Vec<(u32, usize, usize, usize)> = Vec::new();
+        let mut ranked: Vec<Ranked> = Vec::new();
         'docs: for doc in 0..self.len() {
             let page = self.page[doc] as usize;
             let mut score = 0;
@@ -122,27 +141,23 @@ impl SearchIndex {
                 .unwrap_or((0, 0));
             ranked.push((score, pos, len, doc));
         }
-        ranked.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(a.1.cmp(&b.1))
-                .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
+        ranked.sort_by(by_rank);
         ranked
-            .into_iter()
-            .map(|(score, _, _, doc)| {
-                let heading = String::from_utf16_lossy(&p.headings[doc].display);
-                Hit {
-                    doc,
-                    url: self.url(doc),
-                    title: self.title(doc).to_string(),
-                    heading: (!heading.is_empty()).then_some(heading),
-                    kind: p.kinds.get(doc).copied().unwrap_or(super::DocKind::Page),
-                    score: score as f32,
-                    snippet: marked_snippet(&p.bodies[doc], &terms),
-                }
-            })
-            .collect()
+    }
+
+    /// The hit of chunk `doc` with `score` for `terms`.
+    pub(crate) fn hit(&self, doc: usize, score: u32, terms: &[Term]) -> Hit {
+        let p = self.prepared();
+        let heading = String::from_utf16_lossy(&p.headings[doc].display);
+        Hit {
+            doc,
+            url: self.url(doc),
+            title: self.title(doc).to_string(),
+            heading: (!heading.is_empty()).then_some(heading),
+            kind: p.kinds.get(doc).copied().unwrap_or(super::DocKind::Page),
+            score: score as f32,
+            snippet: marked_snippet(&p.bodies[doc], terms),
+        }
     }
 }
 

@@ -338,18 +338,3 @@ fn display_on_chars_matches_display_on_utf16_units() {
         assert_eq!(super::normalize::display(&s), want, "{s:?}");
     }
 }
-
-#[test]
-fn index_text_is_escaped_into_valid_script_safe_json() {
-    let s = "a\"b\\c</script>\n\r\t\u{1}\u{1f}\u{2028}\u{2029}\u{2027}日本語é";
-    let mut out = Vec::new();
-    super::index::write_json_text(&mut out, s).unwrap();
-    let text = String::from_utf8(out).unwrap();
-    assert!(!text.contains('<') && !text.contains('\u{2028}') && !text.contains('\u{2029}'));
-    assert!(
-        text.contains('\u{2027}'),
-        "other characters are kept as they are"
-    );
-    let back: String = serde_json::from_str(&format!("\"{text}\"")).unwrap();
-    assert_eq!(back, s);
-}

@@ -1,6 +1,10 @@
 /*! kyozai site search: queries the page language's index (window.kyozaiSearch[lang],
  * loaded by search/<lang>.js) and shows the results under the search box.
  *
+ * The index comes in shards (src/search/shards.rs): search/<lang>.js says how many; a query
+ * loads the gram files of its terms (search/<lang>/g<k>.js), which say which shards can hold a
+ * match, then only those shards (search/<lang>/<k>.js), and merges their hits.
+ *
  * Plain script, no dependencies, no eval, nothing inline: it works from file:// and
  * under Content-Security-Policy: default-src 'self'. The query algorithm is the same
  * as src/search/ (Rust), unit for unit: all offsets are UTF-16 code units.
@@ -353,6 +357,25 @@
 
   // Search with parsed terms; hits best first: {doc, url, title, heading, kind, score}.
   function searchTerms(P, terms) {
+    return rankTerms(P, terms).map(function (h) { return hitOf(P, h.doc, h.doc, h.score); });
+  }
+
+  // The hit of chunk d of prepared index P, numbered doc, with score.
+  function hitOf(P, d, doc, score) {
+    var idx = P.index;
+    var heading = headingText(P, d);
+    return {
+      doc: doc,
+      url: idx.pages[idx.page[d]][0] + idx.anchor[d],
+      title: idx.pages[idx.page[d]][1],
+      heading: heading === "" ? null : heading,
+      kind: idx.kind.charAt(d),
+      score: score
+    };
+  }
+
+  // The chunks that match every term, ranked best first: {doc, score, pos, len}.
+  function rankTerms(P, terms) {
     if (!terms.length) return [];
     var idx = P.index;
     var n = idx.page.length;
@@ -409,22 +432,104 @@
       hits.push({ doc: doc, score: score, pos: bp, len: bl });
     }
     hits.sort(compareHits);
-    return hits.map(function (h) {
-      var d = h.doc;
-      var heading = headingText(P, d);
-      return {
-        doc: d,
-        url: idx.pages[idx.page[d]][0] + idx.anchor[d],
-        title: idx.pages[idx.page[d]][1],
-        heading: heading === "" ? null : heading,
-        kind: idx.kind.charAt(d),
-        score: h.score
-      };
-    });
+    return hits;
   }
 
   function search(P, query) {
     return searchTerms(P, parseQuery(query));
+  }
+
+  // ---- Shards (src/search/shards.rs) -----------------------------------------
+
+  var BITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+  // The gram numbers a term's key needs, or null when any shard may match.
+  function termGrams(t) {
+    var k = t.key;
+    if (k.length === 0) return null;
+    if (k.length === 1) return [k.charCodeAt(0)];
+    var out = [];
+    for (var i = 0; i + 1 < k.length; i++) out.push(k.charCodeAt(i) * 65536 + k.charCodeAt(i + 1));
+    return out;
+  }
+
+  // The gram files (numbers) that say where the terms can match.
+  function gramFiles(M, terms) {
+    var files = [];
+    if (!M.grams) return files;
+    terms.forEach(function (t) {
+      (termGrams(t) || []).forEach(function (g) {
+        var f = g % M.grams;
+        if (files.indexOf(f) < 0) files.push(f);
+      });
+    });
+    return files;
+  }
+
+  // The shards (numbers, in order) that hold every gram of every term; gramPart(f) gives gram
+  // file f's map.
+  function neededShards(M, terms, gramPart) {
+    var set = null;
+    if (!M.grams) terms = [];
+    terms.forEach(function (t) {
+      var grams = termGrams(t);
+      if (grams === null) return;
+      grams.forEach(function (g) {
+        var bits = gramPart(g % M.grams)[String(g)] || "";
+        var has = new Uint8Array(M.shards);
+        for (var j = 0; j < bits.length; j++) {
+          var d = BITS.indexOf(bits.charAt(j));
+          for (var b = 0; b < 6; b++) {
+            if ((d >> b) & 1 && 6 * j + b < M.shards) has[6 * j + b] = 1;
+          }
+        }
+        if (set === null) set = has;
+        else for (var k = 0; k < set.length; k++) set[k] &= has[k];
+      });
+    });
+    var out = [];
+    for (var s = 0; s < M.shards; s++) if (set === null || set[s]) out.push(s);
+    return out;
+  }
+
+  // Search prepared shards [{P, first}] with terms; the hits of the whole index, best first,
+  // each with its shard's P and its number there (local) besides its global number (doc).
+  function searchShards(list, terms) {
+    var all = [];
+    list.forEach(function (sh) {
+      rankTerms(sh.P, terms).forEach(function (h) {
+        all.push({ sh: sh, local: h.doc, doc: sh.first + h.doc, score: h.score, pos: h.pos, len: h.len });
+      });
+    });
+    all.sort(compareHits);
+    return all.map(function (h) {
+      var hit = hitOf(h.sh.P, h.local, h.doc, h.score);
+      hit.P = h.sh.P;
+      hit.local = h.local;
+      return hit;
+    });
+  }
+
+  // A whole query on a sharded index M whose parts part(name) gives ("g3", "12"; undefined when
+  // not loaded): {missing: [names]} while parts are missing, else {hits, shards}.
+  function searchSharded(M, part, query, cache) {
+    var terms = parseQuery(query);
+    if (!terms.length) return { hits: [], shards: [] };
+    var missing = gramFiles(M, terms).map(function (f) { return "g" + f; })
+      .filter(function (n) { return part(n) === undefined; });
+    if (missing.length) return { missing: missing };
+    var need = neededShards(M, terms, function (f) { return part("g" + f); });
+    missing = need.map(String).filter(function (n) { return part(n) === undefined; });
+    if (missing.length) return { missing: missing };
+    cache = cache || {};
+    var list = need.map(function (k) {
+      if (!cache[k]) {
+        var sh = part(String(k));
+        cache[k] = { P: prepare(sh), first: sh.first };
+      }
+      return cache[k];
+    });
+    return { hits: searchShards(list, terms), shards: need, terms: terms };
   }
 
   // All matches of the terms in folded text s that start before end, merged: [[s, e], …].
@@ -510,6 +615,10 @@
     prepare: prepare,
     search: search,
     searchTerms: searchTerms,
+    termGrams: termGrams,
+    neededShards: neededShards,
+    searchShards: searchShards,
+    searchSharded: searchSharded,
     matchRanges: matchRanges,
     snippet: snippet,
     markedSnippet: markedSnippet
@@ -576,44 +685,74 @@
     if (placeholder) input.setAttribute("placeholder", placeholder);
 
     var prepared = null;
+    var shardCache = {};
     var loading = false;
+    var requested = {};
+    var pending = 0;
     var timer = 0;
     var hideTimer = 0;
     var lastQuery = null;
     var protocol = root.location ? root.location.protocol : "";
+    var partsBase = lazySrc ? lazySrc.replace(/\.js$/, "/") : "";
 
     function loaded() {
       var d = root.kyozaiSearch && root.kyozaiSearch[lang];
-      return d && d.v === 1 ? d : null;
+      return d && (d.v === 1 || d.v === 2) ? d : null;
     }
 
-    // The prepared index, or null while it is being loaded (run() follows then).
+    function part(name) {
+      var parts = root.kyozaiSearchParts;
+      return parts ? parts[lang + "/" + name] : undefined;
+    }
+
+    // Loads a script; when every script asked for has loaded, answers the query again.
+    function load(src) {
+      pending++;
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = function () {
+        if (--pending > 0) return;
+        if (data === null) data = loaded();
+        if (data === null) {
+          form.hidden = true;
+          return;
+        }
+        lastQuery = null;
+        if (input.value.trim() !== "") run();
+      };
+      script.onerror = function () {
+        form.hidden = true;
+      };
+      (document.head || html).appendChild(script);
+    }
+
+    // The index's manifest (or a whole index of version 1), or null while it is being loaded.
     function ready() {
-      if (prepared !== null) return prepared;
       if (data === null) data = loaded();
-      if (data !== null) {
-        prepared = prepare(data);
-        return prepared;
-      }
+      if (data !== null) return data;
       if (!loading) {
         loading = true;
-        var script = document.createElement("script");
-        script.src = lazySrc;
-        script.async = true;
-        script.onload = function () {
-          data = loaded();
-          if (data === null) {
-            form.hidden = true;
-            return;
-          }
-          lastQuery = null;
-          if (input.value.trim() !== "") run();
-        };
-        script.onerror = function () {
-          form.hidden = true;
-        };
-        (document.head || html).appendChild(script);
+        load(lazySrc);
       }
+      return null;
+    }
+
+    // The hits of the query's terms, or null while the parts they need are being loaded.
+    function answer(query) {
+      var M = ready();
+      if (M === null) return null;
+      if (M.v === 1) {
+        if (prepared === null) prepared = prepare(M);
+        return searchShards([{ P: prepared, first: 0 }], parseQuery(query));
+      }
+      var r = searchSharded(M, part, query, shardCache);
+      if (!r.missing) return r.hits;
+      r.missing.forEach(function (name) {
+        if (requested[name]) return;
+        requested[name] = true;
+        load(partsBase + name + ".js");
+      });
       return null;
     }
 
@@ -659,12 +798,11 @@
         hide();
         return;
       }
-      var P = ready();
-      if (P === null) return;
+      var hits = answer(query);
+      if (hits === null) return;
       lastQuery = query;
       while (list.firstChild) list.removeChild(list.firstChild);
       var terms = parseQuery(query);
-      var hits = searchTerms(P, terms);
       if (!hits.length) {
         var none = document.createElement("li");
         none.className = "search-none";
@@ -684,15 +822,16 @@
         a.className = "search-link search-kind-" + hit.kind;
         var title = document.createElement("span");
         title.className = "search-title";
-        appendMarked(title, hit.title, matchRanges(P.titles[data.page[hit.doc]], terms, Infinity));
+        var P = hit.P;
+        appendMarked(title, hit.title, matchRanges(P.titles[P.index.page[hit.local]], terms, Infinity));
         a.appendChild(title);
         if (hit.heading) {
           var heading = document.createElement("span");
           heading.className = "search-heading";
-          appendMarked(heading, hit.heading, matchRanges(P.headings[hit.doc], terms, Infinity));
+          appendMarked(heading, hit.heading, matchRanges(P.headings[hit.local], terms, Infinity));
           a.appendChild(heading);
         }
-        var sn = snippet(P, hit.doc, terms);
+        var sn = snippet(P, hit.local, terms);
         if (sn.text) {
           var snip = document.createElement("span");
           snip.className = "search-snippet";
