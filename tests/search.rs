@@ -150,13 +150,20 @@ fn the_index_scripts_written_shard_by_shard_hold_the_built_indexes() {
                 .get(&path)
                 .unwrap_or_else(|| panic!("{path} was not written"));
             assert!(*written == js, "{path} differs from the split index");
-            assert!(!js.contains('<') && !js.contains('\u{2028}'), "{path}: unescaped");
+            assert!(
+                !js.contains('<') && !js.contains('\u{2028}'),
+                "{path}: unescaped"
+            );
         }
         let written = files
             .keys()
             .filter(|p| p.starts_with(&format!("search/{lang}/")))
             .count();
-        assert_eq!(written + 1, sharded.files().len(), "{lang}: no other index file");
+        assert_eq!(
+            written + 1,
+            sharded.files().len(),
+            "{lang}: no other index file"
+        );
     }
 }
 
@@ -166,13 +173,34 @@ fn shards_find_what_the_whole_index_finds() {
     for (lang, built) in &idx {
         // Small shards, so that a query needs some and not others.
         let sharded = Sharded::split(built, 8 * 1024);
-        assert!(sharded.shards.len() > 10, "{lang}: {} shards", sharded.shards.len());
+        assert!(
+            sharded.shards.len() > 10,
+            "{lang}: {} shards",
+            sharded.shards.len()
+        );
         for q in [
-            "ランサム", "USBメモリ", "標的型", "ｅｍｏｔｅｔ", "委託", "情", "バックアップ 訓練",
-            "ransomware", "vendor", "hospital", "backup plan", "e", "存在しない語句", "NHS",
+            "ランサム",
+            "USBメモリ",
+            "標的型",
+            "ｅｍｏｔｅｔ",
+            "委託",
+            "情",
+            "バックアップ 訓練",
+            "ransomware",
+            "vendor",
+            "hospital",
+            "backup plan",
+            "e",
+            "存在しない語句",
+            "NHS",
         ] {
             let (a, b) = (sharded.search(q), built.search(q));
-            assert!(a == b, "{lang} {q:?}: {} hits in shards, {} in the whole index", a.len(), b.len());
+            assert!(
+                a == b,
+                "{lang} {q:?}: {} hits in shards, {} in the whole index",
+                a.len(),
+                b.len()
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 //! hits of the whole index.
 
 use super::index::{ChunkRef, SearchIndex};
-use super::shards::{Sharded, ShardWriter, BITS};
+use super::shards::{ShardWriter, Sharded, BITS};
 use super::terms::parse_query;
 use super::{DocKind, SearchDoc};
 
@@ -16,13 +16,23 @@ fn course(n: usize) -> SearchIndex {
             title: title.clone(),
             heading: None,
             kind: DocKind::Page,
-            text: format!("医療機関のIT化が進みました。ランサムウェアに注意。Backups keep care going {k}."),
+            text: format!(
+                "医療機関のIT化が進みました。ランサムウェアに注意。Backups keep care going {k}."
+            ),
         });
         docs.push(SearchDoc {
             url: format!("ja/c{}/p{k}/#h{k}", k / 10),
             title,
-            heading: Some(if k % 7 == 0 { "標的型攻撃".into() } else { "概要".into() }),
-            kind: if k % 5 == 0 { DocKind::Case } else { DocKind::Page },
+            heading: Some(if k % 7 == 0 {
+                "標的型攻撃".into()
+            } else {
+                "概要".into()
+            }),
+            kind: if k % 5 == 0 {
+                DocKind::Case
+            } else {
+                DocKind::Page
+            },
             text: format!("固有語{k}を含む段落。USBメモリの持ち出し。hospitals depend on IT."),
         });
     }
@@ -61,7 +71,11 @@ fn the_shards_give_the_hits_of_the_whole_index() {
         }
         assert_eq!(sharded.chunks(), index.len());
         for q in QUERIES {
-            assert_eq!(sharded.search(q), index.search(q), "{q:?} in shards of {limit} bytes");
+            assert_eq!(
+                sharded.search(q),
+                index.search(q),
+                "{q:?} in shards of {limit} bytes"
+            );
         }
     }
 }
@@ -112,11 +126,16 @@ fn the_files_hold_the_shards_and_where_each_gram_is() {
     let files: std::collections::BTreeMap<String, String> = sharded.files().into_iter().collect();
     let manifest = &files["search/ja.js"];
     let json = manifest
-        .strip_prefix("window.kyozaiSearch = window.kyozaiSearch || {};\nwindow.kyozaiSearch[\"ja\"] = ")
+        .strip_prefix(
+            "window.kyozaiSearch = window.kyozaiSearch || {};\nwindow.kyozaiSearch[\"ja\"] = ",
+        )
         .and_then(|j| j.strip_suffix(";\n"))
         .expect("a manifest script");
     let m: serde_json::Value = serde_json::from_str(json).unwrap();
-    let (shards, grams) = (m["shards"].as_u64().unwrap() as usize, m["grams"].as_u64().unwrap() as usize);
+    let (shards, grams) = (
+        m["shards"].as_u64().unwrap() as usize,
+        m["grams"].as_u64().unwrap() as usize,
+    );
     assert_eq!(m["v"], 2);
     assert_eq!(shards, sharded.shards.len());
     assert_eq!(m["chunks"].as_u64().unwrap() as usize, index.len());
@@ -124,7 +143,10 @@ fn the_files_hold_the_shards_and_where_each_gram_is() {
     for k in 0..shards {
         let js = &files[&format!("search/ja/{k}.js")];
         let head = format!("window.kyozaiSearchParts = window.kyozaiSearchParts || {{}};\nwindow.kyozaiSearchParts[\"ja/{k}\"] = ");
-        let json = js.strip_prefix(&head).and_then(|j| j.strip_suffix(";\n")).expect("a shard script");
+        let json = js
+            .strip_prefix(&head)
+            .and_then(|j| j.strip_suffix(";\n"))
+            .expect("a shard script");
         let v: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(v["first"].as_u64().unwrap() as usize, sharded.first[k]);
         let read: SearchIndex = serde_json::from_str(json).unwrap();
@@ -134,7 +156,12 @@ fn the_files_hold_the_shards_and_where_each_gram_is() {
     let mut seen = 0;
     for g in 0..grams {
         let js = &files[&format!("search/ja/g{g}.js")];
-        let json = js.split_once("] = ").unwrap().1.strip_suffix(";\n").unwrap();
+        let json = js
+            .split_once("] = ")
+            .unwrap()
+            .1
+            .strip_suffix(";\n")
+            .unwrap();
         let map: std::collections::BTreeMap<u32, String> = serde_json::from_str(json).unwrap();
         for (gram, bits) in map {
             assert_eq!(gram as usize % grams, g, "gram {gram} in the wrong file");

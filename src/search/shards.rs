@@ -87,7 +87,10 @@ fn bitmap(shards: &[usize]) -> String {
         }
         digits[j] |= 1 << b;
     }
-    digits.into_iter().map(|d| BITS[d as usize] as char).collect()
+    digits
+        .into_iter()
+        .map(|d| BITS[d as usize] as char)
+        .collect()
 }
 
 /// The number of gram files for `shards` shards: none for one shard (a query then needs it
@@ -191,7 +194,11 @@ impl Sharded {
 }
 
 /// The gram files of `shards` shards whose grams are `grams`.
-fn gram_scripts(lang: &str, grams: &HashMap<u32, Vec<usize>>, shards: usize) -> Vec<(String, String)> {
+fn gram_scripts(
+    lang: &str,
+    grams: &HashMap<u32, Vec<usize>>,
+    shards: usize,
+) -> Vec<(String, String)> {
     let g = gram_files(shards);
     if g == 0 {
         return Vec::new();
