@@ -8,7 +8,8 @@
 //! Side by side in the same run it times the floor (`../shared/bench-floor`, built here when its
 //! sources are there: reading the files, pulldown-cmark, writing HTML, on all cores) on the same
 //! Markdown, and reports the output's size and bytes per page. `KYOZAI_BENCH_OUT=disk` (or
-//! `tmpfs`) limits the run to one target, `KYOZAI_BENCH_SERIES=cold` to cold builds.
+//! `tmpfs`) limits the run to one target, `KYOZAI_BENCH_SERIES=cold` to cold builds (and keeps
+//! the output, for the search benchmark).
 //! `KYOZAI_BENCH_BEFORE=PATH` also times another kyozai binary (an earlier build) in the same
 //! run, alternating with this one, and reports its output's size: before/after ratios.
 
@@ -177,8 +178,8 @@ fn main() {
             bytes as f64 / 1e3 / total as f64
         );
         if cold_only {
-            clear(out);
-            clear(&spare);
+            // Kept for the search benchmark (tests/browser/bench-search.mjs); delete it after.
+            println!("output kept in {}", out.display());
             continue;
         }
         series("rebuild, no spare", &|| clear(&spare));

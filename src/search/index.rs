@@ -239,6 +239,26 @@ impl Builder {
         idx.text.push_str(&display(text));
     }
 
+    /// Adds a chunk whose heading (`""` for none) and text are in display form already.
+    pub fn push_display(
+        &mut self,
+        path: &str,
+        frag: &str,
+        title: &str,
+        kind: DocKind,
+        heading: &str,
+        text: &str,
+    ) {
+        if !self.index.page.is_empty() {
+            self.index.text.push(DOC_SEP);
+        }
+        self.push_meta(path, frag, title, kind);
+        let idx = &mut self.index;
+        idx.text.push_str(heading);
+        idx.text.push(FIELD_SEP);
+        idx.text.push_str(text);
+    }
+
     /// Adds a chunk's page, fragment and kind, but not its text (which the caller writes).
     pub fn push_meta(&mut self, path: &str, frag: &str, title: &str, kind: DocKind) {
         let idx = &mut self.index;

@@ -29,12 +29,13 @@ use super::index::{Builder, ChunkRef, SearchIndex};
 use super::normalize::fold_units;
 use super::query::{by_rank, Ranked};
 use super::terms::{parse_query, Term};
-use super::{normalize::display, Hit};
+use super::normalize::{display, display_cow};
+use super::Hit;
 
 /// Format version of the sharded index, `v` in `search/LANG.js`.
 pub const VERSION: u32 = 2;
 /// Bytes of chunk text after which a shard closes.
-pub const SHARD_TEXT: usize = 256 * 1024;
+pub const SHARD_TEXT: usize = 128 * 1024;
 /// Most gram files of a language.
 pub const MAX_GRAM_FILES: usize = 64;
 /// The digits of a shard bitmap, each six shards (bit `b` of digit `j` is shard `6j + b`).
@@ -53,13 +54,59 @@ pub struct Sharded {
     pub grams: HashMap<u32, Vec<usize>>,
 }
 
-/// The gram numbers of folded units `units`: every unit and every pair of consecutive units.
-fn grams_of(units: &[u16], out: &mut HashSet<u32>) {
-    for (k, &u) in units.iter().enumerate() {
-        out.insert(u as u32);
-        if let Some(&v) = units.get(k + 1) {
-            out.insert(((u as u32) << 16) | v as u32);
+/// A hasher for gram numbers: one multiplication (the default hasher costs more than the rest of
+/// the index's work, once for every unit of text).
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl std::hash::Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(b as u32 ^ (self.0 as u32).rotate_left(8));
         }
+    }
+    fn write_u32(&mut self, n: u32) {
+        let h = (n as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+/// A set of gram numbers.
+type Grams = HashSet<u32, std::hash::BuildHasherDefault<GramHasher>>;
+
+/// The grams one shard holds: single units in a bitmap, pairs in a set.
+#[derive(Default)]
+struct Seen {
+    units: Vec<u64>,
+    pairs: Grams,
+}
+
+impl Seen {
+    /// Adds the grams of folded units `units`: every unit and every pair of consecutive units.
+    fn add(&mut self, units: &[u16]) {
+        if self.units.is_empty() {
+            self.units = vec![0; 1 << 10];
+        }
+        for (k, &u) in units.iter().enumerate() {
+            self.units[u as usize >> 6] |= 1 << (u & 63);
+            if let Some(&v) = units.get(k + 1) {
+                self.pairs.insert(((u as u32) << 16) | v as u32);
+            }
+        }
+    }
+
+    /// Every gram, emptying the set.
+    fn drain(&mut self) -> impl Iterator<Item = u32> + '_ {
+        let units = std::mem::take(&mut self.units);
+        let singles = units.into_iter().enumerate().flat_map(|(w, bits)| {
+            (0..64)
+                .filter(move |b| bits >> b & 1 == 1)
+                .map(move |b| (w * 64 + b) as u32)
+        });
+        singles.chain(self.pairs.drain())
     }
 }
 
@@ -261,7 +308,7 @@ pub struct ShardWriter {
     lang: String,
     current: Builder,
     text: usize,
-    seen: HashSet<u32>,
+    seen: Seen,
     first: usize,
     count: usize,
     shards: Vec<SearchIndex>,
@@ -272,6 +319,8 @@ pub struct ShardWriter {
     closed: usize,
     /// Bytes of text after which a shard closes.
     limit: usize,
+    /// The title of the last chunk of the current shard.
+    last_title: Option<String>,
 }
 
 impl ShardWriter {
@@ -288,7 +337,7 @@ impl ShardWriter {
             lang: lang.to_string(),
             current: Builder::new(lang),
             text: 0,
-            seen: HashSet::new(),
+            seen: Seen::default(),
             first: 0,
             count: 0,
             shards: Vec::new(),
@@ -297,6 +346,7 @@ impl ShardWriter {
             grams: HashMap::new(),
             closed: 0,
             limit: SHARD_TEXT,
+            last_title: None,
         }
     }
 
@@ -308,16 +358,24 @@ impl ShardWriter {
 
     /// Adds a chunk; returns the script of the shard it closed, if it closed one.
     pub fn chunk(&mut self, c: &ChunkRef<'_>) -> Option<(String, String)> {
-        let title = display(c.title);
-        let heading = c.heading.map(display).unwrap_or_default();
-        let text = display(c.text);
-        for s in [&title, &heading, &text] {
-            let units: Vec<u16> = s.encode_utf16().collect();
-            grams_of(&fold_units(&units), &mut self.seen);
+        let heading = c.heading.map(display_cow).unwrap_or_default();
+        let text = display_cow(c.text);
+        let mut units: Vec<u16> = Vec::with_capacity(text.len());
+        // A page's chunks share its title: its grams are taken once a shard.
+        let new_page = self.last_title.as_deref() != Some(c.title);
+        if new_page {
+            self.last_title = Some(c.title.to_string());
+            units.extend(display(c.title).encode_utf16());
+            self.seen.add(&fold_units(&units));
+        }
+        for s in [&heading, &text] {
+            units.clear();
+            units.extend(s.encode_utf16());
+            self.seen.add(&fold_units(&units));
         }
         self.text += heading.len() + text.len() + 2;
         self.current
-            .push(c.path, c.frag, c.title, c.heading, c.kind, c.text);
+            .push_display(c.path, c.frag, c.title, c.kind, &heading, &text);
         self.count += 1;
         (self.text >= self.limit).then(|| self.close())
     }
@@ -336,6 +394,7 @@ impl ShardWriter {
         }
         self.first = self.count;
         self.text = 0;
+        self.last_title = None;
         self.closed += 1;
         file
     }

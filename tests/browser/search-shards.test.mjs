@@ -1,0 +1,160 @@
+// The search index in shards, on a course large enough to need several: under node, a query on the
+// shards gives the very hits of the whole index (the shards joined back into one) and finds every
+// chunk that contains a two-character Japanese substring; in Chromium from file://, a rare term
+// loads only the shards that can hold it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import vm from "node:vm";
+import { buildSite, fileUrl, launch, openPage, repo } from "./lib.mjs";
+
+const JA = [
+  "医療機関のIT化が進んだ現在では、情報セキュリティ事故は事業継続に影響する経営課題です。",
+  "外部委託先に任せきりにせず、責任範囲と実施すべき対策を契約で明示することが重要です。",
+  "USBメモリ等の外部媒体は、情報持ち出しのリスクだけでなくウイルス感染の経路にもなります。",
+  "ランサムウェアに感染すると、端末のファイルが暗号化され、診療が止まるおそれがあります。",
+  "標的型攻撃では、実在の組織を装ったメールの添付ファイルからマルウェアに感染します。",
+];
+const EN = [
+  "Ransomware encrypts the files on a terminal and can bring clinical work to a halt.",
+  "Backups and a plan for degraded operation keep care going while systems are down.",
+  "Executives are responsible for securing a budget and people, and for directing the work.",
+];
+const CHAPTERS = 12;
+const SECTIONS = 40;
+
+function course() {
+  const dir = mkdtempSync(join(tmpdir(), "kyozai-shards-"));
+  const put = (p, t) => {
+    mkdirSync(join(dir, p, ".."), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  };
+  put("kyozai.toml", 'source_language = "ja"\nlanguages = ["ja", "en"]\n[title]\nja = "分割索引"\nen = "Sharded index"\n');
+  put("content/_index.ja.md", '+++\ntitle = "ホーム"\n+++\nようこそ。\n');
+  put("content/_index.en.md", '+++\ntitle = "Home"\n+++\nWelcome.\n');
+  for (let c = 1; c <= CHAPTERS; c++) {
+    put(`content/${String(c).padStart(2, "0")}-c${c}/_index.ja.md`, `+++\ntitle = "章${c}"\n+++\n${JA[c % JA.length]}\n`);
+    put(`content/${String(c).padStart(2, "0")}-c${c}/_index.en.md`, `+++\ntitle = "Chapter ${c}"\n+++\n${EN[c % EN.length]}\n`);
+    for (let s = 1; s <= SECTIONS; s++) {
+      const k = c * 100 + s;
+      const ja = [0, 1, 2, 3, 4, 5].map((j) => JA[(k + j) % JA.length]).join("");
+      const en = [0, 1, 2, 3, 4, 5].map((j) => EN[(k + j) % EN.length]).join(" ");
+      const name = `content/${String(c).padStart(2, "0")}-c${c}/${String(s).padStart(2, "0")}-s${s}`;
+      put(`${name}.ja.md`, `+++\ntitle = "節${k}"\n+++\n${ja}\n\n## 詳細\n\n${ja}（固有語${k}）${k === 517 ? "珍しい語句" : ""}\n`);
+      put(`${name}.en.md`, `+++\ntitle = "Section ${k}"\n+++\n${en}\n\n## Details\n\n${en} Token${k}.\n`);
+    }
+  }
+  return dir;
+}
+
+let site, browser;
+before(async () => {
+  site = buildSite(course());
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The search library and every index script of `lang`, run in a context of their own. */
+function load(lang) {
+  const ctx = { window: {} };
+  ctx.globalThis = ctx.window;
+  vm.createContext(ctx);
+  vm.runInContext(readFileSync(join(repo, "themes/default/static/search.js"), "utf8"), ctx);
+  vm.runInContext(readFileSync(join(site, `search/${lang}.js`), "utf8"), ctx);
+  for (const f of readdirSync(join(site, "search", lang))) {
+    vm.runInContext(readFileSync(join(site, "search", lang, f), "utf8"), ctx);
+  }
+  const lib = ctx.window.kyozaiSearchLib;
+  const M = ctx.window.kyozaiSearch[lang];
+  const parts = ctx.window.kyozaiSearchParts;
+  return { lib, M, part: (n) => parts[`${lang}/${n}`] };
+}
+
+/** The shards joined back into one index of version 1. */
+function whole(M, part) {
+  const idx = { v: 1, lang: M.lang, pages: [], page: [], anchor: [], kind: "", text: "" };
+  const ids = new Map();
+  const texts = [];
+  for (let k = 0; k < M.shards; k++) {
+    const s = part(String(k));
+    assert.equal(s.first, idx.page.length, `shard ${k} starts where the one before ended`);
+    for (let d = 0; d < s.page.length; d++) {
+      const [path, title] = s.pages[s.page[d]];
+      const key = path + "\u0000" + title;
+      if (!ids.has(key)) {
+        ids.set(key, idx.pages.length);
+        idx.pages.push([path, title]);
+      }
+      idx.page.push(ids.get(key));
+      idx.anchor.push(s.anchor[d]);
+    }
+    idx.kind += s.kind;
+    texts.push(s.text);
+  }
+  idx.text = texts.join("\u001e");
+  return idx;
+}
+
+const plain = (hits) => hits.map((h) => ({ doc: h.doc, url: h.url, title: h.title, heading: h.heading, kind: h.kind, score: h.score }));
+
+for (const lang of ["ja", "en"]) {
+  test(`${lang}: a query on the shards gives the hits of the whole index`, () => {
+    const { lib, M, part } = load(lang);
+    assert.equal(M.v, 2);
+    assert.ok(M.shards >= 3, `${M.shards} shards`);
+    const P = lib.prepare(whole(M, part));
+    assert.equal(P.index.page.length, M.chunks);
+    const queries = lang === "ja"
+      ? ["ランサム", "らんさむ", "固有語517", "固有語5", "珍しい語句", "節1203", "情", "ＵＳＢ", "詳細 経営", "存在しない", "IT"]
+      : ["ransomware", "backup care", "token517", "section 1203", "details", "directing", "nothing-here", "e"];
+    for (const q of queries) {
+      const r = lib.searchSharded(M, part, q, {});
+      assert.ok(!r.missing, `${q}: every part is loaded`);
+      assert.deepEqual(plain(r.hits), plain(lib.search(P, q)), q);
+    }
+    const rare = lib.searchSharded(M, part, lang === "ja" ? "珍しい語句" : "token517", {});
+    assert.ok(rare.hits.length > 0 && rare.shards.length * 2 <= M.shards, `a rare term needs ${rare.shards.length} of ${M.shards} shards`);
+  });
+}
+
+test("every chunk containing a two-character Japanese substring is found", () => {
+  const { lib, M, part } = load("ja");
+  const idx = whole(M, part);
+  const P = lib.prepare(idx);
+  for (const q of ["委託", "暗号", "語5", "節7", "詳細", "機関"]) {
+    const key = lib.normalize(q);
+    const want = [];
+    for (let d = 0; d < idx.page.length; d++) {
+      if (P.titles[idx.page[d]].includes(key) || P.headings[d].includes(key) || P.bodies[d].includes(key)) want.push(d);
+    }
+    const got = Array.from(lib.searchSharded(M, part, q, {}).hits, (h) => h.doc).sort((a, b) => a - b);
+    assert.ok(want.length > 0, q);
+    assert.deepEqual(got, want, q);
+  }
+});
+
+test("from file://, a rare term loads only the shards that can hold it", async () => {
+  const { M } = load("ja");
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(fileUrl(site, "ja/c3/s7/index.html"));
+  await page.fill("#search-input", "珍しい語句");
+  await page.waitForFunction(() => document.getElementById("search-status").textContent.trim() !== "");
+  const hrefs = await page.$$eval("#search-results li.search-result a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(hrefs.length > 0 && hrefs.every((h) => h.endsWith("index.html") || h.includes("index.html#")), JSON.stringify(hrefs));
+  assert.ok(await page.$("#search-results mark"), "matches are highlighted");
+  const shards = await page.$$eval("script[src]", (ss) => ss.map((s) => s.getAttribute("src")).filter((s) => /search\/ja\/\d+\.js$/.test(s)));
+  assert.ok(shards.length > 0 && shards.length * 2 <= M.shards, `${shards.length} of ${M.shards} shards loaded`);
+  // A common term then loads the rest, and the result links open pages.
+  await page.evaluate(() => { document.getElementById("search-status").textContent = ""; });
+  await page.fill("#search-input", "ランサム");
+  await page.waitForFunction(() => document.getElementById("search-status").textContent.trim() !== "");
+  const first = await page.$eval("#search-results li.search-result a", (a) => a.href);
+  await page.goto(first);
+  assert.ok((await page.textContent("h1")).length > 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
