@@ -27,9 +27,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::index::{Builder, ChunkRef, SearchIndex};
 use super::normalize::fold_units;
+use super::normalize::{display, display_cow};
 use super::query::{by_rank, Ranked};
 use super::terms::{parse_query, Term};
-use super::normalize::{display, display_cow};
 use super::Hit;
 
 /// Format version of the sharded index, `v` in `search/LANG.js`.

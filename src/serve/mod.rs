@@ -84,16 +84,67 @@ pub fn error_report(root: &Path, e: &Error) -> ErrorReport {
 const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kyozai</title></head><body><main><h1>The course could not be built yet</h1><p>Fix the error shown above; this page reloads by itself.</p></main></body></html>";
 
 /// The folder `kyozai serve` (process `pid`) writes the site into: in memory-backed storage
-/// when the system has some (`$XDG_RUNTIME_DIR`, else `/dev/shm`), since a full rebuild rewrites
-/// thousands of files, unless `TMPDIR` names the place; else in the temporary folder.
-pub fn output_dir(pid: u32) -> PathBuf {
+/// when the system has some (`$XDG_RUNTIME_DIR`, else `/dev/shm`) with room for a site of about
+/// `size` bytes (see [`has_room`]), since a full rebuild rewrites thousands of files, unless
+/// `TMPDIR` names the place; else in the temporary folder, on disk. The flag says whether the
+/// site is in memory-backed storage.
+pub fn output_dir(pid: u32, size: u64) -> (PathBuf, bool) {
     let name = format!("kyozai-serve-{pid}");
     if std::env::var_os("TMPDIR").is_none() {
         if let Some(base) = memory_backed().find(|b| b.is_dir()) {
-            return base.join(name);
+            if has_room(&base, size) {
+                return (base.join(name), true);
+            }
         }
     }
-    std::env::temp_dir().join(name)
+    (std::env::temp_dir().join(name), false)
+}
+
+/// About how many bytes the site built from the course at `root` takes: ten times its sources
+/// (a page of Markdown becomes its HTML, its share of the search index and of the handouts).
+pub fn expected_size(root: &Path) -> u64 {
+    fn walk(p: &Path) -> u64 {
+        let Ok(rd) = std::fs::read_dir(p) else {
+            return 0;
+        };
+        rd.flatten()
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => walk(&e.path()),
+                Ok(_) => e.metadata().map(|m| m.len()).unwrap_or(0),
+                Err(_) => 0,
+            })
+            .sum()
+    }
+    walk(&root.join("content")).saturating_mul(10)
+}
+
+/// Whether memory-backed storage at `base` has room for a site of `size` bytes: twice that free
+/// on it (a full rebuild writes beside the files it replaces), and no more than half the memory
+/// the system still has available (its files are held in memory).
+pub fn has_room(base: &Path, size: u64) -> bool {
+    let free = free_bytes(base).unwrap_or(u64::MAX);
+    let memory = memory_available().unwrap_or(u64::MAX);
+    free / 2 >= size && memory / 2 >= size
+}
+
+/// Bytes free for us on the file system holding `p`, when it can be told.
+#[cfg(target_os = "linux")]
+fn free_bytes(p: &Path) -> Option<u64> {
+    let s = rustix::fs::statvfs(p).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn free_bytes(_: &Path) -> Option<u64> {
+    None
+}
+
+/// The memory the system can still give (`MemAvailable` of Linux's `/proc/meminfo`).
+fn memory_available() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb.saturating_mul(1024))
 }
 
 /// The memory-backed places a server's folder may be in, the first existing one preferred.
@@ -162,7 +213,15 @@ pub fn run(opts: Options, tell: &dyn Fn(Notice)) -> Result<()> {
         crate::config::Config::load(&root)?;
     }
     sweep_dead_servers();
-    let mut out = output_dir(std::process::id());
+    let size = expected_size(&root);
+    let (mut out, in_memory) = output_dir(std::process::id(), size);
+    if !in_memory && std::env::var_os("TMPDIR").is_none() && memory_backed().any(|b| b.is_dir()) {
+        tell(Notice::Status(&format!(
+            "memory-backed storage has too little room for this course's site (about {} MB): serving it from {}",
+            size / 1_000_000,
+            out.display()
+        )));
+    }
     let _ = std::fs::remove_dir_all(&out);
     if std::fs::create_dir_all(&out).is_err() {
         out = std::env::temp_dir().join(out.file_name().unwrap_or_default());
@@ -271,5 +330,34 @@ fn describe(batch: &[watch::Change]) -> String {
     match batch {
         [one] => one.rel.display().to_string(),
         many => format!("{} files", many.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_too_large_for_memory_goes_to_the_disk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(has_room(dir.path(), 1));
+        assert!(!has_room(dir.path(), u64::MAX / 2));
+        let (out, in_memory) = output_dir(7, u64::MAX / 2);
+        assert!(!in_memory);
+        assert_eq!(out, std::env::temp_dir().join("kyozai-serve-7"));
+        let (out, in_memory) = output_dir(7, 1);
+        if in_memory {
+            assert!(memory_backed().any(|b| out == b.join("kyozai-serve-7")));
+        }
+    }
+
+    #[test]
+    fn the_expected_size_is_ten_times_the_sources() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("content/a")).unwrap();
+        std::fs::write(dir.path().join("content/a/x.md"), "12345").unwrap();
+        std::fs::write(dir.path().join("content/y.md"), "123").unwrap();
+        std::fs::write(dir.path().join("kyozai.toml"), "not counted").unwrap();
+        assert_eq!(expected_size(dir.path()), 80);
     }
 }
