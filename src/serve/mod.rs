@@ -88,7 +88,7 @@ const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=
 /// `size` bytes (see [`has_room`]), since a full rebuild rewrites thousands of files, unless
 /// `TMPDIR` names the place; else in the temporary folder, on disk. The flag says whether the
 /// site is in memory-backed storage.
-pub fn output_dir(pid: u32, size: u64) -> (PathBuf, bool) {
+pub fn output_dir_sized(pid: u32, size: u64) -> (PathBuf, bool) {
     let name = format!("kyozai-serve-{pid}");
     if std::env::var_os("TMPDIR").is_none() {
         if let Some(base) = memory_backed().find(|b| b.is_dir()) {
@@ -98,6 +98,12 @@ pub fn output_dir(pid: u32, size: u64) -> (PathBuf, bool) {
         }
     }
     (std::env::temp_dir().join(name), false)
+}
+
+/// The folder `kyozai serve` (process `pid`) writes a site into that memory-backed storage has
+/// room for: [`output_dir_sized`] of a small site.
+pub fn output_dir(pid: u32) -> PathBuf {
+    output_dir_sized(pid, 0).0
 }
 
 /// About how many bytes the site built from the course at `root` takes: ten times its sources
@@ -214,7 +220,7 @@ pub fn run(opts: Options, tell: &dyn Fn(Notice)) -> Result<()> {
     }
     sweep_dead_servers();
     let size = expected_size(&root);
-    let (mut out, in_memory) = output_dir(std::process::id(), size);
+    let (mut out, in_memory) = output_dir_sized(std::process::id(), size);
     if !in_memory && std::env::var_os("TMPDIR").is_none() && memory_backed().any(|b| b.is_dir()) {
         tell(Notice::Status(&format!(
             "memory-backed storage has too little room for this course's site (about {} MB): serving it from {}",
@@ -342,13 +348,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         assert!(has_room(dir.path(), 1));
         assert!(!has_room(dir.path(), u64::MAX / 2));
-        let (out, in_memory) = output_dir(7, u64::MAX / 2);
+        let (out, in_memory) = output_dir_sized(7, u64::MAX / 2);
         assert!(!in_memory);
         assert_eq!(out, std::env::temp_dir().join("kyozai-serve-7"));
-        let (out, in_memory) = output_dir(7, 1);
+        let (out, in_memory) = output_dir_sized(7, 1);
         if in_memory {
             assert!(memory_backed().any(|b| out == b.join("kyozai-serve-7")));
         }
+        assert_eq!(output_dir(7), output_dir_sized(7, 0).0);
     }
 
     #[test]
