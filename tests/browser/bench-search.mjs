@@ -51,7 +51,6 @@ for (const q of queries) {
     first.push(a.ms);
     status = a.status;
     // The same query once more, on a new query string so that it is answered again.
-    await ask("");
     const b = await ask(q + " ");
     again.push(b.ms);
     const scripts = await page.$$eval("script[src]", (ss) => ss.map((s) => s.src).filter((u) => /\/search\//.test(u)));
