@@ -222,6 +222,9 @@ test("over file:// the same progress, record and certificate work", async () => 
   page.once("dialog", (d) => d.accept());
   await page.click("#progress-reset");
   assert.equal(await page.textContent("#completion-status"), "Not complete yet.");
+  // No page is shown as read any more, by its class or by the words screen readers hear.
+  assert.equal(await page.locator(".progress-pages li.is-read").count(), 0);
+  assert.equal(await page.locator(".progress-pages .read-mark").count(), 0);
   assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("kyozai:quiz:") || k.startsWith("kyozai:record:")).length), 0);
   assert.deepEqual(problems, []);
   await context.close();

@@ -246,21 +246,26 @@
     return hit ? hit.path : null;
   }
 
+  // Marks `el` (a sidebar link or a progress page entry) as read or not: its class and the
+  // visually hidden "(read)" after it for screen readers.
+  function markRead(el, read) {
+    el.classList.toggle("is-read", read);
+    var mark = el.querySelector(".read-mark");
+    if (read && !mark) {
+      mark = document.createElement("span");
+      mark.className = "read-mark";
+      mark.textContent = " (" + words("progress_read") + ")";
+      el.appendChild(mark);
+    } else if (!read && mark) {
+      mark.remove();
+    }
+  }
+
   function markSidebar(s) {
     var links = document.querySelectorAll(".sidebar a[data-p]");
     Array.prototype.forEach.call(links, function (a) {
       var path = pageOfLink(a);
-      var read = path != null && s.read.indexOf(path) >= 0;
-      a.classList.toggle("is-read", read);
-      var mark = a.querySelector(".read-mark");
-      if (read && !mark) {
-        mark = document.createElement("span");
-        mark.className = "read-mark";
-        mark.textContent = " (" + words("progress_read") + ")";
-        a.appendChild(mark);
-      } else if (!read && mark) {
-        mark.remove();
-      }
+      markRead(a, path != null && s.read.indexOf(path) >= 0);
     });
     var entry = document.querySelector(".sidebar .toc-progress");
     if (entry) {
@@ -286,15 +291,7 @@
     if (bar) bar.value = s.read.length;
     setText(document.getElementById("progress-pages-count"), words("progress_pages_count", { n: s.read.length, total: s.pages }));
     Array.prototype.forEach.call(page.querySelectorAll(".progress-pages li[data-page]"), function (li) {
-      var read = s.read.indexOf(li.getAttribute("data-page")) >= 0;
-      li.classList.toggle("is-read", read);
-      var mark = li.querySelector(".read-mark");
-      if (read && !mark) {
-        mark = document.createElement("span");
-        mark.className = "read-mark";
-        mark.textContent = " (" + words("progress_read") + ")";
-        li.appendChild(mark);
-      }
+      markRead(li, s.read.indexOf(li.getAttribute("data-page")) >= 0);
     });
     setText(document.getElementById("progress-quizzes-count"), words("progress_quizzes_count", { n: s.passed, total: s.quizzes.length }));
     s.quizzes.forEach(function (q) {
