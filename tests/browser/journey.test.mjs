@@ -13,8 +13,9 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { buildSite, serve, fileUrl, launch, openPage, kyozai } from "./lib.mjs";
+import { questions, answer } from "./quiz-lib.mjs";
 
-const QUIZZES = { awareness: "awareness", survey: "survey", budget: "budget" };
+const QUIZZES = ["awareness", "survey", "budget"];
 const CHECKLIST = "self-assessment";
 
 let site;
@@ -33,24 +34,17 @@ after(async () => {
   await server?.close();
 });
 
-/** Answers every question of the quiz on the page right, reading the right options from the
- *  markup the build wrote (the marks printed for the worksheet), and submits. */
+/** Answers every question of the quiz on the page right (the right options read from the marks
+ *  the build printed for the worksheet) and submits. */
 async function passQuiz(page, id) {
-  const qs = await page.evaluate((id) => [...document.querySelectorAll(`section.quiz[data-quiz="${id}"] fieldset.quiz-question`)].map((fs) => ({
-    id: fs.getAttribute("data-question"),
-    right: [...fs.querySelectorAll(".quiz-option")].filter((li) => li.querySelector(".quiz-mark-correct")).map((li) => li.getAttribute("data-option")),
-  })), id);
+  const qs = await questions(page, id);
   assert.ok(qs.length >= 6, `${id} has its questions (${qs.length})`);
   for (const q of qs) {
     assert.ok(q.right.length > 0, `${id}/${q.id} has a right answer`);
-    for (const o of q.right) {
-      const input = page.locator(`fieldset[data-question="${q.id}"] input[value="${o}"]`);
-      await page.locator(`fieldset[data-question="${q.id}"] label[for="${await input.getAttribute("id")}"]`).click();
-    }
+    await answer(page, q, q.right);
   }
   await page.click(`section.quiz[data-quiz="${id}"] .quiz-submit`);
   await page.waitForSelector(`section.quiz[data-quiz="${id}"] .quiz-summary:not(:empty)`);
-  return qs.length;
 }
 
 /** Chooses a status for every checklist item by clicking its label. */
@@ -68,17 +62,16 @@ async function journey(base, lang, words) {
   const { context, page, problems } = await openPage(browser, { acceptDownloads: true });
   const go = (rest) => page.goto(base + `${lang}/${rest}`);
   await go("index.html");
-  const scores = {};
-  for (const id of Object.keys(QUIZZES)) {
+  for (const id of QUIZZES) {
     await go(`quizzes/${id}/index.html`);
-    scores[id] = await passQuiz(page, id);
+    await passQuiz(page, id);
   }
   await go(`checklists/${CHECKLIST}/index.html`);
   const items = await answerChecklist(page);
 
   await go("progress/index.html");
   await page.waitForFunction((t) => document.getElementById("completion-status").textContent === t, words.complete);
-  for (const id of Object.keys(QUIZZES)) {
+  for (const id of QUIZZES) {
     assert.equal(await page.textContent(`tr[data-quiz="${id}"] [data-field="best"]`), "100%", id);
   }
   await page.fill("#record-name", words.name);
@@ -91,7 +84,7 @@ async function journey(base, lang, words) {
   const rec = JSON.parse(readFileSync(await json.path(), "utf8"));
   assert.equal(rec.lang, lang);
   assert.deepEqual(rec.learner, { name: words.name, staff_id: "N-0042", department: words.department });
-  assert.deepEqual(rec.quizzes.map((q) => [q.id, q.best, q.passed, q.attempts]), Object.keys(QUIZZES).map((id) => [id, 100, true, 1]));
+  assert.deepEqual(rec.quizzes.map((q) => [q.id, q.best, q.passed, q.attempts]), QUIZZES.map((id) => [id, 100, true, 1]));
   assert.deepEqual(rec.checklist, { id: CHECKLIST, answered: items, items });
 
   await page.click("#record-certificate");

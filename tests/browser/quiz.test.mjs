@@ -11,6 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { buildSite, serve, fileUrl, launch, openPage, kyozai } from "./lib.mjs";
+import { questions, answer } from "./quiz-lib.mjs";
 
 const axeSource = readFileSync(new URL("node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 const QUIZZES = { awareness: "awareness", survey: "survey", budget: "budget" };
@@ -35,26 +36,6 @@ after(async () => {
 });
 
 // ---- Helpers ------------------------------------------------------------------------------
-
-/** The questions as the page shows them: id, kind, option ids in page order, and the right ones
- *  (read from the markup the build wrote, not from the script's data). */
-function questions(page, id = "awareness") {
-  return page.evaluate((id) => [...document.querySelectorAll(`section.quiz[data-quiz="${id}"] fieldset.quiz-question`)].map((fs) => ({
-    id: fs.getAttribute("data-question"),
-    kind: fs.getAttribute("data-kind"),
-    options: [...fs.querySelectorAll(".quiz-option")].map((li) => li.getAttribute("data-option")),
-    right: [...fs.querySelectorAll(".quiz-option")].filter((li) => li.querySelector(".quiz-mark-correct")).map((li) => li.getAttribute("data-option")),
-  })), id);
-}
-
-/** Answers question `q` with the option ids `ids` by clicking their labels (as a mouse user does). */
-async function answer(page, q, ids) {
-  for (const o of q.options) {
-    const input = page.locator(`fieldset[data-question="${q.id}"] input[value="${o}"]`);
-    const want = ids.includes(o);
-    if ((await input.isChecked()) !== want) await page.locator(`fieldset[data-question="${q.id}"] label[for="${await input.getAttribute("id")}"]`).click();
-  }
-}
 
 /** A wrong answer: the first option that is not right (for multiple: only that one). */
 const wrongOf = (q) => [q.options.find((o) => !q.right.includes(o))];
