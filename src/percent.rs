@@ -45,9 +45,14 @@ pub fn encode_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
+/// `path` percent-encoded as a URL path: every byte but the unreserved characters and `/`.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
 /// The `file://` URL of a local file (absolute path, percent-encoded where needed).
 pub fn file_url(p: &Path) -> String {
-    format!("file://{}", utf8_percent_encode(&p.to_string_lossy(), PATH))
+    format!("file://{}", encode_path(&p.to_string_lossy()))
 }
 
 #[cfg(test)]

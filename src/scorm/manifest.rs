@@ -43,15 +43,7 @@ pub fn xml_id(text: &str) -> String {
 /// A package path as a URI reference: every byte but unreserved characters and `/` is
 /// percent-encoded (file names with spaces or non-ASCII letters stay valid `href`s).
 pub fn href(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::percent::encode_path(path)
 }
 
 impl Manifest<'_> {
