@@ -90,9 +90,11 @@ pub fn load_and_check(root: &Path, opts: &Options) -> Result<(Site, Theme)> {
         loaded.config.base_path = b.clone();
     }
     lap("load");
-    let site = Site::new(loaded, opts.drafts)?;
+    let mut site = Site::new(loaded, opts.drafts)?;
     lap("site");
     let theme = Theme::load(root, &site.config.theme)?;
+    theme.check_languages(&site.config)?;
+    site.forms = theme.forms(&site.languages());
     Ok((site, theme))
 }
 

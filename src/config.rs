@@ -118,26 +118,48 @@ fn is_id(s: &str) -> bool {
 
 /// A diagnostic at the line where `key = ` is set (the first such line), else at the start.
 fn at_value(kind: Kind, text: &str, key: &str, msg: String) -> Diagnostic {
+    Diagnostic::at(kind, "kyozai.toml", text, key_offset(text, key), msg)
+}
+
+/// Where the first line that sets `key = ` starts (after its indentation), else 0.
+fn key_offset(text: &str, key: &str) -> usize {
     let mut off = 0;
-    let mut found = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
         if t.strip_prefix(key)
             .is_some_and(|r| r.trim_start().starts_with('='))
         {
-            found = off + (line.len() - t.len());
-            break;
+            return off + (line.len() - t.len());
         }
         off += line.len();
     }
-    if off >= text.len() {
-        found = 0;
-    }
+    0
+}
+
+/// Whether `tag` is a BCP 47 language tag (RFC 5646) whose subtags are in the IANA registry, as
+/// `language-tags` checks it; the reason when it is not.
+fn check_language(tag: &str) -> std::result::Result<(), String> {
+    let parsed = language_tags::LanguageTag::parse(tag).map_err(|e| e.to_string())?;
+    parsed.validate().map_err(|e| e.to_string())
+}
+
+/// A diagnostic of `kind` at language `lang` in the `languages = [...]` list of `kyozai.toml`
+/// (the first quoted `lang` after the key), else at the key, else at the start.
+fn language_at(kind: Kind, text: &str, lang: &str, msg: String) -> Diagnostic {
+    let start = key_offset(text, "languages");
+    let rest = &text[start..];
+    let end = rest.find(']').map_or(rest.len(), |e| e + 1);
+    let found = ['"', '\'']
+        .iter()
+        .filter_map(|q| rest[..end].find(&format!("{q}{lang}{q}")))
+        .min()
+        .map_or(start, |at| start + at + 1);
     Diagnostic::at(kind, "kyozai.toml", text, found, msg)
 }
 
-/// Languages kyozai ships UI strings for.
-pub const KNOWN_LANGUAGES: &[&str] = &["ja", "en"];
+fn self_language(text: &str, lang: &str, msg: String) -> Diagnostic {
+    language_at(Kind::UnknownLanguage, text, lang, msg)
+}
 
 impl Config {
     /// Reads and checks `DIR/kyozai.toml`.
@@ -191,10 +213,12 @@ impl Config {
             .into());
         }
         for l in &self.languages {
-            if !l.chars().all(|c| c.is_ascii_lowercase() || c == '-') || l.is_empty() {
-                return Err(at(l, format!("`{l}` is not a language code"))
-                    .help("use a lower-case code such as ja or en")
-                    .into());
+            if let Err(why) = check_language(l) {
+                return Err(
+                    self_language(text, l, format!("`{l}` is not a language tag: {why}"))
+                        .help("write a BCP 47 language tag, such as ja, en, vi or pt-BR")
+                        .into(),
+                );
             }
         }
         let mut seen = BTreeMap::new();
@@ -254,6 +278,12 @@ impl Config {
             Some(id) => id.clone(),
             None => crate::text::github_slug(self.title.or(&self.source_language, "")),
         }
+    }
+
+    /// Where language `lang` is listed in `kyozai.toml`'s `languages`, for errors about a language
+    /// found after parsing (such as a language the theme has no UI strings for).
+    pub fn locate_language(&self, kind: Kind, lang: &str, msg: String) -> Diagnostic {
+        language_at(kind, &self.text, lang, msg)
     }
 
     /// Where `key = …` starts in `kyozai.toml` (line start), for errors found after parsing.

@@ -49,6 +49,9 @@ kinds! {
     Directive = "directive",
     /// A theme template that does not compile or render.
     Template = "template",
+    /// A language of `kyozai.toml` that is not a BCP 47 tag, or that the theme has no UI strings
+    /// (`i18n/LANG.toml`) for.
+    UnknownLanguage = "unknown-language",
     /// Any other problem with a source file: wrong type, unknown field, bad value, bad layout.
     InvalidSource = "invalid-source",
     /// A link in the rendered site that leads to no file of the site.

@@ -253,38 +253,73 @@ pub fn strip_order_prefix(name: &str) -> &str {
     }
 }
 
-/// Formats a whole number for a language: `13,000` in English, `1万3千` in Japanese.
-pub fn format_number(n: u64, lang: &str) -> String {
-    if lang == "ja" && n >= 10_000 {
-        let mut out = String::new();
-        let oku = n / 100_000_000;
-        let man = (n / 10_000) % 10_000;
-        let rest = n % 10_000;
-        if oku > 0 {
-            let _ = write!(out, "{oku}億");
+/// How a language writes whole numbers, from its UI strings `number_group`, `number_units` and
+/// `number_round_unit` (see `themes/default/i18n/en.toml`): `13,000` in English, `1万3千` in
+/// Japanese, `13.000` in Vietnamese.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumberFormat {
+    /// Between groups of three digits.
+    pub group: String,
+    /// Named units, largest first (`億` = 100,000,000, `万` = 10,000), or none.
+    pub units: Vec<(String, u64)>,
+    /// The unit the rest below the smallest of `units` is written in when it is a whole number of
+    /// it (`千` = 1,000).
+    pub round: Option<(String, u64)>,
+}
+
+impl NumberFormat {
+    /// Reads the three UI strings; a unit that is not `NAME=VALUE` with a positive whole value is
+    /// left out.
+    pub fn parse(group: &str, units: &str, round: &str) -> NumberFormat {
+        let unit = |u: &str| {
+            let (name, value) = u.rsplit_once('=')?;
+            let value: u64 = value.trim().parse().ok().filter(|v| *v > 0)?;
+            Some((name.trim().to_string(), value))
+        };
+        let mut list: Vec<(String, u64)> = units.split('|').filter_map(unit).collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1));
+        NumberFormat {
+            group: group.to_string(),
+            units: list,
+            round: unit(round),
         }
-        if man > 0 {
-            let _ = write!(out, "{man}万");
+    }
+
+    /// `n` written in this format (a count of a unit without separators: `8000万`).
+    pub fn format(&self, n: u64) -> String {
+        let Some(smallest) = self.units.last().map(|u| u.1) else {
+            return group3(n, &self.group);
+        };
+        if n < smallest {
+            return group3(n, &self.group);
+        }
+        let mut out = String::new();
+        let mut rest = n;
+        for (name, value) in &self.units {
+            let q = rest / value;
+            rest %= value;
+            if q > 0 {
+                let _ = write!(out, "{q}{name}");
+            }
         }
         if rest > 0 {
-            if rest.is_multiple_of(1000) {
-                let _ = write!(out, "{}千", rest / 1000);
-            } else {
-                let _ = write!(out, "{}", group3(rest));
+            match &self.round {
+                Some((name, value)) if rest.is_multiple_of(*value) => {
+                    let _ = write!(out, "{}{name}", rest / value);
+                }
+                _ => out.push_str(&group3(rest, &self.group)),
             }
         }
         out
-    } else {
-        group3(n)
     }
 }
 
-fn group3(n: u64) -> String {
+fn group3(n: u64, sep: &str) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push_str(sep);
         }
         out.push(c);
     }
@@ -324,13 +359,24 @@ mod tests {
 
     #[test]
     fn numbers_per_language() {
-        assert_eq!(format_number(13000, "ja"), "1万3千");
-        assert_eq!(format_number(13000, "en"), "13,000");
-        assert_eq!(format_number(80_000_000, "ja"), "8000万");
-        assert_eq!(format_number(4_030_000, "ja"), "403万");
-        assert_eq!(format_number(3835, "ja"), "3,835");
-        assert_eq!(format_number(19_000, "ja"), "1万9千");
-        assert_eq!(format_number(1220, "en"), "1,220");
+        let ja = NumberFormat::parse(",", "万=10000|億=100000000", "千=1000");
+        let en = NumberFormat::parse(",", "", "");
+        let vi = NumberFormat::parse(".", "", "");
+        assert_eq!(ja.format(13000), "1万3千");
+        assert_eq!(en.format(13000), "13,000");
+        assert_eq!(vi.format(13000), "13.000");
+        assert_eq!(ja.format(80_000_000), "8000万");
+        assert_eq!(ja.format(4_030_000), "403万");
+        assert_eq!(ja.format(3835), "3,835");
+        assert_eq!(ja.format(19_000), "1万9千");
+        assert_eq!(ja.format(13_500), "1万3,500");
+        assert_eq!(ja.format(250_000_000), "2億5000万");
+        assert_eq!(en.format(1220), "1,220");
+        assert_eq!(en.format(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(
+            NumberFormat::parse(",", "x=0|y=z", "").format(12345),
+            "12,345"
+        );
     }
 
     #[test]

@@ -238,7 +238,7 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
         report.finish();
         return Ok(report);
     }
-    let site = match Site::new(loaded, opts.drafts) {
+    let mut site = match Site::new(loaded, opts.drafts) {
         Ok(s) => s,
         Err(Error::Source(diags)) => {
             out.extend(
@@ -263,8 +263,11 @@ pub fn check(root: &Path, opts: &Options) -> Result<Report> {
             .map(|d| Finding::from_diagnostic(Severity::Info, d)),
     );
     content::uncited_cases(&site, out);
-    let rendered = Theme::load(root, &site.config.theme)
-        .and_then(|theme| crate::render::render(&site, &theme));
+    let rendered = Theme::load(root, &site.config.theme).and_then(|theme| {
+        theme.check_languages(&site.config)?;
+        site.forms = theme.forms(&site.languages());
+        crate::render::render(&site, &theme)
+    });
     match rendered {
         Ok(output) => output::check(&site, &output.files, out),
         Err(Error::Source(diags)) => {

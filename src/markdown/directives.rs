@@ -12,8 +12,8 @@ use super::html::{render_into, Ctx, Rendered};
 use super::parse::{Block, CasesArgs, Directive};
 use crate::error::Result;
 use crate::load::data::ListData;
-use crate::site::data::{countries, Checklist};
-use crate::text::{escape_html, format_number, Localized};
+use crate::site::data::Checklist;
+use crate::text::{escape_html, Localized};
 
 /// Circled numbers for domains ①–⑳.
 pub fn circled(n: u32) -> String {
@@ -287,9 +287,7 @@ pub fn cases_table(ctx: &Ctx, args: &CasesArgs, out: &mut Rendered) -> Result<St
                         .category(&c.category)
                         .map(|k| escape_html(&label(ctx, k)))
                         .unwrap_or_default(),
-                    "country" => {
-                        escape_html(countries::name(&c.country, ctx.lang).unwrap_or(&c.country))
-                    }
+                    "country" => escape_html(ctx.strings.country(&c.country)),
                     "organisation" => loc(ctx, &c.organisation),
                     "date" => c
                         .date
@@ -298,7 +296,7 @@ pub fn cases_table(ctx: &Ctx, args: &CasesArgs, out: &mut Rendered) -> Result<St
                         .unwrap_or_default(),
                     "records" => c
                         .records
-                        .map(|r| format_number(r, ctx.lang))
+                        .map(|r| ctx.strings.format_number(r))
                         .unwrap_or_default(),
                     "summary" => loc(ctx, &c.summary),
                     "impact" => c.impact.as_ref().map(|i| loc(ctx, i)).unwrap_or_default(),

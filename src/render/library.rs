@@ -14,10 +14,8 @@ use crate::markdown::directives::{checklist_form, inline_md, plain};
 use crate::markdown::html::{Chunk, Ctx};
 use crate::markdown::parse::Directive;
 use crate::search::DocKind;
-use crate::site::data::countries;
 use crate::site::links::numbered_title;
 use crate::site::Site;
-use crate::text::format_number;
 
 /// Files and search entries of one language's generated pages.
 pub struct Library {
@@ -110,7 +108,7 @@ pub(crate) fn frame<'a>(
             title: ls.strings.get("home").into(),
             url: format!("{root}{lang}/index.html"),
         }],
-        alternates: nav::alternates(site, lang, rest, root, &ls.strings),
+        alternates: nav::alternates(site, lang, rest, root),
         t: &ls.strings,
         scripts: vec![],
         description: site.config.description.or(lang, site.source_lang()),
@@ -146,12 +144,10 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
                 .map(|k| k.text().or(lang, src).to_string())
                 .unwrap_or_default(),
             category_id: c.category.clone(),
-            country: countries::name(&c.country, lang)
-                .unwrap_or(&c.country)
-                .to_string(),
+            country: s.country(&c.country).to_string(),
             country_code: c.country.clone(),
             date: c.date.as_ref().map(|d| d.0.clone()),
-            records: c.records.map(|r| format_number(r, lang)),
+            records: c.records.map(|r| s.format_number(r)),
             causes: c
                 .causes
                 .iter()
@@ -260,9 +256,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             if !countries_used.iter().any(|o| o.value == c.value.country) {
                 countries_used.push(Opt {
                     value: c.value.country.clone(),
-                    label: countries::name(&c.value.country, lang)
-                        .unwrap_or(&c.value.country)
-                        .into(),
+                    label: s.country(&c.value.country).into(),
                 });
             }
         }
@@ -351,7 +345,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         });
         files.push(OutputFile {
             path: format!("{lang}/checklists/{}/data.js", d.id),
-            bytes: checklist_data_js(site, c, lang).into_bytes(),
+            bytes: checklist_data_js(site, c, lang, s).into_bytes(),
         });
         // The page that brings several exports of this checklist together.
         let root = "../../../../";
@@ -429,9 +423,22 @@ pub fn strings_json(s: &Strings, prefix: &str) -> String {
         .replace('<', "\\u003c")
 }
 
-/// The checklist's data for the browser script, in one language.
-pub fn checklist_data_js(site: &Site, c: &crate::site::data::Checklist, lang: &str) -> String {
-    let json = serde_json::to_string(&checklist_data(site, c, lang))
+/// The checklist's data for the browser script, in one language, with the script's words (the
+/// `checklist_` UI strings) as `strings`.
+pub fn checklist_data_js(
+    site: &Site,
+    c: &crate::site::data::Checklist,
+    lang: &str,
+    s: &Strings,
+) -> String {
+    let mut data = checklist_data(site, c, lang);
+    let words: BTreeMap<&str, &str> =
+        s.0.iter()
+            .filter(|(k, _)| k.starts_with("checklist_"))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+    data["strings"] = serde_json::json!(words);
+    let json = serde_json::to_string(&data)
         .unwrap_or_else(|_| "{}".into())
         .replace('<', "\\u003c");
     format!("window.kyozaiChecklists = window.kyozaiChecklists || {{}};\nwindow.kyozaiChecklists[{}] = {json};\n", serde_json::to_string(&c.data.id).unwrap_or_default())
@@ -492,7 +499,7 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
         .iter()
         .map(|ls| Choice {
             lang: ls.lang,
-            name: nav::language_name(ls.lang, &ls.strings),
+            name: site.language_name(ls.lang),
             title: site.config.title.or(ls.lang, src),
             description: site.config.description.or(ls.lang, src),
             url: format!("{}/index.html", ls.lang),

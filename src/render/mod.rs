@@ -462,7 +462,7 @@ pub fn render_page_with_body(
             body.html.clone()
         },
         untranslated,
-        source_lang_name: nav::language_name(site.source_lang(), &ls.strings),
+        source_lang_name: site.language_name(site.source_lang()),
         nav: if splice {
             NAV_MARK.to_string()
         } else {
@@ -471,7 +471,7 @@ pub fn render_page_with_body(
         breadcrumbs: nav::breadcrumbs(site, i, lang, &root, &ls.strings),
         prev,
         next,
-        alternates: nav::alternates(site, lang, &rest, &root, &ls.strings),
+        alternates: nav::alternates(site, lang, &rest, &root),
         t: &ls.page_strings,
         scripts,
         sections,

@@ -300,29 +300,14 @@ pub fn prev_next(site: &Site, i: usize, lang: &str, root: &str) -> (Option<Link>
 }
 
 /// The language versions of a page whose path below the language folder is `rest`.
-pub fn alternates(
-    site: &Site,
-    lang: &str,
-    rest: &str,
-    root: &str,
-    strings: &crate::render::theme::Strings,
-) -> Vec<Alternate> {
+pub fn alternates(site: &Site, lang: &str, rest: &str, root: &str) -> Vec<Alternate> {
     site.languages()
         .into_iter()
         .map(|l| Alternate {
             lang: l.to_string(),
-            name: language_name(l, strings),
+            name: site.language_name(l),
             url: format!("{root}{l}/{rest}"),
             current: l == lang,
         })
         .collect()
-}
-
-/// A language's own name.
-pub fn language_name(l: &str, strings: &crate::render::theme::Strings) -> String {
-    match l {
-        "ja" => "日本語".into(),
-        "en" => "English".into(),
-        other => strings.get(&format!("lang_{other}")).to_string(),
-    }
 }

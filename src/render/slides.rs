@@ -126,8 +126,7 @@ pub fn render_containing(
 fn number_label(site: &Site, i: usize, ls: &LangState) -> String {
     let p = &site.pages[i];
     match (&p.number, p.kind) {
-        (Some(n), PageKind::Chapter) if ls.lang == "ja" => format!("第{n}章"),
-        (Some(n), PageKind::Chapter) => format!("{} {n}", ls.strings.get("chapter")),
+        (Some(n), PageKind::Chapter) => ls.strings.chapter_number(n),
         (Some(n), _) => n.clone(),
         (None, _) => String::new(),
     }
@@ -238,13 +237,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("index_url", "../index.html");
     ctx.insert(
         "alternates",
-        &nav::alternates(
-            site,
-            lang,
-            &format!("slides/{name}/index.html"),
-            ROOT,
-            &ls.strings,
-        ),
+        &nav::alternates(site, lang, &format!("slides/{name}/index.html"), ROOT),
     );
     ctx.insert("deck", &format!("{lang}/{name}"));
     ctx.insert("pdf", &format!("../{name}.pdf"));
@@ -483,7 +476,7 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Result<O
             url: format!("{root}{lang}/index.html"),
         }],
     );
-    ctx.insert("alternates", &nav::alternates(site, lang, rest, root, s));
+    ctx.insert("alternates", &nav::alternates(site, lang, rest, root));
     ctx.insert("t", s);
     ctx.insert("scripts", &Vec::<String>::new());
     ctx.insert("decks", &decks);

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use tera::Tera;
 
+use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
+use crate::site::forms::Forms;
+use crate::text::NumberFormat;
 
 include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 
@@ -19,6 +22,31 @@ impl Strings {
     /// The string for `key`, or the key itself when the theme lacks it.
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.0.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The name of the country with ISO code `code` (`country_CODE`), or the code itself.
+    pub fn country<'a>(&'a self, code: &'a str) -> &'a str {
+        self.0
+            .get(&crate::site::countries::key(code))
+            .map(String::as_str)
+            .unwrap_or(code)
+    }
+
+    /// `n` written as this language writes whole numbers (`number_group`, `number_units`,
+    /// `number_round_unit`).
+    pub fn format_number(&self, n: u64) -> String {
+        let key = |k: &str| self.0.get(k).map(String::as_str).unwrap_or("");
+        NumberFormat::parse(
+            key("number_group"),
+            key("number_units"),
+            key("number_round_unit"),
+        )
+        .format(n)
+    }
+
+    /// Chapter `n`'s number (`chapter_number`): `第1章`, `Chapter 1`.
+    pub fn chapter_number(&self, n: &str) -> String {
+        crate::site::forms::chapter_number(self.0.get("chapter_number").map(String::as_str), n)
     }
 }
 
@@ -159,6 +187,57 @@ impl Theme {
         };
         theme.fragment_strings = fragment_strings(&theme, &templates);
         Ok(theme)
+    }
+
+    /// Checks that the theme has UI strings (`i18n/LANG.toml`, the course's or built in) for every
+    /// language of `config`: a language without them is an error at its place in `kyozai.toml`
+    /// that names the file to add.
+    pub fn check_languages(&self, config: &Config) -> Result<()> {
+        let mut diags = Vec::new();
+        for l in &config.languages {
+            if self.strings.contains_key(l) {
+                continue;
+            }
+            let file = format!("themes/{}/i18n/{l}.toml", config.theme);
+            diags.push(
+                config
+                    .locate_language(
+                        Kind::UnknownLanguage,
+                        l,
+                        format!("the theme has no UI strings for `{l}`: there is no i18n/{l}.toml"),
+                    )
+                    .help(format!(
+                        "add {file} with the theme's words in this language (copy \
+                         themes/default/i18n/en.toml from `kyozai theme eject` and translate it), \
+                         or take `{l}` out of `languages`"
+                    )),
+            );
+        }
+        if diags.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Source(diags))
+        }
+    }
+
+    /// The forms (own name, chapter number) of each of `langs`, from their UI strings. A
+    /// language's name is the one its own file gives (`language_name`), never the English one.
+    pub fn forms(&self, langs: &[&str]) -> BTreeMap<String, Forms> {
+        langs
+            .iter()
+            .map(|l| {
+                let own = self.strings.get(*l);
+                let all = self.strings(l);
+                let forms = Forms {
+                    name: own
+                        .and_then(|s| s.0.get("language_name"))
+                        .cloned()
+                        .unwrap_or_default(),
+                    chapter_number: all.get("chapter_number").to_string(),
+                };
+                (l.to_string(), forms)
+            })
+            .collect()
     }
 
     /// The UI strings that `template` (a directive's or figure's) uses, in `lang`; `None` when it

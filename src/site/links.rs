@@ -250,8 +250,9 @@ pub fn check_images(site: &Site, warnings: &mut Vec<Diagnostic>) {
 pub fn numbered_title(site: &Site, p: &Page, lang: &str) -> String {
     let (v, _) = site.variant(p, lang);
     match (&p.number, p.kind) {
-        (Some(n), super::PageKind::Chapter) if lang == "ja" => format!("第{n}章 {}", v.front.title),
-        (Some(n), super::PageKind::Chapter) => format!("Chapter {n} {}", v.front.title),
+        (Some(n), super::PageKind::Chapter) => {
+            format!("{} {}", site.chapter_number(lang, n), v.front.title)
+        }
         (Some(n), _) => format!("{n} {}", v.front.title),
         (None, _) => v.front.title.clone(),
     }

@@ -6,6 +6,7 @@ pub mod completion;
 pub mod countries;
 pub mod data;
 pub mod data_links;
+pub mod forms;
 pub mod generated;
 pub mod links;
 pub mod quiz;
@@ -104,6 +105,9 @@ pub struct Site {
     pub edition: String,
     /// What completes the course, when `kyozai.toml` says.
     pub completion: Option<completion::Rule>,
+    /// Language → its forms (own name, chapter number), from the theme's UI strings: empty until
+    /// the theme is loaded (see `build::load_and_check`).
+    pub forms: BTreeMap<String, forms::Forms>,
 }
 
 /// Names reserved for generated pages in each language folder.
@@ -279,6 +283,7 @@ impl Site {
             course_id: String::new(),
             edition: String::new(),
             completion: None,
+            forms: BTreeMap::new(),
         };
         site.course_id = site.config.course_id();
         site.edition = completion::site_edition(&site);
@@ -325,6 +330,20 @@ impl Site {
     /// The source language.
     pub fn source_lang(&self) -> &str {
         &self.config.source_language
+    }
+
+    /// Chapter `n`'s number in `lang`: `第1章`, `Chapter 1`.
+    pub fn chapter_number(&self, lang: &str, n: &str) -> String {
+        forms::chapter_number(self.forms.get(lang).map(|f| f.chapter_number.as_str()), n)
+    }
+
+    /// `lang`'s own name (its code when the theme does not name it).
+    pub fn language_name(&self, lang: &str) -> String {
+        self.forms
+            .get(lang)
+            .map(|f| f.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| lang.to_string())
     }
 
     /// The version of `page` shown in `lang`, and whether it is the untranslated source.

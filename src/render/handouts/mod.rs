@@ -313,11 +313,10 @@ fn anchor(site: &Site, i: usize) -> String {
 }
 
 /// `第1章` / `Chapter 1` / `1-2`.
-fn number_label(site: &Site, i: usize, lang: &str, s: &Strings) -> String {
+fn number_label(site: &Site, i: usize, s: &Strings) -> String {
     let p = &site.pages[i];
     match (&p.number, p.kind) {
-        (Some(n), PageKind::Chapter) if lang == "ja" => format!("第{n}章"),
-        (Some(n), PageKind::Chapter) => format!("{} {n}", s.get("chapter")),
+        (Some(n), PageKind::Chapter) => s.chapter_number(n),
         (Some(n), _) => n.clone(),
         (None, _) => String::new(),
     }
@@ -410,7 +409,7 @@ fn part(
             PageKind::Section => "section",
             _ => "page",
         },
-        label: number_label(site, i, lang, &ls.strings),
+        label: number_label(site, i, &ls.strings),
         title: v.front.title.clone(),
         summary: v.front.summary.clone(),
         key_points: v.front.key_points.clone(),
@@ -438,13 +437,7 @@ fn frame<'a>(
         site_title: site.config.title.or(lang, src),
         title,
         description: site.config.description.or(lang, src).to_string(),
-        alternates: nav::alternates(
-            site,
-            lang,
-            &format!("handouts/{name}/index.html"),
-            root,
-            &ls.strings,
-        ),
+        alternates: nav::alternates(site, lang, &format!("handouts/{name}/index.html"), root),
         t: &ls.strings,
         kind,
         home_url: format!("{root}{lang}/index.html"),
@@ -763,7 +756,7 @@ fn index(
             url: format!("{root}{lang}/index.html"),
         }],
     );
-    ctx.insert("alternates", &nav::alternates(site, lang, rest, root, s));
+    ctx.insert("alternates", &nav::alternates(site, lang, rest, root));
     ctx.insert("t", s);
     ctx.insert("scripts", &Vec::<String>::new());
     ctx.insert("handbook", &handbook);

@@ -42,7 +42,7 @@ pub(super) fn cases(c: &mut Checker, f: &DataFile, cases: &[CaseData], d: &mut D
         for l in &case.lessons {
             c.text(f, &case.id, "lessons", l, true);
         }
-        if countries::name(&case.country, "en").is_none() {
+        if !countries::is_known(&case.country) {
             let help = match suggest(&case.country.to_ascii_uppercase(), countries::codes()) {
                 Some(s) => format!("use an ISO 3166-1 alpha-2 code, e.g. `{s}`"),
                 None => "use an ISO 3166-1 alpha-2 code such as JP, US, GB or AU".into(),

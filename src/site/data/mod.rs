@@ -201,7 +201,7 @@ impl Data {
                     }
                 }
                 if let Some(k) = &a.country {
-                    if countries::name(&k.to_ascii_uppercase(), "en").is_none() {
+                    if !countries::is_known(&k.to_ascii_uppercase()) {
                         return unknown("country", k, vec![]);
                     }
                 }

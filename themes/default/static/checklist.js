@@ -24,110 +24,73 @@
 
   // ---- Strings ---------------------------------------------------------------------------
 
-  var STRINGS = {
-    ja: {
-      progressLabel: "回答の進み具合",
+  // The words come from the theme's UI strings (the `checklist_` keys of i18n/LANG.toml), handed
+  // over in the checklist's data (window.kyozaiChecklists[id].strings); `{name}` placeholders are
+  // filled in by `fill`.
+
+  function fill(s, vars) {
+    return String(s).replace(/\{(\w+)\}/g, function (all, k) { return vars && hasOwn(vars, k) ? String(vars[k]) : all; });
+  }
+
+  /** What the script says, from the UI strings `s` (a key that is missing shows as itself). */
+  function makeStrings(s) {
+    var w = function (k) { return isObject(s) && typeof s[k] === "string" ? s[k] : k; };
+    var f = function (k, vars) { return fill(w(k), vars); };
+    return {
+      progressLabel: w("checklist_progress"),
       progress: function (a, n, na) {
-        return "対象" + n + "項目中" + a + "項目に回答" + (na ? "（該当なし" + na + "項目を除く）" : "") + (n > 0 && a === n ? "。すべて回答済みです。" : "");
+        return f("checklist_answered", { answered: a, applicable: n }) + (na ? f("checklist_answered_na", { na: na }) : "") + (n > 0 && a === n ? w("checklist_answered_all") : "");
       },
-      noItems: "項目なし",
-      notAnswered: "未回答",
-      notApplicable: "該当なし",
-      levels: ["要対策", "不十分", "概ね実施", "十分"],
-      score: function (pct, level) { return pct + "%（" + level + "）"; },
-      partial: function (a, n) { return n + "項目中" + a + "項目回答"; },
-      groupsTitle: "対策の分類ごとのスコア",
-      groupsNote: "全体の強さは、最も弱い分類の強さで決まります。最も弱い分類から手当てしましょう。",
-      groupDomains: "領域",
-      weakest: "最も弱い分類",
-      groupsNone: "回答すると、分類ごとのスコアが表示されます。",
-      nextTitle: "次に予算と人を振り向ける先",
-      nextIntro: function (inPlace, na) { return "「" + inPlace + "」でも「" + na + "」でもない項目の対策例を、スコアの低い領域から順に並べています。"; },
-      nextNone: "回答すると、次に取り組むべき対策がここに表示されます。",
-      nextDone: function (inPlace) { return "回答した項目はすべて「" + inPlace + "」です。"; },
-      unanswered: function (n) { return "未回答の項目が" + n + "項目あります。"; },
-      current: "現状：",
-      announce: function (a, n, weakest) { return "対象" + n + "項目中" + a + "項目に回答。" + (weakest ? "最も弱い分類は" + weakest + "です。" : ""); },
-      printDate: function (d) { return d + " 時点の回答"; },
-      storageUnavailable: "このブラウザでは回答を保存できません。ページを閉じると回答は失われるため、「JSONで書き出す」で保存してください。",
-      storageFailed: "回答を保存できませんでした（ブラウザの保存領域が使えないか、いっぱいです）。「JSONで書き出す」で保存してください。",
-      migrated: function (n, v, dropped) { return "前の版（第" + v + "版）の回答を" + n + "項目引き継ぎました。" + (dropped ? "今の版にない" + dropped + "項目は引き継いでいません。" : ""); },
-      synced: "別のタブで変更された回答を読み込みました。",
-      confirmReset: "このチェックリストの回答とメモをすべて消去します。よろしいですか？",
-      resetDone: "回答を消去しました。",
-      confirmImport: "今の回答を、ファイルの回答で置き換えます。よろしいですか？",
+      noItems: w("checklist_no_items"),
+      notAnswered: w("checklist_not_answered"),
+      notApplicable: w("checklist_not_applicable"),
+      levels: w("checklist_levels").split("|"),
+      score: function (pct, level) { return f("checklist_score", { pct: pct, level: level }); },
+      partial: function (a, n) { return f("checklist_partial", { answered: a, items: n }); },
+      groupsTitle: w("checklist_groups_title"),
+      groupsNote: w("checklist_groups_note"),
+      groupSeparator: w("checklist_group_separator"),
+      groupDomains: function (marks) { return f("checklist_group_domains", { domains: w("checklist_domains"), marks: marks }); },
+      weakestSpace: w("checklist_weakest_space"),
+      weakest: f("checklist_weakest_label", { weakest: w("checklist_weakest") }),
+      listSeparator: w("checklist_list_separator"),
+      nextTitle: w("checklist_next_title"),
+      nextIntro: function (inPlace, na) { return f("checklist_next_intro", { in_place: inPlace, na: na }); },
+      nextNone: w("checklist_next_none"),
+      nextDone: function (inPlace) { return f("checklist_next_done", { in_place: inPlace }); },
+      domainScore: function (label, pct) { return f("checklist_domain_score", { label: label, pct: pct }); },
+      unanswered: function (n) { return n === 1 ? w("checklist_unanswered_one") : f("checklist_unanswered", { n: n }); },
+      current: function (status) { return f("checklist_current", { status: status }); },
+      announce: function (a, n, weakest) { return f("checklist_announce", { answered: a, applicable: n }) + (weakest ? f("checklist_announce_weakest", { weakest: weakest }) : ""); },
+      printDate: function (d) { return f("checklist_print_date", { date: d }); },
+      storageUnavailable: w("checklist_storage_unavailable"),
+      storageFailed: w("checklist_storage_failed"),
+      migrated: function (n, v, dropped) { return f("checklist_migrated", { n: n, version: v }) + (dropped ? f("checklist_migrated_dropped", { dropped: dropped }) : ""); },
+      synced: w("checklist_synced"),
+      confirmReset: w("checklist_confirm_reset"),
+      resetDone: w("checklist_reset_done"),
+      confirmImport: w("checklist_confirm_import"),
       importDone: function (n, ignored, v, current) {
-        return n + "項目の回答を読み込みました。" + (ignored ? "このチェックリストにない" + ignored + "項目は無視しました。" : "") + (v !== current ? "（第" + v + "版のファイルです。）" : "");
+        return f("checklist_imported", { n: n }) + (ignored ? f("checklist_imported_ignored", { ignored: ignored }) : "") + (v !== current ? f("checklist_imported_version", { version: v }) : "");
       },
-      importRefused: "読み込めませんでした。今の回答は変わっていません。",
-      errTooBig: function (kb) { return "ファイルが大きすぎます（上限 " + kb + " KB）。"; },
-      errRead: "ファイルを読めませんでした。",
-      errJson: "JSONとして正しくありません。",
-      errFormat: "このチェックリストから書き出したJSONファイルではありません。",
-      errChecklist: function (found, want) { return "別のチェックリスト（" + found + "）のファイルです。このページのチェックリストは " + want + " です。"; },
-      errVersion: "版（version）が正しくありません。",
-      errItems: "項目（items）の一覧がありません。",
-      errTooMany: function (n) { return "項目が多すぎます（上限 " + n + "）。"; },
-      errItem: function (i) { return (i + 1) + "番目の項目が正しくありません。"; },
-      errDuplicate: function (id) { return "項目「" + id + "」が2回出てきます。"; },
-      errStatus: function (id, s) { return "項目「" + id + "」の状況「" + s + "」は、このチェックリストにありません。"; },
-      errNote: function (id) { return "項目「" + id + "」のメモが文字列ではないか、長すぎます。"; },
-      errNoKnown: "このチェックリストの項目が一つも含まれていません。",
-      exported: function (name) { return name + " を書き出しました。"; },
-      csvHeader: ["チェックリスト", "版", "日付", "項目ID", "領域", "主体", "コントロール", "質問", "対策例", "状況ID", "状況", "メモ", "回答者"],
-    },
-    en: {
-      progressLabel: "Progress",
-      progress: function (a, n, na) {
-        return a + " of " + n + " applicable items answered" + (na ? " (" + na + " not applicable)" : "") + (n > 0 && a === n ? ". Every item is answered." : "");
-      },
-      noItems: "No items",
-      notAnswered: "Not answered",
-      notApplicable: "Not applicable",
-      levels: ["Action needed", "Weak", "Mostly in place", "Strong"],
-      score: function (pct, level) { return pct + "% (" + level + ")"; },
-      partial: function (a, n) { return a + " of " + n + " answered"; },
-      groupsTitle: "Score by kind of measure",
-      groupsNote: "The whole is only as strong as its weakest kind of measure: strengthen that one first.",
-      groupDomains: "domains",
-      weakest: "weakest",
-      groupsNone: "Answer the items to see the score of each kind of measure.",
-      nextTitle: "Where to put budget and people next",
-      nextIntro: function (inPlace, na) { return "Countermeasures for the items that are neither “" + inPlace + "” nor “" + na + "”, weakest domain first."; },
-      nextNone: "Answer the items and the countermeasures to work on next appear here.",
-      nextDone: function (inPlace) { return "Every answered item is “" + inPlace + "”."; },
-      unanswered: function (n) { return n === 1 ? "1 item is not answered yet." : n + " items are not answered yet."; },
-      current: "Now: ",
-      announce: function (a, n, weakest) { return a + " of " + n + " applicable items answered." + (weakest ? " Weakest kind of measure: " + weakest + "." : ""); },
-      printDate: function (d) { return "Answers as of " + d; },
-      storageUnavailable: "This browser cannot store your answers: they will be lost when the page closes. Use “Export JSON” to keep them.",
-      storageFailed: "Your answers could not be saved (the browser's storage is unavailable or full). Use “Export JSON” to keep them.",
-      migrated: function (n, v, dropped) { return "Answers to " + n + " items were carried over from version " + v + "." + (dropped ? " " + dropped + " items that are no longer in the checklist were left out." : ""); },
-      synced: "Answers changed in another tab were loaded.",
-      confirmReset: "Clear every answer and note of this checklist?",
-      resetDone: "The answers were cleared.",
-      confirmImport: "Replace the current answers with those in the file?",
-      importDone: function (n, ignored, v, current) {
-        return "Answers to " + n + " items were imported." + (ignored ? " " + ignored + " items that are not in this checklist were ignored." : "") + (v !== current ? " (The file is from version " + v + ".)" : "");
-      },
-      importRefused: "The file was not imported; your answers are unchanged.",
-      errTooBig: function (kb) { return "The file is too large (the limit is " + kb + " KB)."; },
-      errRead: "The file could not be read.",
-      errJson: "The file is not valid JSON.",
-      errFormat: "The file is not a JSON export of this checklist.",
-      errChecklist: function (found, want) { return "The file is for another checklist (" + found + "); this page's checklist is " + want + "."; },
-      errVersion: "The file's version is not valid.",
-      errItems: "The file has no list of items.",
-      errTooMany: function (n) { return "The file has too many items (the limit is " + n + ")."; },
-      errItem: function (i) { return "Item " + (i + 1) + " in the file is not valid."; },
-      errDuplicate: function (id) { return "The item “" + id + "” appears twice."; },
-      errStatus: function (id, s) { return "The status “" + s + "” of item “" + id + "” is not one of this checklist's statuses."; },
-      errNote: function (id) { return "The note of item “" + id + "” is not text or is too long."; },
-      errNoKnown: "The file holds none of this checklist's items.",
-      exported: function (name) { return name + " was exported."; },
-      csvHeader: ["Checklist", "Version", "Date", "Item ID", "Domain", "Subject", "Control", "Question", "Countermeasure", "Status ID", "Status", "Notes", "Respondent"],
-    },
-  };
+      importRefused: w("checklist_import_refused"),
+      errTooBig: function (kb) { return f("checklist_err_too_big", { limit: kb }); },
+      errRead: w("checklist_err_read"),
+      errJson: w("checklist_err_json"),
+      errFormat: w("checklist_err_format"),
+      errChecklist: function (found, want) { return f("checklist_err_checklist", { found: found, want: want }); },
+      errVersion: w("checklist_err_version"),
+      errItems: w("checklist_err_items"),
+      errTooMany: function (n) { return f("checklist_err_too_many", { limit: n }); },
+      errItem: function (i) { return f("checklist_err_item", { n: i + 1 }); },
+      errDuplicate: function (id) { return f("checklist_err_duplicate", { item: id }); },
+      errStatus: function (id, st) { return f("checklist_err_status", { item: id, status: st }); },
+      errNote: function (id) { return f("checklist_err_note", { item: id }); },
+      errNoKnown: w("checklist_err_no_known"),
+      exported: function (name) { return f("checklist_exported", { file: name }); },
+      csvHeader: w("checklist_csv_header").split("|"),
+    };
+  }
 
   // ---- Small helpers ---------------------------------------------------------------------
 
@@ -176,8 +139,9 @@
     var id = section.getAttribute("data-checklist");
     var version = parseInt(section.getAttribute("data-version"), 10) || 1;
     var lang = section.getAttribute("data-lang") || document.documentElement.getAttribute("lang") || "en";
-    var t = STRINGS[lang] || STRINGS[lang.split("-")[0]] || STRINGS.en;
     var all = window.kyozaiChecklists;
+    // The words do not depend on the version: a page left from an older build still gets them.
+    var t = makeStrings(all && isObject(all[id]) ? all[id].strings : null);
     var data = all && isObject(all[id]) && all[id].version === version ? all[id] : null;
     var labelOf = function (list, key) {
       var hit = (list || []).filter(function (x) { return x.id === key; })[0];
@@ -434,13 +398,13 @@
         if (g.score !== null) li.setAttribute("data-level", String(level(g.score)));
         if (g.weakest) li.className = "weakest";
         li.appendChild(el("span", "group-label", g.label));
-        li.appendChild(document.createTextNode(model.lang === "ja" ? "：" : ": "));
+        li.appendChild(document.createTextNode(t.groupSeparator));
         li.appendChild(el("span", "group-score", g.score === null ? t.notAnswered : t.score(pct(g.score), t.levels[level(g.score)])));
         if (g.weakest) {
-          if (model.lang !== "ja") li.appendChild(document.createTextNode(" "));
-          li.appendChild(el("strong", "weakest-label", model.lang === "ja" ? "【" + t.weakest + "】" : "— " + t.weakest));
+          if (t.weakestSpace) li.appendChild(document.createTextNode(t.weakestSpace));
+          li.appendChild(el("strong", "weakest-label", t.weakest));
         }
-        li.appendChild(el("span", "group-domains", (model.lang === "ja" ? "（" : " (") + t.groupDomains + " " + g.domains.map(circled).join("") + (model.lang === "ja" ? "）" : ")")));
+        li.appendChild(el("span", "group-domains", t.groupDomains(g.domains.map(circled).join(""))));
         ul.appendChild(li);
       });
       gbox.appendChild(ul);
@@ -461,9 +425,9 @@
           li.setAttribute("data-domain", String(n.domain.number));
           li.appendChild(el("span", "step-text", n.item.countermeasure));
           var meta = el("span", "step-meta");
-          meta.appendChild(el("span", "step-domain", n.domain.label + (n.domain.score === null ? "" : model.lang === "ja" ? "（" + pct(n.domain.score) + "%）" : " (" + pct(n.domain.score) + "%)")));
+          meta.appendChild(el("span", "step-domain", n.domain.score === null ? n.domain.label : t.domainScore(n.domain.label, pct(n.domain.score))));
           meta.appendChild(document.createTextNode(" · "));
-          meta.appendChild(el("span", "step-status", t.current + n.status.label));
+          meta.appendChild(el("span", "step-status", t.current(n.status.label)));
           li.appendChild(meta);
           ol.appendChild(li);
         });
@@ -637,7 +601,7 @@
       clearTimeout(announceTimer);
       announceTimer = setTimeout(function () {
         var sum = summarize(model, ui.answers);
-        live.textContent = t.announce(sum.answered, sum.applicable, sum.weakest.map(function (g) { return g.label; }).join(model.lang === "ja" ? "・" : ", "));
+        live.textContent = t.announce(sum.answered, sum.applicable, sum.weakest.map(function (g) { return g.label; }).join(t.listSeparator));
       }, ANNOUNCE_DELAY);
     }
 
@@ -823,7 +787,7 @@
   }
 
   // For tests and tools: the pure parts.
-  window.kyozaiChecklistLib = { summarize: summarize, level: level, csvField: csvField, validateImport: validateImport, strings: STRINGS };
+  window.kyozaiChecklistLib = { summarize: summarize, level: level, csvField: csvField, validateImport: validateImport, makeStrings: makeStrings };
 
   // Deferred scripts run before DOMContentLoaded, and the checklist's data script comes after
   // this one: start on DOMContentLoaded (or at once if the page has finished loading; `load`

@@ -401,11 +401,13 @@
     try { api.LMSFinish(""); } catch (e) { /* the LMS has what was committed */ }
   }
 
-  /** The learner as the LMS names them ("Family, Given"), in the order of the package language. */
+  /** The learner as the LMS names them ("Family, Given"), in the order of the package language
+   * (its UI string name_order, such as "{given} {family}", on the frame as data-name-order). */
   function learnerName(raw) {
     var parts = String(raw || "").split(",").map(function (x) { return x.trim(); }).filter(Boolean);
     if (parts.length !== 2) return String(raw || "").trim();
-    return course.lang === "ja" ? parts[0] + " " + parts[1] : parts[1] + " " + parts[0];
+    var order = frame.getAttribute("data-name-order") || "{given} {family}";
+    return order.replace(/\{(family|given)\}/g, function (all, k) { return k === "family" ? parts[0] : parts[1]; });
   }
 
   function start() {
