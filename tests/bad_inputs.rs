@@ -802,6 +802,8 @@ cases! {
     relative_link_in_data => "76-relative-link-in-data",
     chapter_without_index => "77-chapter-without-index",
     empty_link_destination => "78-empty-link-destination",
+    language_without_strings => "79-language-without-strings",
+    language_not_a_tag => "80-language-not-a-tag",
     quiz_unknown_field => "quiz-01-unknown-field",
     quiz_no_correct_answer => "quiz-02-no-correct-answer",
     quiz_single_two_correct => "quiz-03-single-two-correct",
