@@ -323,6 +323,23 @@ mod tests {
     }
 
     #[test]
+    fn languages_are_bcp47_tags_pointed_at_where_listed() {
+        let three = OK.replace("[\"ja\", \"en\"]", "[\"ja\", \"en\", \"vi\", \"pt-BR\"]");
+        assert_eq!(Config::parse(&three).unwrap().languages.len(), 4);
+        for (bad, col) in [("en_US", 27), ("english", 27), ("", 27)] {
+            let text = OK.replace("[\"ja\", \"en\"]", &format!("[\"ja\", \"en\", \"{bad}\"]"));
+            let err = Config::parse(&text).unwrap_err();
+            let d = &err.diagnostics()[0];
+            assert_eq!(d.kind, Kind::UnknownLanguage, "{bad}");
+            assert_eq!((d.line, d.column), (2, col), "{bad}: {}", d.message);
+            assert!(d.message.contains("is not a language tag"), "{}", d.message);
+        }
+        let c = Config::parse(&three).unwrap();
+        let d = c.locate_language(Kind::UnknownLanguage, "vi", "x".into());
+        assert_eq!((d.line, d.column), (2, 27));
+    }
+
+    #[test]
     fn source_language_must_be_listed() {
         let err =
             Config::parse(&OK.replace("source_language = \"ja\"", "source_language = \"fr\""))

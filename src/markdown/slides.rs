@@ -86,12 +86,14 @@ impl Draft {
 
 /// Splits pages into slides.
 #[derive(Default)]
-struct Splitter {
+struct Splitter<'w> {
     parts: Vec<SlidePart>,
     cur: Draft,
+    /// Words that make a paragraph's last sentence point at what follows (see [`leads_on`]).
+    lead_words: &'w [String],
 }
 
-impl Splitter {
+impl Splitter<'_> {
     /// Ends the slide being filled; an empty one is kept only when it has notes, or with
     /// `keep_title` when it starts at a heading no slide has shown yet.
     fn flush(&mut self, keep_title: bool) {
@@ -267,7 +269,7 @@ impl Splitter {
                     if depth == 0 {
                         self.cur.blocks += 1;
                         let t = last_text.trim_end();
-                        let colon = leads_on(t);
+                        let colon = leads_on(t, self.lead_words);
                         self.cur.lead = self.cur.blocks == 1
                             && *end == TagEnd::Paragraph
                             && (colon || block_chars <= LEAD_CHARS);
@@ -293,20 +295,21 @@ impl Splitter {
     }
 }
 
-/// Whether a paragraph ending in `text` leads into what follows it: it ends in a colon, or (in
-/// Japanese) its last sentence points at what comes next (`次のとおりです。`, `次に示します。`).
-fn leads_on(text: &str) -> bool {
+/// Whether a paragraph ending in `text` leads into what follows it: it ends in a colon, or its
+/// last sentence holds one of `words`, the course's languages' words that point at what comes
+/// next (`slides_lead_words` in the UI strings: `次のとおりです。`, `次に示します。`).
+fn leads_on(text: &str, words: &[String]) -> bool {
     let t = text.trim_end();
     if t.ends_with(':') || t.ends_with('：') {
         return true;
     }
-    let Some(body) = t.strip_suffix('。') else {
+    let Some(body) = t.strip_suffix(['。', '.']) else {
         return false;
     };
-    let last = body.rsplit('。').next().unwrap_or(body);
-    ["次の", "次に", "以下の", "以下に"]
+    let last = body.rsplit(['。', '.']).next().unwrap_or(body);
+    words
         .iter()
-        .any(|w| last.contains(w))
+        .any(|w| !w.is_empty() && last.contains(w.as_str()))
 }
 
 /// The index after the block that starts at `start`.
@@ -343,9 +346,12 @@ fn lone_image(doc: &Doc, start: usize) -> Option<usize> {
     matches!(ev(j + 1)?, Event::End(TagEnd::Paragraph)).then_some(j + 2)
 }
 
-/// The slides of a page, in order.
-pub fn split(doc: &Doc) -> Vec<SlidePart> {
-    let mut s = Splitter::default();
+/// The slides of a page, in order; `lead_words` as [`leads_on`] takes them.
+pub fn split(doc: &Doc, lead_words: &[String]) -> Vec<SlidePart> {
+    let mut s = Splitter {
+        lead_words,
+        ..Splitter::default()
+    };
     s.walk(doc);
     s.flush(true);
     s.parts
@@ -386,7 +392,7 @@ mod tests {
     fn headings_rules_and_features_start_slides() {
         let d = p("Intro.\n\n## One\n\nA.\n\n---\n\nB.\n\n| x |\n|---|\n| 1 |\n\nC.\n\n## Two\n\n## Three\n\n```{cases}\nids = [\"a\"]\n```\n");
         assert_eq!(
-            shape(&split(&d)),
+            shape(&split(&d, &[])),
             [
                 (None, "Intro.".into(), false),
                 (Some("One"), "A.".into(), false),
@@ -402,7 +408,7 @@ mod tests {
     fn a_lead_paragraph_or_heading_stays_with_its_feature_and_figures_stand_alone() {
         let d = p("## L\n\nThere are four:\n\n```{list}\nid = \"x\"\n```\n\nText.\n\n### Fig\n\n![alt](f.svg \"cap\")\n\nMore.\n");
         assert_eq!(
-            shape(&split(&d)),
+            shape(&split(&d, &[])),
             [
                 (Some("L"), "There are four:[directive]".into(), true),
                 (Some("L"), "Text.".into(), false),
@@ -416,7 +422,7 @@ mod tests {
     fn a_paragraph_ending_in_a_colon_goes_with_the_feature_after_it() {
         let d = p("## L\n\nFirst.\n\nExamples:\n\n### Heading\n\n```{list}\nid = \"x\"\n```\n\nText.\n\nNot a lead:\n\nMore.\n\n| x |\n|---|\n| 1 |\n");
         assert_eq!(
-            shape(&split(&d)),
+            shape(&split(&d, &[])),
             [
                 (Some("L"), "First.".into(), false),
                 (Some("L"), "Examples:Heading[directive]".into(), true),
@@ -427,18 +433,25 @@ mod tests {
     }
 
     #[test]
-    fn a_japanese_sentence_pointing_at_what_follows_leads_into_it() {
-        assert!(leads_on("例を次に示します。"));
-        assert!(leads_on("前の文です。提供元は次のとおりです。 "));
-        assert!(leads_on("Examples:"));
-        assert!(!leads_on("次の章で説明します。ここで終わります。"));
-        assert!(!leads_on("Next."));
+    fn a_sentence_pointing_at_what_follows_leads_into_it() {
+        let ja: Vec<String> = ["次の", "次に", "以下の", "以下に"]
+            .map(String::from)
+            .into();
+        assert!(leads_on("例を次に示します。", &ja));
+        assert!(leads_on("前の文です。提供元は次のとおりです。 ", &ja));
+        assert!(leads_on("Examples:", &[]));
+        assert!(!leads_on("次の章で説明します。ここで終わります。", &ja));
+        assert!(!leads_on("例を次に示します。", &[]));
+        assert!(!leads_on("Next.", &ja));
+        let vi = vec!["sau đây".to_string()];
+        assert!(leads_on("Trước hết. Các bước như sau đây.", &vi));
+        assert!(!leads_on("Các bước sau đây. Hết.", &vi));
     }
 
     #[test]
     fn notes_follow_their_slide_and_only_blocks_choose_a_side() {
         let d = p("## A\n\nText.\n\n```{notes}\nSay *this*.\n```\n\n```{site-only}\nSite.\n```\n\n```{slides-only}\nSlide.\n```\n\n```{cases}\nids = [\"a\"]\n```\n\n```{notes}\nAbout the cases.\n```\n");
-        let parts = split(&d);
+        let parts = split(&d, &[]);
         assert_eq!(
             shape(&parts),
             [

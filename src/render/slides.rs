@@ -140,6 +140,9 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     let name = &p.slug_path;
     let (cv, _) = site.variant(p, lang);
     let chapter_title = numbered_title(site, p, lang);
+    // Words that lead into what follows, of every language of the course: a page may show text
+    // of another language (the source, untranslated).
+    let lead_words = theme.lead_words(&site.languages());
     let mut slides = vec![Slide {
         kind: "title",
         feature: false,
@@ -188,7 +191,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
             strings: &ls.strings,
             theme,
         };
-        for part in split(&v.doc) {
+        for part in split(&v.doc, &lead_words) {
             if let Some(quiz) = lone_quiz(site, &part) {
                 let mut qs = quiz_slides(theme, &ctx, ls, quiz, &place, &content_lang)?;
                 // The author's notes on the quiz go with its first question.
@@ -242,6 +245,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("deck", &format!("{lang}/{name}"));
     ctx.insert("pdf", &format!("../{name}.pdf"));
     ctx.insert("notes_pdf", &format!("../{name}-notes.pdf"));
+    ctx.insert("lead_words", &lead_words.join("|"));
     let html = render_template(theme, "slides-deck.html", &ctx)?;
     let notes = render_template(theme, "slides-notes.html", &ctx)?;
     Ok(vec![

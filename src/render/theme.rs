@@ -240,6 +240,21 @@ impl Theme {
             .collect()
     }
 
+    /// The words that make a paragraph lead into what follows it on a slide (`slides_lead_words`,
+    /// `|` between them) in any of `langs`, each once, in order.
+    pub fn lead_words(&self, langs: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for l in langs {
+            let words = self.strings(l);
+            for w in words.get("slides_lead_words").split('|') {
+                if !w.is_empty() && w != "slides_lead_words" && !out.iter().any(|x| x == w) {
+                    out.push(w.to_string());
+                }
+            }
+        }
+        out
+    }
+
     /// The UI strings that `template` (a directive's or figure's) uses, in `lang`; `None` when it
     /// needs them all (see [`Theme::strings`]).
     pub fn template_strings(&self, template: &str, lang: &str) -> Option<&tera::Value> {
@@ -435,5 +450,41 @@ mod tests {
             "not used on content pages"
         );
         assert!(s.0.len() < theme.strings("ja").0.len());
+    }
+
+    #[test]
+    fn every_known_country_and_the_language_forms_have_built_in_words() {
+        let theme = Theme::load(Path::new("/nonexistent"), "default").unwrap();
+        for lang in ["ja", "en"] {
+            let s = &theme.strings[lang];
+            for code in crate::site::countries::codes() {
+                assert!(
+                    s.0.contains_key(&crate::site::countries::key(code)),
+                    "{lang}: no name for {code}"
+                );
+            }
+        }
+        let (ja, en) = (theme.strings("ja"), theme.strings("en"));
+        assert_eq!((ja.country("JP"), en.country("JP")), ("日本", "Japan"));
+        assert_eq!(en.country("XX"), "XX");
+        assert_eq!(
+            (ja.format_number(13000), en.format_number(13000)),
+            ("1万3千".into(), "13,000".into())
+        );
+        assert_eq!(
+            (ja.chapter_number("2"), en.chapter_number("2")),
+            ("第2章".into(), "Chapter 2".into())
+        );
+        let forms = theme.forms(&["ja", "en", "fr"]);
+        assert_eq!(
+            (forms["ja"].name.as_str(), forms["en"].name.as_str()),
+            ("日本語", "English")
+        );
+        assert_eq!(forms["fr"].name, "", "not the English name");
+        assert_eq!(
+            theme.lead_words(&["en", "ja"]),
+            ["次の", "次に", "以下の", "以下に"]
+        );
+        assert!(theme.lead_words(&["en"]).is_empty());
     }
 }

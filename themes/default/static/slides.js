@@ -13,6 +13,10 @@
   var deck = document.getElementById("deck");
   if (!deck) return;
   var data = { deck: deck.getAttribute("data-deck"), lang: deck.getAttribute("data-lang") };
+  // The words that make a paragraph's last sentence point at what follows it, in the course's
+  // languages (the UI strings slides_lead_words), as src/markdown/slides.rs takes them.
+  var leadWords = (deck.getAttribute("data-lead-words") || "").split("|").filter(Boolean);
+  var leadRe = leadWords.length ? new RegExp("(" + leadWords.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|") + ")[^\u3002.]*[\u3002.]$") : null;
   var notesPages = deck.classList.contains("notes-pages");
   var slides = [];
   var index = 0;
@@ -60,13 +64,13 @@
     return /^H\d$/.test(el.tagName) || el.classList.contains("callout-title") || el.classList.contains("data-list-title");
   }
 
-  // A heading, a paragraph ending in a colon, or one whose last sentence (in Japanese) points at
-  // what comes next (as src/markdown/slides.rs decides for a figure's lead).
+  // A heading, a paragraph ending in a colon, or one whose last sentence points at what comes
+  // next (as src/markdown/slides.rs decides for a figure's lead).
   function leads(el) {
     if (/^H\d$/.test(el.tagName)) return true;
     if (el.tagName !== "P") return false;
     var t = el.textContent.replace(/\s+$/, "");
-    return /[:：]$/.test(t) || /(次[のに]|以下[のに])[^。]*。$/.test(t);
+    return /[:：]$/.test(t) || (leadRe !== null && leadRe.test(t));
   }
 
   function shallow(el) {
