@@ -373,6 +373,7 @@ fn the_bundled_course_as_a_scorm_package() {
     let launch = String::from_utf8(files["scorm.html"].clone()).unwrap();
     assert!(launch.contains("<html lang=\"en\""), "{launch}");
     assert!(launch.contains("data-home=\"en/index.html\""));
+    assert!(launch.contains("data-name-order=\"{given} {family}\""));
     for src in [
         "en/progress/data.js",
         "static/progress.js",
@@ -422,7 +423,13 @@ fn the_package_language_and_default_name() {
             .text,
         "テスト講座 <&>"
     );
-    assert!(String::from_utf8_lossy(&files["scorm.html"]).contains("data-home=\"ja/index.html\""));
+    let launch = String::from_utf8_lossy(&files["scorm.html"]).into_owned();
+    assert!(launch.contains("data-home=\"ja/index.html\""));
+    // The learner's name in the order of the package language (name_order of i18n/ja.toml).
+    assert!(
+        launch.contains("data-name-order=\"{family} {given}\""),
+        "{launch}"
+    );
     // The same course gives the same bytes.
     let first = std::fs::read(&zip).unwrap();
     let (code, _, err) = run(&["scorm", dir.path().to_str().unwrap(), "-q"]);

@@ -158,6 +158,7 @@ pub const SCRIPT_STRINGS: &[&str] = &[
     "quiz_wrong_list",
     "quiz_unanswered",
     "quiz_previous",
+    "quiz_list_separator",
 ];
 
 /// `data.js` of a quiz in one language: what `quiz.js` scores with (the right option ids per

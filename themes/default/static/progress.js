@@ -254,7 +254,7 @@
     if (read && !mark) {
       mark = document.createElement("span");
       mark.className = "read-mark";
-      mark.textContent = " (" + words("progress_read") + ")";
+      mark.textContent = words("progress_read_mark", { read: words("progress_read") });
       el.appendChild(mark);
     } else if (!read && mark) {
       mark.remove();
@@ -278,7 +278,7 @@
       var parts = [words("progress_pages_count", { n: s.read.length, total: s.pages })];
       if (s.quizzes.length) parts.push(words("progress_quizzes_count", { n: s.passed, total: s.quizzes.length }));
       if (s.complete) parts.push(words("progress_complete"));
-      count.textContent = parts.join(" · ");
+      count.textContent = parts.join(words("progress_separator"));
     }
   }
 

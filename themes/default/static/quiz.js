@@ -237,7 +237,7 @@
         p2.className = "quiz-wrong-list";
         p2.appendChild(document.createTextNode(t.quiz_wrong_list + " "));
         for (var w = 0; w < wrong.length; w++) {
-          if (w) p2.appendChild(document.createTextNode(", "));
+          if (w) p2.appendChild(document.createTextNode(t.quiz_list_separator));
           var a = document.createElement("a");
           a.href = "#" + wrong[w].el.id;
           a.textContent = fmt(t.quiz_question, { n: wrong[w].number });

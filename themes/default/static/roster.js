@@ -125,7 +125,7 @@
           tr.appendChild(el("td", null, r.staffId));
           tr.appendChild(el("td", null, r.department));
           tr.appendChild(el("td", "completed", r.completed.slice(0, 10)));
-          tr.appendChild(el("td", "scores", r.quizzes.map(function (q) { return (q.title || q.id) + " " + (q.best === null ? "–" : q.best) + "/" + (q.pass === null ? "–" : q.pass); }).join(", ")));
+          tr.appendChild(el("td", "scores", r.quizzes.map(function (q) { return (q.title || q.id) + " " + (q.best === null ? "–" : q.best) + "/" + (q.pass === null ? "–" : q.pass); }).join(t.roster_list_separator)));
           tr.appendChild(el("td", "passed", r.passed ? t.roster_yes : t.roster_no));
           tr.appendChild(el("td", "checklist", r.checklist ? r.checklist.answered + "/" + r.checklist.items : "–"));
           var dc = el("td", "digest", checkWord[r.check]);

@@ -202,7 +202,7 @@
       var h2 = h.cloneNode(false);
       var title = h.getAttribute("data-title") || h.textContent;
       h2.setAttribute("data-title", title);
-      h2.textContent = format(word("continued", "{title} (continued)"), { title: title });
+      h2.textContent = format(word("continued", "{title}"), { title: title });
       frame.appendChild(h2);
     }
     var b = document.createElement("div");
@@ -370,7 +370,7 @@
       } else {
         var p = document.createElement("p");
         p.className = "deck-end";
-        p.textContent = word("end", "End");
+        p.textContent = word("end", "");
         holder.appendChild(p);
       }
     }
