@@ -277,7 +277,7 @@ impl NumberFormat {
             Some((name.trim().to_string(), value))
         };
         let mut list: Vec<(String, u64)> = units.split('|').filter_map(unit).collect();
-        list.sort_by(|a, b| b.1.cmp(&a.1));
+        list.sort_by_key(|u| std::cmp::Reverse(u.1));
         NumberFormat {
             group: group.to_string(),
             units: list,

@@ -67,6 +67,7 @@ fn site_of(markdown: &str) -> Site {
         course_id: "commonmark".into(),
         edition: String::new(),
         completion: None,
+        forms: Default::default(),
     }
 }
 
