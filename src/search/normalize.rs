@@ -12,7 +12,7 @@
 //!   Cyrillic). Because it never changes the length, a match found in the folded text
 //!   sits at the same offsets in the display text.
 //!
-//! [`normalize`] is both. `themes/default/static/search.js` implements the same
+//! [`normalize`] is both. `themes/default/static/search-core.js` implements the same
 //! functions, unit for unit; all offsets are in UTF-16 code units, as in JavaScript.
 
 /// Full NFKC-like normalisation: `fold(display(s))`.
