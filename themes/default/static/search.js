@@ -20,7 +20,8 @@
 
   // ---- The search box ---------------------------------------------------------
 
-  var MAX_SHOWN = 20;
+  // Results shown at first, and added by each press of the "more results" button.
+  var PAGE_SIZE = 20;
   var DEBOUNCE_MS = 60;
 
   function isEditable(el) {
@@ -55,6 +56,39 @@
     return base + url;
   }
 
+  // The search box's words: the JSON of <script type="application/json" id="kyozai-search-strings">.
+  function readWords(document) {
+    var node = document.getElementById("kyozai-search-strings");
+    try {
+      var w = node ? JSON.parse(node.textContent) : null;
+      return w && typeof w === "object" ? w : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  // A text with each {name} replaced by vars[name].
+  function fill(text, vars) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : all;
+    });
+  }
+
+  // The words for n of something: words[key + "_" + the plural category of n in lang] (one,
+  // few, …) when the theme has it, else words[key]; {n} is n as lang writes numbers.
+  function count(words, key, n, lang) {
+    var category = "other";
+    var shownN = String(n);
+    try {
+      category = new Intl.PluralRules(lang || undefined).select(n);
+      shownN = new Intl.NumberFormat(lang || undefined).format(n);
+    } catch (e) {
+      category = "other";
+    }
+    var text = words[key + "_" + category] || words[key];
+    return fill(text, { n: shownN });
+  }
+
   function init(document) {
     var form = document.getElementById("search");
     var input = document.getElementById("search-input");
@@ -73,8 +107,8 @@
       form.hidden = true;
       return;
     }
-    var placeholder = form.getAttribute("data-placeholder");
-    if (placeholder) input.setAttribute("placeholder", placeholder);
+    // The words come from the theme's i18n/LANG.toml, in the page (base.html).
+    var words = readWords(document);
 
     var prepared = null;
     var shardCache = {};
@@ -84,6 +118,7 @@
     var timer = 0;
     var hideTimer = 0;
     var lastQuery = null;
+    var shown = null;
     var protocol = root.location ? root.location.protocol : "";
     var partsBase = lazySrc ? lazySrc.replace(/\.js$/, "/") : "";
 
@@ -153,7 +188,7 @@
     }
 
     function links() {
-      return Array.prototype.slice.call(list.querySelectorAll("a"));
+      return Array.prototype.slice.call(list.querySelectorAll("a, button"));
     }
 
     function hide() {
@@ -194,19 +229,33 @@
       if (hits === null) return;
       lastQuery = query;
       while (list.firstChild) list.removeChild(list.firstChild);
-      var terms = parseQuery(query);
       if (!hits.length) {
         var none = document.createElement("li");
         none.className = "search-none";
         none.setAttribute("aria-hidden", "true");
-        none.textContent = (form.getAttribute("data-no-results") || "No results for \u201c{q}\u201d")
-          .split("{q}").join(query.trim());
+        none.textContent = fill(words.no_results, { q: query.trim() });
         list.appendChild(none);
         say(none.textContent);
         show();
         return;
       }
-      hits.slice(0, MAX_SHOWN).forEach(function (hit) {
+      shown = { hits: hits, terms: parseQuery(query), count: 0 };
+      more();
+      say(count(words, "results", hits.length, lang));
+      show();
+    }
+
+    // Shows the next PAGE_SIZE results of the last query, and a button for the rest, if any;
+    // returns the first link it added.
+    function more() {
+      var old = list.querySelector(".search-more");
+      if (old) list.removeChild(old);
+      var hits = shown.hits;
+      var terms = shown.terms;
+      var end = Math.min(hits.length, shown.count + PAGE_SIZE);
+      var first = null;
+      for (var i = shown.count; i < end; i++) {
+        var hit = hits[i];
         var li = document.createElement("li");
         li.className = "search-result";
         var a = document.createElement("a");
@@ -232,9 +281,23 @@
         }
         li.appendChild(a);
         list.appendChild(li);
-      });
-      say((form.getAttribute("data-results") || "{n} results").split("{n}").join(String(hits.length)));
-      show();
+        if (!first) first = a;
+      }
+      shown.count = end;
+      if (end < hits.length) {
+        var item = document.createElement("li");
+        item.className = "search-more";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = words.more || "";
+        button.addEventListener("click", function () {
+          var next = more();
+          if (next) next.focus();
+        });
+        item.appendChild(button);
+        list.appendChild(item);
+      }
+      return first;
     }
 
     function schedule() {
