@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use kyozai::search::index::SearchIndex;
-use kyozai::search::normalize::fold_units;
+use kyozai::search::normalize::{fold_units, Folding};
 use kyozai::search::shards::{Sharded, BITS};
 use serde::Serialize;
 
@@ -103,11 +103,13 @@ fn run(args: &[String]) -> Result<String, String> {
             serde_json::to_string(&answers).map_err(|e| e.to_string())
         }
         [cmd, lang] if cmd == "fold" => {
-            let _ = lang;
             let units: Vec<u16> = (0..=u16::MAX).collect();
-            serde_json::to_string(&fold_units(&units)).map_err(|e| e.to_string())
+            serde_json::to_string(&fold_units(&units, Folding::for_lang(lang)))
+                .map_err(|e| e.to_string())
         }
-        _ => Err("usage: search_twin search SITE LANG < queries.json | search_twin fold LANG".into()),
+        _ => {
+            Err("usage: search_twin search SITE LANG < queries.json | search_twin fold LANG".into())
+        }
     }
 }
 

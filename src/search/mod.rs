@@ -23,6 +23,8 @@ pub mod shards;
 pub mod terms;
 
 #[cfg(test)]
+mod fold_tests;
+#[cfg(test)]
 mod shard_tests;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,8 @@
 // shards — and must give the same ranked results: the same chunks, URLs, titles, headings, kinds,
 // scores and snippets, in the same order. The queries mix Japanese and English, hiragana and
 // katakana, full-width ASCII and half-width katakana, upper and lower case, several terms, terms
-// found nowhere, one-character terms and punctuation. The two also fold every UTF-16 unit alike.
+// found nowhere, one-character terms and punctuation, and Vietnamese with and without its marks
+// (an index in Vietnamese too). The two also fold every UTF-16 unit alike in each language.
 //
 // Run from tests/browser: node --test search-twin.test.mjs (it builds the example with cargo).
 import { test, before } from "node:test";
@@ -42,19 +43,30 @@ function course() {
     "Vendors' policies: USB sticks, Wi-Fi passwords and the ÉCOLE café résumé of 1-4 boxes.",
     "Training staff quickly matters; encrypted e-mail (S/MIME) is shared between hospitals.",
   ];
-  put("kyozai.toml", 'source_language = "ja"\nlanguages = ["ja", "en"]\n[title]\nja = "双子"\nen = "Twins"\n');
+  const VI = [
+    "Bệnh viện đa khoa tỉnh: điều dưỡng chăm sóc bệnh nhân, bênh vực quyền lợi người bệnh.",
+    "Mã độc tống tiền (ransomware) mã hóa tệp; má, mà, mả, mã, mạ và ma là sáu từ khác nhau.",
+    "ĐĂNG NHẬP bằng mật khẩu mạnh, Ｗｉ－Ｆｉ riêng cho khách, và sao lưu dữ liệu hằng ngày.",
+    "Nhân viên y tế không mở tệp đính kèm lạ; báo cáo sự cố cho bộ phận CNTT ngay lập tức.",
+    "Thiết bị USB cá nhân bị cấm. Dùng ｶﾀｶﾅ và ひらがな chỉ trong ví dụ: ランサムウェア.",
+  ];
+  put("kyozai.toml", 'source_language = "ja"\nlanguages = ["ja", "en", "vi"]\n[title]\nja = "双子"\nen = "Twins"\nvi = "Song sinh"\n');
   put("content/_index.ja.md", '+++\ntitle = "ホーム"\n+++\nようこそ。\n');
   put("content/_index.en.md", '+++\ntitle = "Home"\n+++\nWelcome.\n');
+  put("content/_index.vi.md", '+++\ntitle = "Trang chủ"\n+++\nChào mừng.\n');
   for (let c = 1; c <= 12; c++) {
     const ch = `content/${String(c).padStart(2, "0")}-c${c}`;
     put(`${ch}/_index.ja.md`, `+++\ntitle = "章${c} ｾｷｭﾘﾃｨ"\n+++\n${JA[c % JA.length]}\n`);
     put(`${ch}/_index.en.md`, `+++\ntitle = "Chapter ${c} Security"\n+++\n${EN[c % EN.length]}\n`);
+    put(`${ch}/_index.vi.md`, `+++\ntitle = "Chương ${c} An toàn thông tin"\n+++\n${VI[c % VI.length]}\n`);
     for (let s = 1; s <= 40; s++) {
       const k = c * 100 + s;
       const ja = [0, 1, 2, 3].map((j) => JA[(k + j) % JA.length]).join("");
       const en = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => EN[(k + j) % EN.length]).join(" ");
       const name = `${ch}/${String(s).padStart(2, "0")}-s${s}`;
       put(`${name}.ja.md`, `+++\ntitle = "節${k} ${JA[k % JA.length].slice(0, 6)}"\n+++\n${ja}\n\n## 詳細${k % 3}\n\n${ja}（固有語${k}）\n\n## まとめ\n\n${JA[(k * 7) % JA.length]}\n`);
+      const vi = [0, 1, 2, 3, 4, 5].map((j) => VI[(k + j) % VI.length]).join(" ");
+      put(`${name}.vi.md`, `+++\ntitle = "Mục ${k} ${VI[k % VI.length].split(" ").slice(0, 2).join(" ")}"\n+++\n${vi}\n\n## Chi tiết ${k % 3}\n\n${vi} Mã${k}.\n\n## Tóm tắt\n\n${VI[(k * 7) % VI.length]}\n`);
       put(`${name}.en.md`, `+++\ntitle = "Section ${k} ${EN[k % EN.length].split(" ")[0]}"\n+++\n${en}\n\n## Details ${k % 3}\n\n${en} Token${k}.\n\n## Summary\n\n${EN[(k * 7) % EN.length]}\n`);
     }
   }
@@ -80,7 +92,7 @@ function jsAnswers(ix, queries) {
   return queries.map((q) => {
     const r = core.searchSharded(ix.M, ix.part, q, cache);
     assert.ok(!r.missing, `${JSON.stringify(q)}: every part is loaded`);
-    const terms = core.parseQuery(q);
+    const terms = r.terms;
     return r.hits.map((h) => ({
       doc: h.doc, url: h.url, title: h.title, heading: h.heading, kind: h.kind, score: h.score,
       snippet: core.markedSnippet(h.P, h.local, terms),
@@ -129,9 +141,11 @@ const TRANSFORMS = {
   lower: (s) => s.toLowerCase(),
   title: (s) => s.replace(/\b\w/g, (c) => c.toUpperCase()),
   same: (s) => s,
+  // As typed on a keyboard without marks: "bệnh viện" → "benh vien", "đa" → "da".
+  noMarks: (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D")),
 };
 const PUNCT = ["、", "。", "「", "」", "・", "…", "-", ".", ",", "!", "?", "(", ")", "“", "”", "　", " ", "  ", "/", "'", "#"];
-const ABSENT = ["存在しない語句", "zqxjv", "ぬぬぬぬ", "Qwerty123", "ﾍﾟﾍﾟ", "ｚｚｚ", "§±", "é", "𠮷野家"];
+const ABSENT = ["存在しない語句", "zqxjv", "ぬぬぬぬ", "Qwerty123", "ﾍﾟﾍﾟ", "ｚｚｚ", "§±", "é", "𠮷野家", "bênh viện", "mà hóa", "Ừ"];
 
 /** Every text of an index (titles, headings, chunk texts), in display form. */
 function texts(ix) {
@@ -171,7 +185,8 @@ function queries(pool, n, seed) {
     return String(Math.floor(r() * 1000));
   };
   const names = Object.keys(TRANSFORMS);
-  const out = ["", " ", "a", "1", "。", "ランサム", "らんさむ", "ﾗﾝｻﾑ", "ＲＡＮＳＯＭＷＡＲＥ", "ransomware ", "usbメモリ", "1-4", "token101", "ｶﾞｲﾄﾞﾗｲﾝ", "がいどらいん"];
+  const out = ["", " ", "a", "1", "。", "ランサム", "らんさむ", "ﾗﾝｻﾑ", "ＲＡＮＳＯＭＷＡＲＥ", "ransomware ", "usbメモリ", "1-4", "token101", "ｶﾞｲﾄﾞﾗｲﾝ", "がいどらいん",
+    "benh vien", "bệnh viện", "BỆNH VIỆN", "bênh", "dieu duong", "điều dưỡng", "ma ", "mã", "đa khoa", "da khoa", "ở", "café", "cafe", "ÉCOLE"];
   while (out.length < n) {
     src = pick(pool);
     const count = 1 + Math.floor(r() * r() * 4);
@@ -212,8 +227,8 @@ function sameAnswers(site, lang, qs) {
   return { ix, hits, found };
 }
 
-for (const name of ["bundled", "synthetic"]) {
-  for (const lang of ["ja", "en"]) {
+for (const [name, langs] of [["bundled", ["ja", "en"]], ["synthetic", ["ja", "en", "vi"]]]) {
+  for (const lang of langs) {
     test(`${name} course, ${lang}: search-core.js and the Rust search give the same ranked results`, () => {
       const ix = load(sites[name], lang);
       if (name === "synthetic") assert.ok(ix.M.shards >= 4, `${ix.M.shards} shards`);
@@ -227,12 +242,13 @@ for (const name of ["bundled", "synthetic"]) {
 }
 
 test("the two fold every UTF-16 unit alike", () => {
-  for (const lang of ["ja", "en"]) {
+  for (const lang of ["ja", "en", "vi"]) {
     const run = spawnSync(twin, ["fold", lang], { encoding: "utf8", maxBuffer: 1 << 26 });
     assert.equal(run.status, 0, run.stderr);
     const rust = JSON.parse(run.stdout);
     // Unit by unit: a lone surrogate is a string of its own here (the index never holds one).
-    const js = (c) => core.fold(String.fromCharCode(c)).charCodeAt(0);
+    const f = core.folding(lang);
+    const js = (c) => core.fold(String.fromCharCode(c), f).charCodeAt(0);
     for (let c = 0; c < 65536; c++) {
       if (js(c) !== rust[c]) assert.fail(`${lang}: U+${c.toString(16)} folds to U+${js(c).toString(16)} in JS, U+${rust[c].toString(16)} in Rust`);
     }

@@ -124,17 +124,54 @@
     return lowerTable[c];
   }
 
-  // One UTF-16 unit → one UTF-16 unit: full-width ASCII → ASCII, hiragana → katakana,
-  // upper → lower case.
-  function foldUnit(c) {
+  // How the text of language lang (a BCP 47 code) is folded: hiragana → katakana in Japanese
+  // only (by the primary subtag). Folding::for_lang in Rust.
+  function folding(lang) {
+    var primary = String(lang || "").split(/[-_]/)[0].toLowerCase();
+    return { kana: primary === "ja" };
+  }
+
+  // One UTF-16 unit → one UTF-16 unit, marks kept: full-width ASCII → ASCII, hiragana →
+  // katakana (with f.kana), upper → lower case.
+  function lightUnit(c, f) {
     if (c < 0x80) return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
     if (c >= 0xff01 && c <= 0xff5e) {
       var a = c - 0xfee0;
       return a >= 0x41 && a <= 0x5a ? a + 0x20 : a;
     }
-    if ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e) return c + 0x60;
+    if (f.kana && ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e)) return c + 0x60;
     if ((c >= 0xc0 && c <= 0x52f) || (c >= 0x1e00 && c <= 0x1eff)) return lowerUnit(c);
     return c;
+  }
+
+  // A Latin letter without its marks, in lower case: one whose canonical decomposition is an
+  // ASCII letter and combining marks (U+0300..U+036F), and đ, Đ → d; built on first use.
+  var markTable = null;
+  function stripMark(c) {
+    var slot;
+    if (c >= 0xc0 && c <= 0x24f) slot = c - 0xc0;
+    else if (c >= 0x1e00 && c <= 0x1eff) slot = c - 0x1e00 + (0x250 - 0xc0);
+    else return c;
+    if (markTable === null) {
+      markTable = new Uint16Array(0x250 - 0xc0 + 0x100);
+      var ranges = [[0xc0, 0x24f], [0x1e00, 0x1eff]];
+      var k = 0;
+      for (var r = 0; r < ranges.length; r++) {
+        for (var u = ranges[r][0]; u <= ranges[r][1]; u++) {
+          var d = String.fromCharCode(u).normalize("NFD");
+          var base = u;
+          if (u === 0x110 || u === 0x111) base = 0x64;
+          else if (d.length > 1 && /^[A-Za-z][\u0300-\u036f]+$/.test(d)) base = d.toLowerCase().charCodeAt(0);
+          markTable[k++] = base;
+        }
+      }
+    }
+    return markTable[slot];
+  }
+
+  // One UTF-16 unit → one UTF-16 unit: lightUnit, then stripMark.
+  function foldUnit(c, f) {
+    return stripMark(lightUnit(c, f));
   }
 
   // UTF-16 units → string: TextDecoder where it is there and the platform is little
@@ -159,23 +196,30 @@
     return parts.join("");
   }
 
-  // foldUnit for every BMP unit, built on first use.
-  var foldTable = null;
+  // foldUnit (or lightUnit) for every BMP unit, per folding, built on first use.
+  var foldTables = {};
 
-  // Fold a string unit by unit; the length never changes.
-  function fold(s) {
-    if (foldTable === null) {
-      foldTable = new Uint16Array(0x10000);
-      for (var c = 0; c < 0x10000; c++) foldTable[c] = foldUnit(c);
+  function table(f, light) {
+    var key = (f.kana ? "k" : "-") + (light ? "l" : "f");
+    var t = foldTables[key];
+    if (!t) {
+      t = foldTables[key] = new Uint16Array(0x10000);
+      for (var c = 0; c < 0x10000; c++) t[c] = light ? lightUnit(c, f) : foldUnit(c, f);
     }
+    return t;
+  }
+
+  // Fold a string unit by unit with folding f (folding(lang)); the length never changes.
+  function fold(s, f, light) {
+    var t = table(f || folding(""), light);
     var n = s.length;
     var out = new Uint16Array(n);
-    for (var i = 0; i < n; i++) out[i] = foldTable[s.charCodeAt(i)];
+    for (var i = 0; i < n; i++) out[i] = t[s.charCodeAt(i)];
     return unitsToString(out);
   }
 
-  function normalize(s) {
-    return fold(display(s));
+  function normalize(s, f) {
+    return fold(display(s), f);
   }
 
   // ---- Terms (src/search/terms.rs) -------------------------------------------
@@ -217,11 +261,15 @@
     return c < 0x80 && !isWordUnit(c);
   }
 
-  // A query → terms: {text, word, prefix, forms, key}.
-  function parseQuery(query) {
+  // A query → terms: {text, marked, exact, word, prefix, forms, key}, folded as language lang
+  // folds (see marksAgree for marked and exact).
+  function parseQuery(query, lang) {
     var last = query.length ? query.charCodeAt(query.length - 1) : 0x20;
     var endsOpen = !isSpace(last) && !isBreakUnit(last);
-    var norm = normalize(query);
+    var f = folding(lang);
+    var shown = display(query);
+    var norm = fold(shown, f);
+    var light = fold(shown, f, true);
     var terms = [];
     var start = 0;
     for (var i = 0; i <= norm.length && terms.length < MAX_TERMS; i++) {
@@ -233,7 +281,8 @@
       while (b > a && isTrimUnit(norm.charCodeAt(b - 1))) b--;
       if (a === b) continue;
       var text = norm.slice(a, b);
-      if (terms.some(function (t) { return t.text === text; })) continue;
+      var marked = light.slice(a, b);
+      if (terms.some(function (t) { return t.marked === marked; })) continue;
       var word = true;
       for (var j = 0; j < text.length; j++) {
         if (!isWordUnit(text.charCodeAt(j))) {
@@ -241,9 +290,9 @@
           break;
         }
       }
-      terms.push({ text: text, word: word, prefix: false, forms: [], key: text });
+      terms.push({ text: text, marked: marked, exact: marked !== text, word: word, prefix: false, forms: [], key: text });
     }
-    if (terms.length === 1 && terms[0].text.length === 1 && terms[0].text.charCodeAt(0) < 0x80) {
+    if (terms.length === 1 && terms[0].marked.length === 1 && terms[0].marked.charCodeAt(0) < 0x80) {
       return [];
     }
     terms.forEach(function (t, idx) {
@@ -257,6 +306,21 @@
       t.prefix = idx === terms.length - 1 && endsOpen;
     });
     return terms;
+  }
+
+  // Whether the marked letters of term are in raw (display text) at p, for a match ending at e:
+  // a query letter without marks accepts any marks, one with marks only itself (whatever its
+  // case). Always true for a term without marks.
+  var NO_KANA = { kana: false };
+  function marksAgree(raw, p, e, term) {
+    if (!term.exact) return true;
+    var n = Math.min(term.marked.length, e - p);
+    for (var i = 0; i < n; i++) {
+      var q = term.marked.charCodeAt(i);
+      if (q === term.text.charCodeAt(i)) continue;
+      if (p + i >= raw.length || lightUnit(raw.charCodeAt(p + i), NO_KANA) !== q) return false;
+    }
+    return true;
   }
 
   function wordMatches(w, term) {
@@ -276,17 +340,23 @@
   var SNIPPET_LEN = 80;
   var SNIPPET_LEAD = 30;
 
-  // First match of term in folded text s at or after from: [start, end] or null.
-  function nextMatch(s, term, from) {
+  // First match of term in folded text s at or after from: [start, end] or null; raw is the same
+  // text in display form (needed only for a term with marks, term.exact).
+  function nextMatch(s, term, from, raw) {
     var key = term.key;
     var at = from;
     for (;;) {
       var p = s.indexOf(key, at);
       if (p < 0) return null;
-      if (!term.word) return [p, p + key.length];
+      if (!term.word) {
+        if (marksAgree(raw, p, p + key.length, term)) return [p, p + key.length];
+        at = p + 1;
+        continue;
+      }
       var e = p + key.length;
       while (e < s.length && isWordUnit(s.charCodeAt(e))) e++;
-      if ((p === 0 || !isWordUnit(s.charCodeAt(p - 1))) && wordMatches(s.slice(p, e), term)) {
+      if ((p === 0 || !isWordUnit(s.charCodeAt(p - 1))) && wordMatches(s.slice(p, e), term) &&
+          marksAgree(raw, p, e, term)) {
         return [p, e];
       }
       at = e > p + 1 ? e : p + 1;
@@ -296,7 +366,8 @@
   // The index unpacked for searching: folded text, chunk boundaries, titles.
   function prepare(idx) {
     var text = idx.text;
-    var folded = fold(text);
+    var f0 = folding(idx.lang);
+    var folded = fold(text, f0);
     var n = idx.page.length;
     var recStart = new Uint32Array(n + 1);
     var sepAt = new Uint32Array(n);
@@ -324,7 +395,7 @@
       sepAt: sepAt,
       headings: headings,
       bodies: bodies,
-      titles: idx.pages.map(function (pg) { return fold(pg[1]); }),
+      titles: idx.pages.map(function (pg) { return fold(pg[1], f0); }),
       pageDocs: pageDocs
     };
   }
@@ -345,7 +416,7 @@
     var d = 0;
     var at = 0;
     for (;;) {
-      var m = nextMatch(s, term, at);
+      var m = nextMatch(s, term, at, P.text);
       if (m === null) return;
       while (d + 1 <= n && starts[d + 1] <= m[0]) d++;
       mark[d] = 1;
@@ -383,8 +454,8 @@
     var idx = P.index;
     var n = idx.page.length;
     var titleHits = terms.map(function (t) {
-      return P.titles.map(function (title) {
-        var m = nextMatch(title, t, 0);
+      return P.titles.map(function (title, page) {
+        var m = nextMatch(title, t, 0, idx.pages[page][1]);
         return m ? m[0] : -1;
       });
     });
@@ -398,17 +469,20 @@
     titleHits[driver].forEach(function (pos, page) {
       if (pos >= 0) P.pageDocs[page].forEach(function (d) { mark[d] = 1; });
     });
+    var exact = terms.some(function (t) { return t.exact; });
     var hits = [];
     for (var doc = 0; doc < n; doc++) {
       if (!mark[doc]) continue;
       var page = idx.page[doc];
+      var rawHeading = exact ? headingText(P, doc) : "";
+      var rawBody = exact ? bodyText(P, doc) : "";
       var score = 0;
       var best = [-1, -1, -1];
       var ok = true;
       for (var t = 0; t < terms.length; t++) {
         var inTitle = titleHits[t][page];
-        var mh = nextMatch(P.headings[doc], terms[t], 0);
-        var mb = nextMatch(P.bodies[doc], terms[t], 0);
+        var mh = nextMatch(P.headings[doc], terms[t], 0, rawHeading);
+        var mb = nextMatch(P.bodies[doc], terms[t], 0, rawBody);
         var pos = [inTitle, mh ? mh[0] : -1, mb ? mb[0] : -1];
         if (pos[0] >= 0) score += SCORE_TITLE;
         else if (pos[1] >= 0) score += SCORE_HEADING;
@@ -439,7 +513,7 @@
   }
 
   function search(P, query) {
-    return searchTerms(P, parseQuery(query));
+    return searchTerms(P, parseQuery(query, P.index.lang));
   }
 
   // ---- Shards (src/search/shards.rs) -----------------------------------------
@@ -516,8 +590,8 @@
   // A whole query on a sharded index M whose parts part(name) gives ("g3", "12"; undefined when
   // not loaded): {missing: [names]} while parts are missing, else {hits, shards}.
   function searchSharded(M, part, query, cache) {
-    var terms = parseQuery(query);
-    if (!terms.length) return { hits: [], shards: [] };
+    var terms = parseQuery(query, M.lang);
+    if (!terms.length) return { hits: [], shards: [], terms: terms };
     var missing = gramFiles(M, terms).map(function (f) { return "g" + f; })
       .filter(function (n) { return part(n) === undefined; });
     if (missing.length) return { missing: missing };
@@ -535,13 +609,14 @@
     return { hits: searchShards(list, terms), shards: need, terms: terms };
   }
 
-  // All matches of the terms in folded text s that start before end, merged: [[s, e], …].
-  function matchRanges(s, terms, end) {
+  // All matches of the terms in folded text s (raw in display form) that start before end,
+  // merged: [[s, e], …].
+  function matchRanges(s, terms, end, raw) {
     var ranges = [];
     terms.forEach(function (t) {
       var at = 0;
       for (;;) {
-        var m = nextMatch(s, t, at);
+        var m = nextMatch(s, t, at, raw);
         if (m === null || m[0] >= end) break;
         ranges.push(m);
         at = m[1];
@@ -568,7 +643,7 @@
     var n = s.length;
     var first = -1;
     terms.forEach(function (t) {
-      var m = nextMatch(s, t, 0);
+      var m = nextMatch(s, t, 0, body);
       if (m && (first < 0 || m[0] < first)) first = m[0];
     });
     var start = first < 0 ? 0 : Math.max(0, first - SNIPPET_LEAD);
@@ -578,7 +653,7 @@
     if (end < n && isLowSurrogate(body.charCodeAt(end))) end++;
     var lead = start > 0 ? 1 : 0;
     var marks = [];
-    matchRanges(s, terms, end).forEach(function (r) {
+    matchRanges(s, terms, end, body).forEach(function (r) {
       if (r[1] <= start) return;
       marks.push([Math.max(r[0], start) - start + lead, Math.min(r[1], end) - start + lead]);
     });
@@ -611,6 +686,8 @@
     display: display,
     fold: fold,
     foldUnit: foldUnit,
+    lightUnit: lightUnit,
+    folding: folding,
     normalize: normalize,
     stem: stem,
     forms: forms,

@@ -165,16 +165,17 @@
       return null;
     }
 
-    // The hits of the query's terms, or null while the parts they need are being loaded.
+    // The query's {hits, terms}, or null while the parts they need are being loaded.
     function answer(query) {
       var M = ready();
       if (M === null) return null;
       if (M.v === 1) {
         if (prepared === null) prepared = prepare(M);
-        return searchShards([{ P: prepared, first: 0 }], parseQuery(query));
+        var terms = parseQuery(query, M.lang);
+        return { hits: searchShards([{ P: prepared, first: 0 }], terms), terms: terms };
       }
       var r = searchSharded(M, part, query, shardCache);
-      if (!r.missing) return r.hits;
+      if (!r.missing) return r;
       r.missing.forEach(function (name) {
         if (requested[name]) return;
         requested[name] = true;
@@ -225,8 +226,9 @@
         hide();
         return;
       }
-      var hits = answer(query);
-      if (hits === null) return;
+      var found = answer(query);
+      if (found === null) return;
+      var hits = found.hits;
       lastQuery = query;
       while (list.firstChild) list.removeChild(list.firstChild);
       if (!hits.length) {
@@ -239,7 +241,7 @@
         show();
         return;
       }
-      shown = { hits: hits, terms: parseQuery(query), count: 0 };
+      shown = { hits: hits, terms: found.terms, count: 0 };
       more();
       say(count(words, "results", hits.length, lang));
       show();
@@ -264,12 +266,12 @@
         var title = document.createElement("span");
         title.className = "search-title";
         var P = hit.P;
-        appendMarked(title, hit.title, matchRanges(P.titles[P.index.page[hit.local]], terms, Infinity));
+        appendMarked(title, hit.title, matchRanges(P.titles[P.index.page[hit.local]], terms, Infinity, hit.title));
         a.appendChild(title);
         if (hit.heading) {
           var heading = document.createElement("span");
           heading.className = "search-heading";
-          appendMarked(heading, hit.heading, matchRanges(P.headings[hit.local], terms, Infinity));
+          appendMarked(heading, hit.heading, matchRanges(P.headings[hit.local], terms, Infinity, hit.heading));
           a.appendChild(heading);
         }
         var sn = snippet(P, hit.local, terms);
