@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::{display, fold_units};
+use super::normalize::{display, fold_units, Folding};
 use super::{DocKind, SearchDoc};
 
 /// Format version, `v` in the serialised index.
@@ -69,9 +69,9 @@ pub(crate) struct Field {
 }
 
 impl Field {
-    fn new(s: &str) -> Field {
+    fn new(s: &str, f: Folding) -> Field {
         let display: Vec<u16> = s.encode_utf16().collect();
-        let folded = fold_units(&display);
+        let folded = fold_units(&display, f);
         Field { display, folded }
     }
 }
@@ -143,18 +143,24 @@ impl SearchIndex {
         String::from_utf8(js).expect("JavaScript source is UTF-8")
     }
 
+    /// How the index's language is folded.
+    pub fn folding(&self) -> Folding {
+        Folding::for_lang(&self.lang)
+    }
+
     /// The index unpacked for searching (computed on first use).
     pub(crate) fn prepared(&self) -> &Prepared {
         self.prepared.get_or_init(|| {
+            let f = self.folding();
             let mut p = Prepared {
-                titles: self.pages.iter().map(|(_, t)| Field::new(t)).collect(),
+                titles: self.pages.iter().map(|(_, t)| Field::new(t, f)).collect(),
                 ..Prepared::default()
             };
             if !self.page.is_empty() {
                 for rec in self.text.split(DOC_SEP) {
                     let (h, b) = rec.split_once(FIELD_SEP).unwrap_or(("", rec));
-                    p.headings.push(Field::new(h));
-                    p.bodies.push(Field::new(b));
+                    p.headings.push(Field::new(h, f));
+                    p.bodies.push(Field::new(b, f));
                 }
             }
             p.kinds = self.kind.chars().map(DocKind::from_code).collect();

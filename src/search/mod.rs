@@ -4,7 +4,7 @@
 //! into [`SearchDoc`]s and writes each language's index in shards ([`shards`]):
 //! `search/<lang>.js` and `search/<lang>/*.js`, which the page loads with plain script
 //! elements (they work from `file://` and under `default-src 'self'`).
-//! `themes/default/static/search.js` runs the same query algorithm in the browser;
+//! `themes/default/static/search-core.js` runs the same query algorithm in the browser;
 //! [`SearchIndex::search`] is its Rust twin, used by tests.
 //!
 //! Design: the index stores each chunk's text once, already in display form
@@ -22,6 +22,8 @@ pub mod query;
 pub mod shards;
 pub mod terms;
 
+#[cfg(test)]
+mod fold_tests;
 #[cfg(test)]
 mod shard_tests;
 #[cfg(test)]

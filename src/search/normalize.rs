@@ -7,20 +7,56 @@
 //!   a combining voiced mark), turns control characters into spaces, collapses runs
 //!   of whitespace into one space and trims. The index stores text in this form and
 //!   snippets show it.
-//! * [`fold`] maps each UTF-16 code unit to exactly one UTF-16 code unit: full-width
-//!   ASCII to ASCII, hiragana to katakana, upper case to lower case (Latin, Greek,
-//!   Cyrillic). Because it never changes the length, a match found in the folded text
-//!   sits at the same offsets in the display text.
+//! * [`fold`] maps each UTF-16 code unit to exactly one UTF-16 code unit. Because it
+//!   never changes the length, a match found in the folded text sits at the same
+//!   offsets in the display text. It depends on the index's language ([`Folding`]):
+//!   - in every language: full-width ASCII to ASCII, upper case to lower case (Latin,
+//!     Greek, Cyrillic), and a Latin letter with marks to its plain letter (`ệ` → `e`,
+//!     `é` → `e`, `ơ` → `o`, and `đ` → `d`): see [`strip_mark`];
+//!   - in Japanese only: hiragana to katakana (`ひらがな` = `ヒラガナ`), which readers of
+//!     Japanese treat as one word written two ways; elsewhere kana are rare and kept apart.
 //!
-//! [`normalize`] is both. `themes/default/static/search.js` implements the same
+//! Marks are folded one way only. A query letter written without marks matches the
+//! letter with any marks (`benh vien` finds `bệnh viện`, `dieu duong` finds `điều
+//! dưỡng`, `cafe` finds `café`), because people often type without them: Vietnamese
+//! on a phone keyboard without tones, or anyone in a hurry. A query letter written with
+//! marks matches only that letter (`bệnh` does not find `bênh` or `benh`), so a reader
+//! who types the tones gets exactly what they typed. Folding marks both ways would make
+//! every Vietnamese syllable match up to a dozen others that differ only in tone (`ma`,
+//! `má`, `mà`, `mả`, `mã`, `mạ` are six words); one way, only an unmarked query pays
+//! that, and its reader could not have said which they meant. The check of a marked
+//! letter is [`crate::search::terms`]' job: the folded text has no marks, the display
+//! text at the same offsets has them.
+//!
+//! [`normalize`] is both steps. `themes/default/static/search-core.js` implements the same
 //! functions, unit for unit; all offsets are in UTF-16 code units, as in JavaScript.
+
+use std::sync::OnceLock;
+
+/// How the text of one language is folded (see the module documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Folding {
+    /// Hiragana fold to katakana (Japanese).
+    pub kana: bool,
+}
+
+impl Folding {
+    /// The folding of language `lang`, a BCP 47 code (`ja`, `ja-JP`, `en`, `vi`, …): kana folding
+    /// for Japanese, by the code's primary subtag.
+    pub fn for_lang(lang: &str) -> Folding {
+        let primary = lang.split(['-', '_']).next().unwrap_or("");
+        Folding {
+            kana: primary.eq_ignore_ascii_case("ja"),
+        }
+    }
+}
 
 /// Full NFKC-like normalisation: `fold(display(s))`.
 ///
-/// `ＵＳＢ` → `usb`, `ｶﾅ` → `カナ`, `ﾊﾟ` → `パ`, `ひらがな` → `ヒラガナ`,
-/// `  a \u{3000} b ` → `a b`.
-pub fn normalize(s: &str) -> String {
-    fold(&display(s))
+/// `ＵＳＢ` → `usb`, `ｶﾅ` → `カナ`, `ﾊﾟ` → `パ`, `ひらがな` → `ヒラガナ` (Japanese),
+/// `Bệnh` → `benh`, `  a \u{3000} b ` → `a b`.
+pub fn normalize(s: &str, f: Folding) -> String {
+    fold(&display(s), f)
 }
 
 /// The display form: half-width katakana composed into full-width, whitespace and
@@ -210,19 +246,30 @@ pub fn display_units(s: &[u16]) -> Vec<u16> {
 }
 
 /// Fold a string unit by unit with [`fold_unit`] (the length in UTF-16 units is kept).
-pub fn fold(s: &str) -> String {
-    let units: Vec<u16> = s.encode_utf16().map(fold_unit).collect();
+pub fn fold(s: &str, f: Folding) -> String {
+    let units: Vec<u16> = s.encode_utf16().map(|c| fold_unit(c, f)).collect();
     String::from_utf16_lossy(&units)
 }
 
 /// [`fold`] on UTF-16 code units.
-pub fn fold_units(s: &[u16]) -> Vec<u16> {
-    s.iter().map(|&c| fold_unit(c)).collect()
+pub fn fold_units(s: &[u16], f: Folding) -> Vec<u16> {
+    s.iter().map(|&c| fold_unit(c, f)).collect()
 }
 
-/// Fold one UTF-16 code unit: full-width ASCII → ASCII, hiragana → katakana,
-/// upper → lower case. Surrogates and everything else are returned unchanged.
-pub fn fold_unit(c: u16) -> u16 {
+/// [`light_unit`] on UTF-16 code units.
+pub fn light_units(s: &[u16], f: Folding) -> Vec<u16> {
+    s.iter().map(|&c| light_unit(c, f)).collect()
+}
+
+/// Fold one UTF-16 code unit: [`light_unit`], then [`strip_mark`].
+pub fn fold_unit(c: u16, f: Folding) -> u16 {
+    strip_mark(light_unit(c, f))
+}
+
+/// Fold one UTF-16 code unit but keep its marks: full-width ASCII → ASCII, hiragana →
+/// katakana (with [`Folding::kana`]), upper → lower case. Surrogates and everything else are
+/// returned unchanged.
+pub fn light_unit(c: u16, f: Folding) -> u16 {
     match c {
         0x41..=0x5A => c + 0x20,
         0x00..=0x7F => c,
@@ -236,10 +283,43 @@ pub fn fold_unit(c: u16) -> u16 {
             }
         }
         // Hiragana (and the hiragana iteration marks) → katakana.
-        0x3041..=0x3096 | 0x309D | 0x309E => c + 0x60,
+        0x3041..=0x3096 | 0x309D | 0x309E if f.kana => c + 0x60,
         0xC0..=0x52F | 0x1E00..=0x1EFF => lower_unit(c),
         _ => c,
     }
+}
+
+/// The Latin letter without its marks, in lower case: a letter of Latin-1, Latin Extended-A
+/// and -B or Latin Extended Additional whose canonical decomposition is an ASCII letter and
+/// combining marks (U+0300..U+036F) becomes that letter (`ệ` → `e`, `Ǻ` → `a`, `ư` → `u`,
+/// `İ` → `i`), and `đ`, `Đ` become `d` (Vietnamese is typed so without marks). Any other unit
+/// is returned unchanged.
+pub fn strip_mark(c: u16) -> u16 {
+    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    let slot = match c {
+        0xC0..=0x24F => usize::from(c - 0xC0),
+        0x1E00..=0x1EFF => usize::from(c - 0x1E00) + (0x250 - 0xC0),
+        _ => return c,
+    };
+    TABLE.get_or_init(|| {
+        use unicode_normalization::UnicodeNormalization;
+        (0xC0..=0x24Fu16)
+            .chain(0x1E00..=0x1EFF)
+            .map(|u| {
+                let ch = char::from_u32(u32::from(u)).unwrap_or('\0');
+                let mut parts = std::iter::once(ch).nfd();
+                let base = parts.next().unwrap_or(ch);
+                let marks = parts.all(|m| ('\u{300}'..='\u{36F}').contains(&m));
+                match u {
+                    0x110 | 0x111 => u16::from(b'd'),
+                    _ if base != ch && base.is_ascii_alphabetic() && marks => {
+                        base.to_ascii_lowercase() as u16
+                    }
+                    _ => u,
+                }
+            })
+            .collect()
+    })[slot]
 }
 
 /// Lower case of a Latin, Greek or Cyrillic letter, when it is one BMP character.

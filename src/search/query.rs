@@ -18,7 +18,7 @@
 
 use super::index::{Field, SearchIndex};
 use super::normalize::is_word_unit;
-use super::terms::{parse_query, word_matches, Term};
+use super::terms::{marks_agree, parse_query, word_matches, Term};
 use super::Hit;
 
 /// Score of a term found in the page title.
@@ -42,30 +42,44 @@ pub(crate) fn find(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
     (from..=last).find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle)
 }
 
-/// The first match of `term` in `text` at or after `from`, as a range of units.
-pub(crate) fn next_match(text: &[u16], term: &Term, from: usize) -> Option<(usize, usize)> {
+/// The first match of `term` in folded `text` at or after `from`, as a range of units; `raw` is
+/// the same text in display form (for the marks of a term that has them).
+pub(crate) fn next_match(
+    text: &[u16],
+    raw: &[u16],
+    term: &Term,
+    from: usize,
+) -> Option<(usize, usize)> {
     let mut at = from;
     loop {
         let p = find(text, &term.key, at)?;
         if !term.word {
-            return Some((p, p + term.key.len()));
+            let e = p + term.key.len();
+            if marks_agree(raw, p, e, term) {
+                return Some((p, e));
+            }
+            at = p + 1;
+            continue;
         }
         let mut e = p + term.key.len();
         while e < text.len() && is_word_unit(text[e]) {
             e += 1;
         }
-        if (p == 0 || !is_word_unit(text[p - 1])) && word_matches(&text[p..e], term) {
+        if (p == 0 || !is_word_unit(text[p - 1]))
+            && word_matches(&text[p..e], term)
+            && marks_agree(raw, p, e, term)
+        {
             return Some((p, e));
         }
         at = e.max(p + 1);
     }
 }
 
-/// All matches of `term` in `text` that start before `end`.
-fn matches_before(text: &[u16], term: &Term, end: usize) -> Vec<(usize, usize)> {
+/// All matches of `term` in `field` that start before `end`.
+fn matches_before(field: &Field, term: &Term, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some((s, e)) = next_match(text, term, at) {
+    while let Some((s, e)) = next_match(&field.folded, &field.display, term, at) {
         if s >= end {
             break;
         }
@@ -89,7 +103,7 @@ pub(crate) fn by_rank(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
 impl SearchIndex {
     /// Search the index; hits come best first. The same algorithm as search.js.
     pub fn search(&self, query: &str) -> Vec<Hit> {
-        let terms = parse_query(query);
+        let terms = parse_query(query, self.folding());
         self.ranked(&terms)
             .into_iter()
             .map(|(score, _, _, doc)| self.hit(doc, score, &terms))
@@ -108,7 +122,7 @@ impl SearchIndex {
             .map(|t| {
                 p.titles
                     .iter()
-                    .map(|f| next_match(&f.folded, t, 0))
+                    .map(|f| next_match(&f.folded, &f.display, t, 0))
                     .collect()
             })
             .collect();
@@ -119,8 +133,9 @@ impl SearchIndex {
             let mut best = [None::<usize>; 3]; // earliest match per field: title, heading, text
             for (ti, term) in terms.iter().enumerate() {
                 let in_title = title_hits[ti][page].map(|m| m.0);
-                let in_heading = next_match(&p.headings[doc].folded, term, 0).map(|m| m.0);
-                let in_body = next_match(&p.bodies[doc].folded, term, 0).map(|m| m.0);
+                let (h, b) = (&p.headings[doc], &p.bodies[doc]);
+                let in_heading = next_match(&h.folded, &h.display, term, 0).map(|m| m.0);
+                let in_body = next_match(&b.folded, &b.display, term, 0).map(|m| m.0);
                 score += match (in_title, in_heading, in_body) {
                     (Some(_), _, _) => SCORE_TITLE,
                     (None, Some(_), _) => SCORE_HEADING,
@@ -168,7 +183,7 @@ pub(crate) fn snippet(body: &Field, terms: &[Term]) -> (Vec<u16>, Vec<(usize, us
     let n = text.len();
     let first = terms
         .iter()
-        .filter_map(|t| next_match(text, t, 0).map(|m| m.0))
+        .filter_map(|t| next_match(text, &body.display, t, 0).map(|m| m.0))
         .min();
     let mut start = first.map_or(0, |f| f.saturating_sub(SNIPPET_LEAD));
     let end = (start + SNIPPET_LEN).min(n);
@@ -182,7 +197,7 @@ pub(crate) fn snippet(body: &Field, terms: &[Term]) -> (Vec<u16>, Vec<(usize, us
     }
     let mut ranges: Vec<(usize, usize)> = terms
         .iter()
-        .flat_map(|t| matches_before(text, t, end))
+        .flat_map(|t| matches_before(body, t, end))
         .filter(|&(_, e)| e > start)
         .map(|(s, e)| (s.max(start), e.min(end)))
         .collect();

@@ -2,9 +2,12 @@
 //! hits of the whole index.
 
 use super::index::{ChunkRef, SearchIndex};
+use super::normalize::Folding;
 use super::shards::{ShardWriter, Sharded, BITS};
 use super::terms::parse_query;
 use super::{DocKind, SearchDoc};
+
+const JA: Folding = Folding { kana: true };
 
 /// A course of `n` pages, each with a heading chunk; page `k` mentions `固有語{k}` once.
 fn course(n: usize) -> SearchIndex {
@@ -87,21 +90,21 @@ fn a_rare_term_needs_only_the_shards_that_hold_it() {
     let n = sharded.shards.len();
     assert!(n > 20, "{n} shards");
     // Pairs are a sieve: a shard with 固有語1 and a 17 elsewhere passes too, but few do.
-    let needed = sharded.needed(&parse_query("固有語17"));
+    let needed = sharded.needed(&parse_query("固有語17", JA));
     assert!(!needed.is_empty() && needed.len() <= 4, "{needed:?}");
     for (s, shard) in sharded.shards.iter().enumerate() {
         if shard.text.contains("固有語17") {
             assert!(needed.contains(&s), "shard {s} holds the term");
         }
     }
-    assert!(sharded.needed(&parse_query("存在しない")).is_empty());
+    assert!(sharded.needed(&parse_query("存在しない", JA)).is_empty());
     let holding: Vec<usize> = (0..n)
         .filter(|&s| sharded.shards[s].text.contains("ランサム"))
         .collect();
     assert!(holding.len() > n / 2);
-    assert_eq!(sharded.needed(&parse_query("ランサム")), holding);
+    assert_eq!(sharded.needed(&parse_query("ランサム", JA)), holding);
     // A title match needs the shards of the page's chunks, though its texts lack the term.
-    let needed = sharded.needed(&parse_query("第3節"));
+    let needed = sharded.needed(&parse_query("第3節", JA));
     assert!(!needed.is_empty() && needed.len() < n / 4, "{needed:?}");
 }
 

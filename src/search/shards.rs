@@ -26,8 +26,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::index::{Builder, ChunkRef, SearchIndex};
-use super::normalize::fold_units;
-use super::normalize::{display, display_cow};
+use super::normalize::{display, display_cow, fold_units, Folding};
 use super::query::{by_rank, Ranked};
 use super::terms::{parse_query, Term};
 use super::Hit;
@@ -177,7 +176,7 @@ impl Sharded {
     /// Search the shards the query needs; the hits of the whole index, best first (the same
     /// algorithm as search.js).
     pub fn search(&self, query: &str) -> Vec<Hit> {
-        let terms = parse_query(query);
+        let terms = parse_query(query, Folding::for_lang(&self.lang));
         if terms.is_empty() {
             return Vec::new();
         }
@@ -361,17 +360,18 @@ impl ShardWriter {
         let heading = c.heading.map(display_cow).unwrap_or_default();
         let text = display_cow(c.text);
         let mut units: Vec<u16> = Vec::with_capacity(text.len());
+        let f = Folding::for_lang(&self.lang);
         // A page's chunks share its title: its grams are taken once a shard.
         let new_page = self.last_title.as_deref() != Some(c.title);
         if new_page {
             self.last_title = Some(c.title.to_string());
             units.extend(display(c.title).encode_utf16());
-            self.seen.add(&fold_units(&units));
+            self.seen.add(&fold_units(&units, f));
         }
         for s in [&heading, &text] {
             units.clear();
             units.extend(s.encode_utf16());
-            self.seen.add(&fold_units(&units));
+            self.seen.add(&fold_units(&units, f));
         }
         self.text += heading.len() + text.len() + 2;
         self.current

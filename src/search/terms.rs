@@ -7,9 +7,14 @@
 //! term, matched at the start of a word through a light stemmer; any other piece
 //! (Japanese, or mixed like `usbメモリ` or `1-4`) is a *literal* term, matched as an
 //! exact substring anywhere. The last word term of a query that does not end in a
-//! space also matches as a prefix (search as you type). Mirrored by search.js.
+//! space also matches as a prefix (search as you type). A term with marked letters (`bệnh`)
+//! matches only where the text has those very letters ([`marks_agree`]; see
+//! [`super::normalize`] for why marks fold one way). Mirrored by search-core.js.
 
-use super::normalize::{display_units, fold_units, is_break_unit, is_space, is_word_unit};
+use super::normalize::{
+    display_units, fold_units, is_break_unit, is_space, is_word_unit, light_unit, light_units,
+    Folding,
+};
 
 /// At most this many terms of a query are used.
 pub const MAX_TERMS: usize = 8;
@@ -28,38 +33,52 @@ pub struct Term {
     /// What to look for in the text: `text` for a literal, for a word a prefix common
     /// to every word that can satisfy the term.
     pub key: Vec<u16>,
+    /// The term folded with its marks kept ([`light_unit`]), as long as `text`.
+    pub marked: Vec<u16>,
+    /// Whether `marked` has a letter with marks, which the text must then have too.
+    pub exact: bool,
 }
 
-/// Split a raw query into terms (normalising it first). Empty when the query is too
-/// short to search: nothing but punctuation, or a single ASCII letter or digit.
-pub fn parse_query(query: &str) -> Vec<Term> {
+/// Split a raw query into terms (normalising it with the index language's folding first).
+/// Empty when the query is too short to search: nothing but punctuation, or a single ASCII
+/// letter or digit.
+pub fn parse_query(query: &str, f: Folding) -> Vec<Term> {
     let raw: Vec<u16> = query.encode_utf16().collect();
     let ends_open = raw
         .last()
         .is_some_and(|&c| !is_space(c) && !is_break_unit(c));
-    let norm = fold_units(&display_units(&raw));
+    let shown = display_units(&raw);
+    let norm = fold_units(&shown, f);
+    let light = light_units(&shown, f);
     let mut terms: Vec<Term> = Vec::new();
-    for piece in norm.split(|&c| is_break_unit(c)) {
-        let mut a = 0;
-        let mut b = piece.len();
-        while a < b && is_trim_unit(piece[a]) {
+    let mut start = 0;
+    for end in 0..=norm.len() {
+        if end < norm.len() && !is_break_unit(norm[end]) {
+            continue;
+        }
+        let (mut a, mut b) = (start, end);
+        start = end + 1;
+        while a < b && is_trim_unit(norm[a]) {
             a += 1;
         }
-        while b > a && is_trim_unit(piece[b - 1]) {
+        while b > a && is_trim_unit(norm[b - 1]) {
             b -= 1;
         }
         if a == b {
             continue;
         }
-        let text = piece[a..b].to_vec();
-        if terms.iter().any(|t| t.text == text) {
+        let text = norm[a..b].to_vec();
+        let marked = light[a..b].to_vec();
+        if terms.iter().any(|t| t.marked == marked) {
             continue;
         }
         let word = text.iter().all(|&c| is_word_unit(c));
         terms.push(Term {
             forms: Vec::new(),
             key: text.clone(),
+            exact: marked != text,
             text,
+            marked,
             word,
             prefix: false,
         });
@@ -67,7 +86,7 @@ pub fn parse_query(query: &str) -> Vec<Term> {
             break;
         }
     }
-    if terms.len() == 1 && terms[0].text.len() == 1 && terms[0].text[0] < 0x80 {
+    if terms.len() == 1 && terms[0].marked.len() == 1 && terms[0].marked[0] < 0x80 {
         return Vec::new();
     }
     let last = terms.len().wrapping_sub(1);
@@ -159,6 +178,20 @@ pub fn forms(w: &str) -> Vec<String> {
     } else {
         vec![a, b]
     }
+}
+
+/// Whether the marked letters of `term` are in `raw` (display text) at `p`, for a match that
+/// ends at `e`: a query letter without marks accepts any marks, one with marks only itself
+/// (compared case-insensitively). Always true for a term without marks.
+pub fn marks_agree(raw: &[u16], p: usize, e: usize, term: &Term) -> bool {
+    if !term.exact {
+        return true;
+    }
+    let n = term.marked.len().min(e - p);
+    (0..n).all(|i| {
+        let q = term.marked[i];
+        q == term.text[i] || raw.get(p + i).map(|&c| light_unit(c, Folding::default())) == Some(q)
+    })
 }
 
 /// Whether the word `w` (a whole run of word units from the text, folded) satisfies

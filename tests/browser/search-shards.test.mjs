@@ -58,17 +58,18 @@ after(async () => {
   await browser?.close();
 });
 
-/** The search library and every index script of `lang`, run in a context of their own. */
+/** The search core and every index script of `lang`, run in a context of their own. */
 function load(lang) {
   const ctx = { window: {} };
   ctx.globalThis = ctx.window;
+  ctx.self = ctx.window;
   vm.createContext(ctx);
-  vm.runInContext(readFileSync(join(repo, "themes/default/static/search.js"), "utf8"), ctx);
+  vm.runInContext(readFileSync(join(repo, "themes/default/static/search-core.js"), "utf8"), ctx);
   vm.runInContext(readFileSync(join(site, `search/${lang}.js`), "utf8"), ctx);
   for (const f of readdirSync(join(site, "search", lang))) {
     vm.runInContext(readFileSync(join(site, "search", lang, f), "utf8"), ctx);
   }
-  const lib = ctx.window.kyozaiSearchLib;
+  const lib = ctx.window.kyozaiSearchCore;
   const M = ctx.window.kyozaiSearch[lang];
   const parts = ctx.window.kyozaiSearchParts;
   return { lib, M, part: (n) => parts[`${lang}/${n}`] };

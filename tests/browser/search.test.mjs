@@ -2,7 +2,10 @@
 // queries find the right pages, the keyboard works, and every result link opens a page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { buildSite, serve, fileUrl, launch, openPage } from "./lib.mjs";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
+import { buildSite, serve, fileUrl, launch, openPage, repo } from "./lib.mjs";
 
 let site, server, browser;
 before(async () => {
@@ -78,3 +81,64 @@ for (const mode of ["http", "file"]) {
     await context.close();
   });
 }
+
+/** The theme's words of one language (themes/default/i18n/LANG.toml), as `key = "value"` lines. */
+function themeWords(lang) {
+  const words = {};
+  for (const m of readFileSync(join(repo, `themes/default/i18n/${lang}.toml`), "utf8").matchAll(/^(search_\w+) = "(.*)"$/gm)) words[m[1]] = m[2];
+  return words;
+}
+
+test("the search box's words come from the theme, counts by plural category; more results on demand", async () => {
+  const en = themeWords("en");
+  const ja = themeWords("ja");
+  // No words and no choice of words by language in the scripts.
+  for (const f of ["search.js", "search-core.js"]) {
+    let src = readFileSync(join(repo, "themes/default/static", f), "utf8");
+    // The one language the core names is the one whose kana it folds (not a choice of words).
+    if (f === "search-core.js") src = src.replace(/function folding\(lang\) \{[^}]*\}/, "");
+    assert.doesNotMatch(src, /["'](ja|en)["']/, `${f} names no language`);
+    for (const w of [...Object.values(en), ...Object.values(ja)]) {
+      const plain = w.replace(/\{\w+\}/g, "").trim();
+      if (/\s|[^\x00-\x7f]/.test(plain)) assert.ok(!src.includes(plain), `${f} does not hold the words "${plain}"`);
+    }
+  }
+  // A query with exactly one hit, found with the core on the built index.
+  const ctx = { window: {} };
+  ctx.self = ctx.window;
+  vm.createContext(ctx);
+  vm.runInContext(readFileSync(join(repo, "themes/default/static/search-core.js"), "utf8"), ctx);
+  vm.runInContext(readFileSync(join(site, "search/en.js"), "utf8"), ctx);
+  for (const f of readdirSync(join(site, "search/en"))) vm.runInContext(readFileSync(join(site, "search/en", f), "utf8"), ctx);
+  const core = ctx.window.kyozaiSearchCore;
+  const M = ctx.window.kyozaiSearch.en;
+  const part = (n) => ctx.window.kyozaiSearchParts[`en/${n}`];
+  const count = (q) => core.searchSharded(M, part, q, {}).hits.length;
+  const words = [...new Set(part("0").text.toLowerCase().match(/[a-z]{6,}/g))];
+  const single = words.find((w) => count(w + " ") === 1);
+  assert.ok(single, "some word is found once");
+  const many = count("ransomware");
+  assert.ok(many > 20, `${many} hits`);
+
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(fileUrl(site, "en/index.html"));
+  assert.equal(await page.getAttribute("#search-input", "placeholder"), en.search_placeholder);
+  await search(page, single + " ");
+  assert.equal(await page.textContent("#search-status"), en.search_results_one.replace("{n}", "1"));
+  let r = await search(page, "ransomware");
+  assert.equal(r.length, 20, "the first 20 results");
+  assert.equal(await page.textContent("#search-status"), en.search_results.replace("{n}", String(many)));
+  assert.equal(await page.textContent("#search-results .search-more button"), en.search_more);
+  await page.click("#search-results .search-more button");
+  r = await page.$$eval("#search-results li.search-result a", (as) => as.length);
+  assert.equal(r, Math.min(40, many));
+  assert.equal(await page.evaluate(() => document.activeElement.closest("li").className), "search-result", "the first new result has the focus");
+  while (await page.$("#search-results .search-more button")) await page.click("#search-results .search-more button");
+  assert.equal(await page.$$eval("#search-results li.search-result a", (as) => as.length), many, "every hit can be reached");
+  await page.goto(fileUrl(site, "ja/index.html"));
+  await search(page, "ランサム");
+  assert.match(await page.textContent("#search-status"), new RegExp("^\\d+" + ja.search_results.replace("{n}", "").replace(/[()]/g, "\\$&") + "$"));
+  assert.equal(await page.textContent("#search-results .search-more button"), ja.search_more);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

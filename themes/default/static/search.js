@@ -1,633 +1,27 @@
-/*! kyozai site search: queries the page language's index (window.kyozaiSearch[lang],
- * loaded by search/<lang>.js) and shows the results under the search box.
- *
- * The index comes in shards (src/search/shards.rs): search/<lang>.js says how many; a query
- * loads the gram files of its terms (search/<lang>/g<k>.js), which say which shards can hold a
- * match, then only those shards (search/<lang>/<k>.js), and merges their hits.
+/*! kyozai site search, the box: shows the results of the page language's index
+ * (window.kyozaiSearch[lang], loaded by search/<lang>.js on first use) under the search box.
+ * The query algorithm is in search-core.js (window.kyozaiSearchCore), loaded before this file.
  *
  * Plain script, no dependencies, no eval, nothing inline: it works from file:// and
- * under Content-Security-Policy: default-src 'self'. The query algorithm is the same
- * as src/search/ (Rust), unit for unit: all offsets are UTF-16 code units.
- * window.kyozaiSearchLib exposes the pure functions (normalize, parseQuery, prepare,
- * search, snippet, …) so that they can be tested outside a browser.
+ * under Content-Security-Policy: default-src 'self'.
  */
 (function () {
   "use strict";
 
   var root = typeof window !== "undefined" ? window : globalThis;
-
-  // ---- Normalisation (src/search/normalize.rs) --------------------------------
-
-  function isSpace(c) {
-    return c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0x1680 ||
-      (c >= 0x2000 && c <= 0x200b) || c === 0x2028 || c === 0x2029 ||
-      c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-  }
-
-  function isWordUnit(c) {
-    return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0xd6) ||
-      (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x24f) ||
-      (c >= 0x370 && c <= 0x3ff) || (c >= 0x400 && c <= 0x52f) ||
-      (c >= 0x1e00 && c <= 0x1eff);
-  }
-
-  function isBreakUnit(c) {
-    if ((c >= 0x3005 && c <= 0x3007) || (c >= 0x3031 && c <= 0x3035) ||
-        c === 0x303b || c === 0x303c) {
-      return false;
-    }
-    return (c >= 0x3000 && c <= 0x303f) || (c >= 0x2010 && c <= 0x205e) ||
-      c === 0x30fb || (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff5f && c <= 0xff65) || isSpace(c);
-  }
-
-  // Half-width katakana U+FF61..U+FF9F → full-width.
-  var HALFWIDTH_KANA = [
-    0x3002, 0x300c, 0x300d, 0x3001, 0x30fb, 0x30f2, 0x30a1, 0x30a3,
-    0x30a5, 0x30a7, 0x30a9, 0x30e3, 0x30e5, 0x30e7, 0x30c3, 0x30fc,
-    0x30a2, 0x30a4, 0x30a6, 0x30a8, 0x30aa, 0x30ab, 0x30ad, 0x30af,
-    0x30b1, 0x30b3, 0x30b5, 0x30b7, 0x30b9, 0x30bb, 0x30bd, 0x30bf,
-    0x30c1, 0x30c4, 0x30c6, 0x30c8, 0x30ca, 0x30cb, 0x30cc, 0x30cd,
-    0x30ce, 0x30cf, 0x30d2, 0x30d5, 0x30d8, 0x30db, 0x30de, 0x30df,
-    0x30e0, 0x30e1, 0x30e2, 0x30e4, 0x30e6, 0x30e8, 0x30e9, 0x30ea,
-    0x30eb, 0x30ec, 0x30ed, 0x30ef, 0x30f3, 0x309b, 0x309c
-  ];
-
-  function voiced(c) {
-    if (((c >= 0x304b && c <= 0x3062) || (c >= 0x30ab && c <= 0x30c2)) &&
-        (c - 0x304b) % 2 === 0) return c + 1;
-    if (c === 0x3064 || c === 0x3066 || c === 0x3068 || c === 0x30c4 ||
-        c === 0x30c6 || c === 0x30c8) return c + 1;
-    if (((c >= 0x306f && c <= 0x307d) || (c >= 0x30cf && c <= 0x30dd)) &&
-        (c - 0x306f) % 3 === 0) return c + 1;
-    if (c === 0x3046) return 0x3094;
-    if (c === 0x30a6) return 0x30f4;
-    if (c === 0x309d || c === 0x30fd) return c + 1;
-    if (c >= 0x30ef && c <= 0x30f2) return c + 8;
-    return -1;
-  }
-
-  function semiVoiced(c) {
-    if (((c >= 0x306f && c <= 0x307d) || (c >= 0x30cf && c <= 0x30dd)) &&
-        (c - 0x306f) % 3 === 0) return c + 2;
-    return -1;
-  }
-
-  // Display form: half-width kana composed into full-width, whitespace collapsed, trimmed.
-  function display(s) {
-    var out = [];
-    var pending = false;
-    var i = 0;
-    var n = s.length;
-    while (i < n) {
-      var c = s.charCodeAt(i++);
-      if (isSpace(c)) {
-        pending = out.length > 0;
-        continue;
-      }
-      if (pending) {
-        out.push(0x20);
-        pending = false;
-      }
-      var base = c >= 0xff61 && c <= 0xff9f ? HALFWIDTH_KANA[c - 0xff61] : c;
-      if (i < n) {
-        var next = s.charCodeAt(i);
-        var k = -1;
-        if (next === 0xff9e || next === 0x3099) k = voiced(base);
-        else if (next === 0xff9f || next === 0x309a) k = semiVoiced(base);
-        if (k >= 0) {
-          out.push(k);
-          i++;
-          continue;
-        }
-      }
-      out.push(base);
-    }
-    return unitsToString(out);
-  }
-
-  // Lower case of Latin (incl. Extended Additional), Greek and Cyrillic letters, when
-  // it is one character; built on first use.
-  var lowerTable = null;
-  function lowerUnit(c) {
-    if (lowerTable === null) {
-      lowerTable = new Uint16Array(0x1f00);
-      for (var u = 0; u < 0x1f00; u++) {
-        var l = String.fromCharCode(u).toLowerCase();
-        lowerTable[u] = l.length === 1 ? l.charCodeAt(0) : u;
-      }
-    }
-    return lowerTable[c];
-  }
-
-  // One UTF-16 unit → one UTF-16 unit: full-width ASCII → ASCII, hiragana → katakana,
-  // upper → lower case.
-  function foldUnit(c) {
-    if (c < 0x80) return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
-    if (c >= 0xff01 && c <= 0xff5e) {
-      var a = c - 0xfee0;
-      return a >= 0x41 && a <= 0x5a ? a + 0x20 : a;
-    }
-    if ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e) return c + 0x60;
-    if ((c >= 0xc0 && c <= 0x52f) || (c >= 0x1e00 && c <= 0x1eff)) return lowerUnit(c);
-    return c;
-  }
-
-  // UTF-16 units → string: TextDecoder where it is there and the platform is little
-  // endian (fast on long texts), else String.fromCharCode in chunks.
-  var utf16 = null;
-  try {
-    if (typeof TextDecoder !== "undefined" && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) {
-      utf16 = new TextDecoder("utf-16le", { ignoreBOM: true });
-    }
-  } catch (e) {
-    utf16 = null;
-  }
-
-  function unitsToString(units) {
-    if (utf16 !== null && units.length > 256) {
-      return utf16.decode(units instanceof Uint16Array ? units : Uint16Array.from(units));
-    }
-    var parts = [];
-    for (var i = 0; i < units.length; i += 8192) {
-      parts.push(String.fromCharCode.apply(null, units.slice(i, i + 8192)));
-    }
-    return parts.join("");
-  }
-
-  // foldUnit for every BMP unit, built on first use.
-  var foldTable = null;
-
-  // Fold a string unit by unit; the length never changes.
-  function fold(s) {
-    if (foldTable === null) {
-      foldTable = new Uint16Array(0x10000);
-      for (var c = 0; c < 0x10000; c++) foldTable[c] = foldUnit(c);
-    }
-    var n = s.length;
-    var out = new Uint16Array(n);
-    for (var i = 0; i < n; i++) out[i] = foldTable[s.charCodeAt(i)];
-    return unitsToString(out);
-  }
-
-  function normalize(s) {
-    return fold(display(s));
-  }
-
-  // ---- Terms (src/search/terms.rs) -------------------------------------------
-
-  var MAX_TERMS = 8;
-
-  function endsWith(s, t) {
-    return s.length >= t.length && s.lastIndexOf(t) === s.length - t.length;
-  }
-
-  function stem(w) {
-    var n = w.length;
-    if (n >= 5 && endsWith(w, "ies")) return w.slice(0, n - 3) + "y";
-    if (n >= 5 && (endsWith(w, "ses") || endsWith(w, "xes") || endsWith(w, "zes") ||
-        endsWith(w, "ches") || endsWith(w, "shes"))) return w.slice(0, n - 2);
-    if (n >= 4 && endsWith(w, "s") && !endsWith(w, "ss") && !endsWith(w, "us") &&
-        !endsWith(w, "is")) return w.slice(0, n - 1);
-    if (n >= 6 && endsWith(w, "ing")) return w.slice(0, n - 3);
-    if (n >= 5 && endsWith(w, "ed")) return w.slice(0, n - 2);
-    if (n >= 6 && endsWith(w, "ly")) return w.slice(0, n - 2);
-    return w;
-  }
-
-  function ekey(w) {
-    return w.length >= 3 && endsWith(w, "e") ? w.slice(0, -1) : w;
-  }
-
-  function stripY(w) {
-    return w.length >= 2 && endsWith(w, "y") ? w.slice(0, -1) : w;
-  }
-
-  function forms(w) {
-    var a = ekey(w);
-    var b = ekey(stem(w));
-    return a === b ? [a] : [a, b];
-  }
-
-  function isTrimUnit(c) {
-    return c < 0x80 && !isWordUnit(c);
-  }
-
-  // A query → terms: {text, word, prefix, forms, key}.
-  function parseQuery(query) {
-    var last = query.length ? query.charCodeAt(query.length - 1) : 0x20;
-    var endsOpen = !isSpace(last) && !isBreakUnit(last);
-    var norm = normalize(query);
-    var terms = [];
-    var start = 0;
-    for (var i = 0; i <= norm.length && terms.length < MAX_TERMS; i++) {
-      if (i < norm.length && !isBreakUnit(norm.charCodeAt(i))) continue;
-      var a = start;
-      var b = i;
-      start = i + 1;
-      while (a < b && isTrimUnit(norm.charCodeAt(a))) a++;
-      while (b > a && isTrimUnit(norm.charCodeAt(b - 1))) b--;
-      if (a === b) continue;
-      var text = norm.slice(a, b);
-      if (terms.some(function (t) { return t.text === text; })) continue;
-      var word = true;
-      for (var j = 0; j < text.length; j++) {
-        if (!isWordUnit(text.charCodeAt(j))) {
-          word = false;
-          break;
-        }
-      }
-      terms.push({ text: text, word: word, prefix: false, forms: [], key: text });
-    }
-    if (terms.length === 1 && terms[0].text.length === 1 && terms[0].text.charCodeAt(0) < 0x80) {
-      return [];
-    }
-    terms.forEach(function (t, idx) {
-      if (!t.word) return;
-      var x = stripY(ekey(t.text));
-      var y = stripY(ekey(stem(t.text)));
-      var k = 0;
-      while (k < x.length && k < y.length && x.charCodeAt(k) === y.charCodeAt(k)) k++;
-      t.key = x.slice(0, k);
-      t.forms = forms(t.text);
-      t.prefix = idx === terms.length - 1 && endsOpen;
-    });
-    return terms;
-  }
-
-  function wordMatches(w, term) {
-    if (term.prefix && w.lastIndexOf(term.text, 0) === 0) return true;
-    var f = forms(w);
-    for (var i = 0; i < f.length; i++) {
-      if (term.forms.indexOf(f[i]) >= 0) return true;
-    }
-    return false;
-  }
-
-  // ---- Matching, ranking, snippets (src/search/query.rs) ---------------------
-
-  var SCORE_TITLE = 1000;
-  var SCORE_HEADING = 300;
-  var SCORE_BODY = 100;
-  var SNIPPET_LEN = 80;
-  var SNIPPET_LEAD = 30;
-
-  // First match of term in folded text s at or after from: [start, end] or null.
-  function nextMatch(s, term, from) {
-    var key = term.key;
-    var at = from;
-    for (;;) {
-      var p = s.indexOf(key, at);
-      if (p < 0) return null;
-      if (!term.word) return [p, p + key.length];
-      var e = p + key.length;
-      while (e < s.length && isWordUnit(s.charCodeAt(e))) e++;
-      if ((p === 0 || !isWordUnit(s.charCodeAt(p - 1))) && wordMatches(s.slice(p, e), term)) {
-        return [p, e];
-      }
-      at = e > p + 1 ? e : p + 1;
-    }
-  }
-
-  // The index unpacked for searching: folded text, chunk boundaries, titles.
-  function prepare(idx) {
-    var text = idx.text;
-    var folded = fold(text);
-    var n = idx.page.length;
-    var recStart = new Uint32Array(n + 1);
-    var sepAt = new Uint32Array(n);
-    var headings = new Array(n);
-    var bodies = new Array(n);
-    var p = 0;
-    for (var d = 0; d < n; d++) {
-      recStart[d] = p;
-      var f = text.indexOf("\u001f", p);
-      var e = text.indexOf("\u001e", f);
-      if (e < 0) e = text.length;
-      sepAt[d] = f;
-      headings[d] = folded.slice(p, f);
-      bodies[d] = folded.slice(f + 1, e);
-      p = e + 1;
-    }
-    recStart[n] = text.length + 1;
-    var pageDocs = idx.pages.map(function () { return []; });
-    for (var k = 0; k < n; k++) pageDocs[idx.page[k]].push(k);
-    return {
-      index: idx,
-      text: text,
-      folded: folded,
-      recStart: recStart,
-      sepAt: sepAt,
-      headings: headings,
-      bodies: bodies,
-      titles: idx.pages.map(function (pg) { return fold(pg[1]); }),
-      pageDocs: pageDocs
-    };
-  }
-
-  function headingText(P, d) {
-    return P.text.slice(P.recStart[d], P.sepAt[d]);
-  }
-
-  function bodyText(P, d) {
-    return P.text.slice(P.sepAt[d] + 1, P.recStart[d + 1] - 1);
-  }
-
-  // Chunks where term matches in the heading or text, by one scan of the whole text.
-  function scanText(P, term, mark) {
-    var s = P.folded;
-    var starts = P.recStart;
-    var n = P.index.page.length;
-    var d = 0;
-    var at = 0;
-    for (;;) {
-      var m = nextMatch(s, term, at);
-      if (m === null) return;
-      while (d + 1 <= n && starts[d + 1] <= m[0]) d++;
-      mark[d] = 1;
-      if (d + 1 > n) return;
-      at = starts[d + 1];
-    }
-  }
-
-  function compareHits(a, b) {
-    return b.score - a.score || a.pos - b.pos || a.len - b.len || a.doc - b.doc;
-  }
-
-  // Search with parsed terms; hits best first: {doc, url, title, heading, kind, score}.
-  function searchTerms(P, terms) {
-    return rankTerms(P, terms).map(function (h) { return hitOf(P, h.doc, h.doc, h.score); });
-  }
-
-  // The hit of chunk d of prepared index P, numbered doc, with score.
-  function hitOf(P, d, doc, score) {
-    var idx = P.index;
-    var heading = headingText(P, d);
-    return {
-      doc: doc,
-      url: idx.pages[idx.page[d]][0] + idx.anchor[d],
-      title: idx.pages[idx.page[d]][1],
-      heading: heading === "" ? null : heading,
-      kind: idx.kind.charAt(d),
-      score: score
-    };
-  }
-
-  // The chunks that match every term, ranked best first: {doc, score, pos, len}.
-  function rankTerms(P, terms) {
-    if (!terms.length) return [];
-    var idx = P.index;
-    var n = idx.page.length;
-    var titleHits = terms.map(function (t) {
-      return P.titles.map(function (title) {
-        var m = nextMatch(title, t, 0);
-        return m ? m[0] : -1;
-      });
-    });
-    // Candidates: every chunk that matches the most selective-looking term.
-    var driver = 0;
-    for (var i = 1; i < terms.length; i++) {
-      if (terms[i].key.length > terms[driver].key.length) driver = i;
-    }
-    var mark = new Uint8Array(n);
-    scanText(P, terms[driver], mark);
-    titleHits[driver].forEach(function (pos, page) {
-      if (pos >= 0) P.pageDocs[page].forEach(function (d) { mark[d] = 1; });
-    });
-    var hits = [];
-    for (var doc = 0; doc < n; doc++) {
-      if (!mark[doc]) continue;
-      var page = idx.page[doc];
-      var score = 0;
-      var best = [-1, -1, -1];
-      var ok = true;
-      for (var t = 0; t < terms.length; t++) {
-        var inTitle = titleHits[t][page];
-        var mh = nextMatch(P.headings[doc], terms[t], 0);
-        var mb = nextMatch(P.bodies[doc], terms[t], 0);
-        var pos = [inTitle, mh ? mh[0] : -1, mb ? mb[0] : -1];
-        if (pos[0] >= 0) score += SCORE_TITLE;
-        else if (pos[1] >= 0) score += SCORE_HEADING;
-        else if (pos[2] >= 0) score += SCORE_BODY;
-        else {
-          ok = false;
-          break;
-        }
-        for (var f = 0; f < 3; f++) {
-          if (pos[f] >= 0 && (best[f] < 0 || pos[f] < best[f])) best[f] = pos[f];
-        }
-      }
-      if (!ok) continue;
-      var lens = [P.titles[page].length, P.headings[doc].length, P.bodies[doc].length];
-      var bp = 0;
-      var bl = 0;
-      for (var g = 0; g < 3; g++) {
-        if (best[g] >= 0) {
-          bp = best[g];
-          bl = lens[g];
-          break;
-        }
-      }
-      hits.push({ doc: doc, score: score, pos: bp, len: bl });
-    }
-    hits.sort(compareHits);
-    return hits;
-  }
-
-  function search(P, query) {
-    return searchTerms(P, parseQuery(query));
-  }
-
-  // ---- Shards (src/search/shards.rs) -----------------------------------------
-
-  var BITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-
-  // The gram numbers a term's key needs, or null when any shard may match.
-  function termGrams(t) {
-    var k = t.key;
-    if (k.length === 0) return null;
-    if (k.length === 1) return [k.charCodeAt(0)];
-    var out = [];
-    for (var i = 0; i + 1 < k.length; i++) out.push(k.charCodeAt(i) * 65536 + k.charCodeAt(i + 1));
-    return out;
-  }
-
-  // The gram files (numbers) that say where the terms can match.
-  function gramFiles(M, terms) {
-    var files = [];
-    if (!M.grams) return files;
-    terms.forEach(function (t) {
-      (termGrams(t) || []).forEach(function (g) {
-        var f = g % M.grams;
-        if (files.indexOf(f) < 0) files.push(f);
-      });
-    });
-    return files;
-  }
-
-  // The shards (numbers, in order) that hold every gram of every term; gramPart(f) gives gram
-  // file f's map.
-  function neededShards(M, terms, gramPart) {
-    var set = null;
-    if (!M.grams) terms = [];
-    terms.forEach(function (t) {
-      var grams = termGrams(t);
-      if (grams === null) return;
-      grams.forEach(function (g) {
-        var bits = gramPart(g % M.grams)[String(g)] || "";
-        var has = new Uint8Array(M.shards);
-        for (var j = 0; j < bits.length; j++) {
-          var d = BITS.indexOf(bits.charAt(j));
-          for (var b = 0; b < 6; b++) {
-            if ((d >> b) & 1 && 6 * j + b < M.shards) has[6 * j + b] = 1;
-          }
-        }
-        if (set === null) set = has;
-        else for (var k = 0; k < set.length; k++) set[k] &= has[k];
-      });
-    });
-    var out = [];
-    for (var s = 0; s < M.shards; s++) if (set === null || set[s]) out.push(s);
-    return out;
-  }
-
-  // Search prepared shards [{P, first}] with terms; the hits of the whole index, best first,
-  // each with its shard's P and its number there (local) besides its global number (doc).
-  function searchShards(list, terms) {
-    var all = [];
-    list.forEach(function (sh) {
-      rankTerms(sh.P, terms).forEach(function (h) {
-        all.push({ sh: sh, local: h.doc, doc: sh.first + h.doc, score: h.score, pos: h.pos, len: h.len });
-      });
-    });
-    all.sort(compareHits);
-    return all.map(function (h) {
-      var hit = hitOf(h.sh.P, h.local, h.doc, h.score);
-      hit.P = h.sh.P;
-      hit.local = h.local;
-      return hit;
-    });
-  }
-
-  // A whole query on a sharded index M whose parts part(name) gives ("g3", "12"; undefined when
-  // not loaded): {missing: [names]} while parts are missing, else {hits, shards}.
-  function searchSharded(M, part, query, cache) {
-    var terms = parseQuery(query);
-    if (!terms.length) return { hits: [], shards: [] };
-    var missing = gramFiles(M, terms).map(function (f) { return "g" + f; })
-      .filter(function (n) { return part(n) === undefined; });
-    if (missing.length) return { missing: missing };
-    var need = neededShards(M, terms, function (f) { return part("g" + f); });
-    missing = need.map(String).filter(function (n) { return part(n) === undefined; });
-    if (missing.length) return { missing: missing };
-    cache = cache || {};
-    var list = need.map(function (k) {
-      if (!cache[k]) {
-        var sh = part(String(k));
-        cache[k] = { P: prepare(sh), first: sh.first };
-      }
-      return cache[k];
-    });
-    return { hits: searchShards(list, terms), shards: need, terms: terms };
-  }
-
-  // All matches of the terms in folded text s that start before end, merged: [[s, e], …].
-  function matchRanges(s, terms, end) {
-    var ranges = [];
-    terms.forEach(function (t) {
-      var at = 0;
-      for (;;) {
-        var m = nextMatch(s, t, at);
-        if (m === null || m[0] >= end) break;
-        ranges.push(m);
-        at = m[1];
-      }
-    });
-    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    var merged = [];
-    ranges.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push([r[0], r[1]]);
-    });
-    return merged;
-  }
-
-  function isLowSurrogate(c) {
-    return c >= 0xdc00 && c <= 0xdfff;
-  }
-
-  // Snippet of a chunk's text: {text, marks: [[start, end], …]} (offsets into text).
-  function snippet(P, doc, terms) {
-    var body = bodyText(P, doc);
-    var s = P.bodies[doc];
-    var n = s.length;
-    var first = -1;
-    terms.forEach(function (t) {
-      var m = nextMatch(s, t, 0);
-      if (m && (first < 0 || m[0] < first)) first = m[0];
-    });
-    var start = first < 0 ? 0 : Math.max(0, first - SNIPPET_LEAD);
-    var end = Math.min(start + SNIPPET_LEN, n);
-    start = Math.max(0, end - SNIPPET_LEN);
-    if (start > 0 && isLowSurrogate(body.charCodeAt(start))) start--;
-    if (end < n && isLowSurrogate(body.charCodeAt(end))) end++;
-    var lead = start > 0 ? 1 : 0;
-    var marks = [];
-    matchRanges(s, terms, end).forEach(function (r) {
-      if (r[1] <= start) return;
-      marks.push([Math.max(r[0], start) - start + lead, Math.min(r[1], end) - start + lead]);
-    });
-    var merged = [];
-    marks.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push(r);
-    });
-    var text = (start > 0 ? "\u2026" : "") + body.slice(start, end) + (end < n ? "\u2026" : "");
-    return { text: text, marks: merged };
-  }
-
-  // The snippet with marks wrapped in « and » (as Hit::snippet in Rust).
-  function markedSnippet(P, doc, terms) {
-    var sn = snippet(P, doc, terms);
-    var out = "";
-    var at = 0;
-    sn.marks.forEach(function (r) {
-      out += sn.text.slice(at, r[0]) + "\u00ab" + sn.text.slice(r[0], r[1]) + "\u00bb";
-      at = r[1];
-    });
-    return out + sn.text.slice(at);
-  }
-
-  var lib = {
-    isSpace: isSpace,
-    isWordUnit: isWordUnit,
-    isBreakUnit: isBreakUnit,
-    display: display,
-    fold: fold,
-    foldUnit: foldUnit,
-    normalize: normalize,
-    stem: stem,
-    forms: forms,
-    parseQuery: parseQuery,
-    prepare: prepare,
-    search: search,
-    searchTerms: searchTerms,
-    termGrams: termGrams,
-    neededShards: neededShards,
-    searchShards: searchShards,
-    searchSharded: searchSharded,
-    matchRanges: matchRanges,
-    snippet: snippet,
-    markedSnippet: markedSnippet
-  };
-  root.kyozaiSearchLib = lib;
+  var core = root.kyozaiSearchCore;
+  if (!core) return;
+  var parseQuery = core.parseQuery;
+  var prepare = core.prepare;
+  var searchShards = core.searchShards;
+  var searchSharded = core.searchSharded;
+  var matchRanges = core.matchRanges;
+  var snippet = core.snippet;
 
   // ---- The search box ---------------------------------------------------------
 
-  var MAX_SHOWN = 20;
+  // Results shown at first, and added by each press of the "more results" button.
+  var PAGE_SIZE = 20;
   var DEBOUNCE_MS = 60;
 
   function isEditable(el) {
@@ -661,7 +55,39 @@
     }
     return base + url;
   }
-  lib.resolveHref = resolveHref;
+
+  // The search box's words: the JSON of <script type="application/json" id="kyozai-search-strings">.
+  function readWords(document) {
+    var node = document.getElementById("kyozai-search-strings");
+    try {
+      var w = node ? JSON.parse(node.textContent) : null;
+      return w && typeof w === "object" ? w : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  // A text with each {name} replaced by vars[name].
+  function fill(text, vars) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : all;
+    });
+  }
+
+  // The words for n of something: words[key + "_" + the plural category of n in lang] (one,
+  // few, …) when the theme has it, else words[key]; {n} is n as lang writes numbers.
+  function count(words, key, n, lang) {
+    var category = "other";
+    var shownN = String(n);
+    try {
+      category = new Intl.PluralRules(lang || undefined).select(n);
+      shownN = new Intl.NumberFormat(lang || undefined).format(n);
+    } catch (e) {
+      category = "other";
+    }
+    var text = words[key + "_" + category] || words[key];
+    return fill(text, { n: shownN });
+  }
 
   function init(document) {
     var form = document.getElementById("search");
@@ -681,8 +107,8 @@
       form.hidden = true;
       return;
     }
-    var placeholder = form.getAttribute("data-placeholder");
-    if (placeholder) input.setAttribute("placeholder", placeholder);
+    // The words come from the theme's i18n/LANG.toml, in the page (base.html).
+    var words = readWords(document);
 
     var prepared = null;
     var shardCache = {};
@@ -692,6 +118,7 @@
     var timer = 0;
     var hideTimer = 0;
     var lastQuery = null;
+    var shown = null;
     var protocol = root.location ? root.location.protocol : "";
     var partsBase = lazySrc ? lazySrc.replace(/\.js$/, "/") : "";
 
@@ -738,16 +165,17 @@
       return null;
     }
 
-    // The hits of the query's terms, or null while the parts they need are being loaded.
+    // The query's {hits, terms}, or null while the parts they need are being loaded.
     function answer(query) {
       var M = ready();
       if (M === null) return null;
       if (M.v === 1) {
         if (prepared === null) prepared = prepare(M);
-        return searchShards([{ P: prepared, first: 0 }], parseQuery(query));
+        var terms = parseQuery(query, M.lang);
+        return { hits: searchShards([{ P: prepared, first: 0 }], terms), terms: terms };
       }
       var r = searchSharded(M, part, query, shardCache);
-      if (!r.missing) return r.hits;
+      if (!r.missing) return r;
       r.missing.forEach(function (name) {
         if (requested[name]) return;
         requested[name] = true;
@@ -761,7 +189,7 @@
     }
 
     function links() {
-      return Array.prototype.slice.call(list.querySelectorAll("a"));
+      return Array.prototype.slice.call(list.querySelectorAll("a, button"));
     }
 
     function hide() {
@@ -798,23 +226,38 @@
         hide();
         return;
       }
-      var hits = answer(query);
-      if (hits === null) return;
+      var found = answer(query);
+      if (found === null) return;
+      var hits = found.hits;
       lastQuery = query;
       while (list.firstChild) list.removeChild(list.firstChild);
-      var terms = parseQuery(query);
       if (!hits.length) {
         var none = document.createElement("li");
         none.className = "search-none";
         none.setAttribute("aria-hidden", "true");
-        none.textContent = (form.getAttribute("data-no-results") || "No results for \u201c{q}\u201d")
-          .split("{q}").join(query.trim());
+        none.textContent = fill(words.no_results, { q: query.trim() });
         list.appendChild(none);
         say(none.textContent);
         show();
         return;
       }
-      hits.slice(0, MAX_SHOWN).forEach(function (hit) {
+      shown = { hits: hits, terms: found.terms, count: 0 };
+      more();
+      say(count(words, "results", hits.length, lang));
+      show();
+    }
+
+    // Shows the next PAGE_SIZE results of the last query, and a button for the rest, if any;
+    // returns the first link it added.
+    function more() {
+      var old = list.querySelector(".search-more");
+      if (old) list.removeChild(old);
+      var hits = shown.hits;
+      var terms = shown.terms;
+      var end = Math.min(hits.length, shown.count + PAGE_SIZE);
+      var first = null;
+      for (var i = shown.count; i < end; i++) {
+        var hit = hits[i];
         var li = document.createElement("li");
         li.className = "search-result";
         var a = document.createElement("a");
@@ -823,12 +266,12 @@
         var title = document.createElement("span");
         title.className = "search-title";
         var P = hit.P;
-        appendMarked(title, hit.title, matchRanges(P.titles[P.index.page[hit.local]], terms, Infinity));
+        appendMarked(title, hit.title, matchRanges(P.titles[P.index.page[hit.local]], terms, Infinity, hit.title));
         a.appendChild(title);
         if (hit.heading) {
           var heading = document.createElement("span");
           heading.className = "search-heading";
-          appendMarked(heading, hit.heading, matchRanges(P.headings[hit.local], terms, Infinity));
+          appendMarked(heading, hit.heading, matchRanges(P.headings[hit.local], terms, Infinity, hit.heading));
           a.appendChild(heading);
         }
         var sn = snippet(P, hit.local, terms);
@@ -840,9 +283,23 @@
         }
         li.appendChild(a);
         list.appendChild(li);
-      });
-      say((form.getAttribute("data-results") || "{n} results").split("{n}").join(String(hits.length)));
-      show();
+        if (!first) first = a;
+      }
+      shown.count = end;
+      if (end < hits.length) {
+        var item = document.createElement("li");
+        item.className = "search-more";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = words.more || "";
+        button.addEventListener("click", function () {
+          var next = more();
+          if (next) next.focus();
+        });
+        item.appendChild(button);
+        list.appendChild(item);
+      }
+      return first;
     }
 
     function schedule() {
@@ -939,7 +396,6 @@
       input.select();
     });
   }
-  lib.init = init;
 
   if (typeof document !== "undefined" && document && document.getElementById) {
     if (document.readyState === "loading") {
