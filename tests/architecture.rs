@@ -8,10 +8,6 @@ use std::path::{Path, PathBuf};
 
 /// Imports that still close a cycle, as (from, to): each is to be broken, then removed here.
 const KNOWN_CYCLE_EDGES: &[(&str, &str)] = &[
-    // The timing helper `build::lap`, used while rendering: to import `timing` instead.
-    ("render", "build"),
-    // The output types (`OutputFile`, `Sink`): to move into a module below render and write.
-    ("write", "render"),
     // markdown is to know nothing of the course model, its loader or the theme: what it needs is
     // to come in through its context.
     ("markdown", "load"),

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use super::html::tags;
 use super::{Finding, Origin, Severity};
 use crate::error::line_col;
+use crate::output::OutputFile;
 use crate::percent::decode as percent_decode;
-use crate::render::OutputFile;
 use crate::site::links::is_external;
 use crate::site::Site;
 

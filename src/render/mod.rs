@@ -26,13 +26,7 @@ use crate::site::{PageKind, Site};
 use nav::{Alternate, Link, NavCache};
 use theme::{Strings, Theme};
 
-/// One file of the output.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Path inside the output folder, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::output::{Collect, OutputFile, Sink};
 
 /// A page's searchable parts, for the search index.
 #[derive(Debug, Clone)]
@@ -116,38 +110,6 @@ pub struct LangState<'a> {
     pub theme: &'a Theme,
 }
 
-/// Where rendered files go: collected in memory (tests, `serve`, `check`) or written straight
-/// into the build's staging folder (`build`), so a large site is never held in memory whole.
-pub trait Sink: Sync {
-    /// Takes one finished file.
-    fn put(&self, file: OutputFile) -> Result<()>;
-
-    /// Takes one file that `fill` writes piece by piece (a large one, never held whole).
-    fn put_stream(
-        &self,
-        path: String,
-        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) -> Result<()> {
-        let mut bytes = Vec::new();
-        fill(&mut bytes).map_err(|e| Error::io("write", std::path::Path::new(&path), e))?;
-        self.put(OutputFile { path, bytes })
-    }
-}
-
-/// A sink that keeps every file in memory.
-#[derive(Default)]
-pub struct Collect(pub std::sync::Mutex<Vec<OutputFile>>);
-
-impl Sink for Collect {
-    fn put(&self, file: OutputFile) -> Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| Error::Internal("output lock poisoned".into()))?
-            .push(file);
-        Ok(())
-    }
-}
-
 /// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
     let sink = Collect::default();
@@ -166,7 +128,7 @@ pub fn render_into(
 ) -> Result<Output> {
     let langs = lang_states(site, theme);
     let nav = NavCache::default();
-    let lap = crate::build::lap;
+    let lap = crate::timing::lap;
     handouts::check_names(site)?;
     // Pages in groups: a chapter with its sections, or a page alone. A chapter's handout is made
     // from its sections' bodies as soon as they are rendered, not by rendering them again. The
