@@ -2,6 +2,7 @@
 //! every language, the library pages, assets and indexes — as paths and bytes, without touching
 //! the disk. Pages render in parallel.
 
+pub mod body;
 pub mod handouts;
 pub mod library;
 pub mod nav;
@@ -19,8 +20,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::markdown::glossary::{Marker, Terms};
-use crate::markdown::html::{self, Chunk, Ctx};
+use crate::render::body::glossary::{Marker, Terms};
+use crate::render::body::html::{self, Chunk, Ctx};
 use crate::site::links::numbered_title;
 use crate::site::{PageKind, Site};
 use nav::{Alternate, Link, NavCache};

@@ -44,9 +44,10 @@ use super::theme::{Strings, Theme};
 use super::{render_template, LangState, OutputFile};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::data::{DataContents, ListData, ListStyle};
-use crate::markdown::directives::{circled, inline_md, plain};
-use crate::markdown::glossary::{strip_marks, Marker};
-use crate::markdown::html::{self, Ctx};
+use crate::markdown::inline::{inline_md, plain};
+use crate::render::body::directives::circled;
+use crate::render::body::glossary::{strip_marks, Marker};
+use crate::render::body::html::{self, Ctx};
 use crate::site::data::Checklist;
 use crate::site::links::numbered_title;
 use crate::site::{PageKind, Site};
@@ -640,7 +641,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             ))?;
             ctx.insert(
                 "quiz",
-                &crate::markdown::quiz::view(site, q, lang, "../../../", true),
+                &crate::render::body::quiz::view(site, q, lang, "../../../", true),
             );
             let template = if key {
                 "handout-quiz-key.html"

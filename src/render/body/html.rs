@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::glossary::Marker;
-use super::parse::{Doc, Piece};
+use crate::markdown::parse::{Doc, Piece};
 use crate::render::theme::{Strings, Theme};
 use crate::site::links::{resolve, Target};
 use crate::site::Site;

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use super::directives::{inline_md, plain};
 use super::html::Ctx;
 use crate::error::Result;
 use crate::load::quiz::QuestionKind;
+use crate::markdown::inline::{inline_md, plain};
 use crate::render::theme::Strings;
 use crate::site::links::numbered_title;
 use crate::site::quiz::{review_target, Quiz};
