@@ -210,7 +210,7 @@ fn page_sources(site: &Site) -> HashMap<String, PathBuf> {
     for (i, p) in site.pages.iter().enumerate() {
         for lang in site.languages() {
             let (v, _) = site.variant(p, lang);
-            map.insert(crate::render::nav::page_path(site, i, lang), v.file.clone());
+            map.insert(crate::render::url::page_path(site, i, lang), v.file.clone());
         }
     }
     map

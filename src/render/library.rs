@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
+use super::url;
 use super::{render_template, LangState, OutputFile, Searchable};
 use crate::error::{Error, Result};
 use crate::markdown::inline::{inline_md, plain};
@@ -109,7 +110,7 @@ pub(crate) fn frame<'a>(
             .replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
         breadcrumbs: vec![Link {
             title: ls.strings.get("home").into(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", url::home_path(lang)),
         }],
         alternates: nav::alternates(site, lang, rest, root, &ls.strings),
         t: &ls.strings,
@@ -496,7 +497,7 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
             name: nav::language_name(ls.lang, &ls.strings),
             title: site.config.title.or(ls.lang, src),
             description: site.config.description.or(ls.lang, src),
-            url: format!("{}/index.html", ls.lang),
+            url: url::home_path(ls.lang),
             enter: ls.strings.get("enter_course"),
         })
         .collect();

@@ -1,7 +1,8 @@
 //! The `render` stage: turns a checked [`Site`] into the files of the static site — every page in
 //! every language, the library pages, assets and indexes — as paths and bytes, without touching
 //! the disk. [`schedule`] decides which files are made and in which order and hands each to the
-//! sink; [`page`] renders one page of the course, its body by [`body`]. Pages render in parallel.
+//! sink; [`page`] renders one page of the course, its body by [`body`]; [`url`] says where
+//! each page of the course is. Pages render in parallel.
 
 pub mod body;
 pub mod handouts;
@@ -14,6 +15,7 @@ pub mod schedule;
 pub mod searchindex;
 pub mod slides;
 pub mod theme;
+pub mod url;
 
 use crate::kind::Kind;
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@ use super::body::glossary::Marker;
 use super::body::html::{self, Ctx};
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
+use super::url;
 use super::{fill, render_template, LangState, OutputFile, Searchable};
 use crate::error::{Error, Result};
 use crate::site::links::numbered_title;
@@ -88,12 +89,8 @@ pub fn render_page_with_body(
 ) -> Result<(OutputFile, Searchable, String)> {
     let p = &site.pages[i];
     let lang = ls.lang;
-    let rest = if p.slug_path.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{}/index.html", p.slug_path)
-    };
-    let path = format!("{lang}/{rest}");
+    let rest = url::in_lang(&p.slug_path);
+    let path = url::page_path(site, i, lang);
     let depth = path.matches('/').count();
     let root = "../".repeat(depth);
     let (v, untranslated) = site.variant(p, lang);
@@ -121,7 +118,7 @@ pub fn render_page_with_body(
         let (qv, _) = site.variant(q, lang);
         SectionCard {
             title: numbered_title(site, q, lang),
-            url: format!("{root}{}", nav::page_path(site, j, lang)),
+            url: format!("{root}{}", url::page_path(site, j, lang)),
             summary: qv.front.summary.clone(),
             sections: vec![],
         }
@@ -227,10 +224,9 @@ pub fn render_page_with_body(
             }
         };
     }
-    let url_base = format!("{lang}/{rest}");
     let searchable = Searchable {
         lang: lang.to_string(),
-        url: url_base,
+        url: path.clone(),
         title: view.title.clone(),
         kind: crate::search::DocKind::Page,
         chunks: body.chunks,

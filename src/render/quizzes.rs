@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::library::{frame, to_ctx};
-use super::nav::{self, Link, NavCache};
+use super::nav::{Link, NavCache};
 use super::theme::Theme;
 use super::{render_template, LangState, OutputFile, Searchable};
 use crate::error::Result;
@@ -82,7 +82,7 @@ pub fn render(
             let c = chapter_of(site, p);
             Link {
                 title: numbered_title(site, &site.pages[c], lang),
-                url: format!("{root}{}", nav::page_path(site, c, lang)),
+                url: format!("{root}{}", super::url::page_path(site, c, lang)),
             }
         });
         ctx.insert("quiz_html", &quiz::html(&pctx, q, false)?);

@@ -233,7 +233,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("t", &ls.strings);
     ctx.insert(
         "chapter_url",
-        &format!("{ROOT}{}", nav::page_path(site, c, lang)),
+        &format!("{ROOT}{}", super::url::page_path(site, c, lang)),
     );
     ctx.insert("index_url", "../index.html");
     ctx.insert(
@@ -480,7 +480,7 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Result<O
         "breadcrumbs",
         &vec![Link {
             title: s.get("home").into(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", super::url::home_path(lang)),
         }],
     );
     ctx.insert("alternates", &nav::alternates(site, lang, rest, root, s));

@@ -125,7 +125,7 @@ fn launch_page(site: &Site, theme: &Theme, lang: &str) -> Result<OutputFile> {
         lang,
         title: site.config.title.or(lang, site.source_lang()),
         course_id: &site.course_id,
-        home: format!("{lang}/index.html"),
+        home: crate::render::url::home_path(lang),
         t: &strings,
     };
     let ctx = tera::Context::from_serialize(&view)

@@ -41,6 +41,7 @@ use serde::Serialize;
 
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
+use super::url;
 use super::{render_template, LangState, OutputFile};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::data::{DataContents, ListData, ListStyle};
@@ -448,7 +449,7 @@ fn frame<'a>(
         ),
         t: &ls.strings,
         kind,
-        home_url: format!("{root}{lang}/index.html"),
+        home_url: format!("{root}{}", url::home_path(lang)),
         index_url: "../index.html".into(),
         css_url: format!("{root}{lang}/handouts/running.css"),
         pdf: Some(format!("../{name}.pdf")),
@@ -761,7 +762,7 @@ fn index(
         "breadcrumbs",
         &vec![Link {
             title: s.get("home").into(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", url::home_path(lang)),
         }],
     );
     ctx.insert("alternates", &nav::alternates(site, lang, rest, root, s));
