@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::render::theme::Theme;
 use crate::render::Output;
 use crate::site::Site;
+use crate::timing::lap;
 
 /// Options of a build.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +33,7 @@ pub struct Built {
 
 /// Loads, checks and renders the course in `root`, keeping every file in memory.
 pub fn build(root: &Path, opts: &Options) -> Result<Built> {
-    let sink = crate::render::Collect::default();
+    let sink = crate::output::Collect::default();
     let mut built = build_into(root, opts, &sink)?;
     built.output.files = sink.0.into_inner().unwrap_or_default();
     Ok(built)
@@ -40,7 +41,7 @@ pub fn build(root: &Path, opts: &Options) -> Result<Built> {
 
 /// Loads, checks and renders the course in `root`, handing each file to `sink` as it is made
 /// (the returned output holds no files).
-pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::render::Sink) -> Result<Built> {
+pub fn build_into(root: &Path, opts: &Options, sink: &dyn crate::output::Sink) -> Result<Built> {
     let start = Instant::now();
     let (site, theme) = load_and_check(root, opts)?;
     let output = crate::render::render_into(&site, &theme, sink, true)?;
@@ -97,8 +98,6 @@ pub fn load_and_check(root: &Path, opts: &Options) -> Result<(Site, Theme)> {
     site.forms = theme.forms(&site.languages());
     Ok((site, theme))
 }
-
-pub use crate::timing::lap;
 
 /// The default output folder of a course.
 pub fn default_out(root: &Path) -> PathBuf {

@@ -17,6 +17,7 @@ pub mod kind;
 pub mod load;
 #[allow(missing_docs)] // Items still to document; to be removed.
 pub mod markdown;
+pub mod output;
 pub mod pdf;
 pub mod percent;
 #[allow(missing_docs)] // Items still to document; to be removed.

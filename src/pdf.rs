@@ -12,12 +12,16 @@
 //! Once the PDFs exist, the links to them are turned on: the handout pages carry theirs as
 //! `data-pdf-href` (see [`crate::render::handouts`]), and every page that links to a chapter
 //! handout (`class="handout-link"`) gets a PDF link beside it. A site built without PDFs therefore
-//! never links to a missing file.
+//! never links to a missing file. Chromium prints from the written site into a temporary folder;
+//! the site is then written again through the write stage with the PDFs and the links in it (the
+//! pages that changed are new files, the others linked from the output), so no file of the live
+//! output, which a rebuild shares with the hidden spare, is ever written into.
 //!
 //! Chromium is found from `--chromium PATH`, else `$KYOZAI_CHROMIUM`, else `chromium`,
 //! `chromium-browser`, `google-chrome` or `google-chrome-stable` on `PATH`. Japanese text needs a
 //! Japanese font installed (Debian: `fonts-noto-cjk`).
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -27,6 +31,7 @@ use wait_timeout::ChildExt;
 
 use crate::build::Built;
 use crate::error::{Error, Result};
+use crate::output::{OutputFile, Sink};
 use crate::render::handouts;
 
 /// The programs looked for on `PATH`, in order.
@@ -262,9 +267,11 @@ fn starts_with_pdf(p: &Path) -> bool {
         && &head == b"%PDF-"
 }
 
-/// Prints every handout and deck of the site written to `out` and turns on the links to the
-/// PDFs; returns what was printed, for the command to report (this module prints nothing).
-pub fn print_site(built: &Built, out: &Path, chromium: &Path) -> Result<Report> {
+/// Prints every handout and deck of the site `built`, written to `out`, then writes the site
+/// again with the PDFs and the links to them, through the write stage (with `keep_spare`, the
+/// output it replaces is kept as the spare); returns what was printed, for the command to report
+/// (this module prints nothing).
+pub fn print_site(built: &Built, out: &Path, chromium: &Path, keep_spare: bool) -> Result<Report> {
     let start = Instant::now();
     let site = &built.site;
     let list = handouts::list(site);
@@ -291,12 +298,20 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path) -> Result<Report> 
             ));
         }
     }
+    // The PDFs are printed here, and reach the output with the second write.
+    let printing = tempfile::Builder::new()
+        .prefix("kyozai-pdf-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary folder", &std::env::temp_dir(), e))?;
     for (page, rel) in jobs {
         let html = out.join(&page);
         if !html.is_file() {
             continue;
         }
-        let pdf = out.join(&rel);
+        let pdf = printing.path().join(&rel);
+        if let Some(parent) = pdf.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
         let t = Instant::now();
         print_page(chromium, profile.path(), &html, &pdf)?;
         let bytes = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
@@ -307,7 +322,23 @@ pub fn print_site(built: &Built, out: &Path, chromium: &Path) -> Result<Report> 
         });
     }
     drop(profile);
-    let linked_pages = enable_links(built, out)?;
+    let mut linked_pages = 0;
+    crate::write::write_streaming(
+        out,
+        crate::write::Precheck::start(out, keep_spare),
+        |sink| {
+            linked_pages = put_linked(built, &printed, sink)?;
+            for p in &printed {
+                let from = printing.path().join(&p.path);
+                let mut file =
+                    std::fs::File::open(&from).map_err(|e| Error::io("read", &from, e))?;
+                sink.put_stream(p.path.clone(), &mut |w| {
+                    std::io::copy(&mut file, w).map(|_| ())
+                })?;
+            }
+            Ok(())
+        },
+    )?;
     Ok(Report {
         chromium: chromium.to_path_buf(),
         printed,
@@ -338,42 +369,75 @@ pub fn human_size(b: u64) -> String {
     }
 }
 
-/// Turns on the links to the PDFs that exist, in every HTML page of the output. Returns how many
-/// pages changed.
-pub fn enable_links(built: &Built, out: &Path) -> Result<usize> {
+/// Hands every file of `built` to `sink`, the pages of each language with their links to the
+/// `printed` PDFs turned on. Returns how many pages changed.
+fn put_linked(built: &Built, printed: &[Printed], sink: &dyn Sink) -> Result<usize> {
+    let files: HashSet<&str> = built
+        .output
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(printed.iter().map(|p| p.path.as_str()))
+        .collect();
+    let labels: HashMap<&str, String> = built
+        .site
+        .languages()
+        .into_iter()
+        .map(|l| (l, built.theme.strings(l).get("handout_pdf").to_string()))
+        .collect();
     let mut changed = 0;
-    for lang in built.site.languages() {
-        let label = built.theme.strings(lang).get("handout_pdf").to_string();
-        let dir = out.join(lang);
-        for e in walkdir::WalkDir::new(&dir)
-            .into_iter()
-            .filter_map(|e| e.ok())
-        {
-            let p = e.path();
-            if !e.file_type().is_file() || p.extension().is_none_or(|x| x != "html") {
-                continue;
-            }
-            let Ok(html) = std::fs::read_to_string(p) else {
-                continue;
-            };
+    for f in &built.output.files {
+        let (folder, _) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+        let label = f
+            .path
+            .split_once('/')
+            .and_then(|(lang, _)| labels.get(lang))
+            .filter(|_| f.path.ends_with(".html"));
+        let linked = label.and_then(|label| {
+            let html = std::str::from_utf8(&f.bytes).ok()?;
             if !html.contains("data-pdf-href=\"") && !html.contains("class=\"handout-link\"") {
-                continue;
+                return None;
             }
-            let here = p.parent().unwrap_or(out);
-            let new = link_pdfs(&html, here, &label);
-            if new != html {
-                std::fs::write(p, new).map_err(|e| Error::io("write", p, e))?;
+            let new = link_pdfs(
+                html,
+                |href| files.contains(joined(folder, href).as_str()),
+                label,
+            );
+            (new != html).then_some(new)
+        });
+        match linked {
+            Some(new) => {
                 changed += 1;
+                sink.put(OutputFile {
+                    path: f.path.clone(),
+                    bytes: new.into_bytes(),
+                })?
             }
+            None => sink.put(f.clone())?,
         }
     }
     Ok(changed)
 }
 
-/// `html` with its PDF links on, for the PDFs that exist relative to `here`.
-pub fn link_pdfs(html: &str, here: &Path, label: &str) -> String {
-    let exists =
-        |href: &str| !href.contains("://") && !href.starts_with('/') && here.join(href).is_file();
+/// The path inside the output of `href`, a relative link from a page in `folder`.
+fn joined(folder: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in href.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// `html` with its PDF links on, for the PDFs that exist: `exists` says whether a relative link
+/// from the page leads to a file of the output.
+pub fn link_pdfs(html: &str, exists: impl Fn(&str) -> bool, label: &str) -> String {
+    let exists = |href: &str| !href.contains("://") && !href.starts_with('/') && exists(href);
     // The handouts' own slots: <a class="pdf-link" data-pdf-href="X" … hidden>.
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
@@ -454,7 +518,7 @@ mod tests {
         std::fs::write(dir.join("a.pdf"), b"%PDF-1.4").unwrap();
         let html = "<a class=\"pdf-link\" data-pdf-href=\"a.pdf\" hidden>PDF</a><a class=\"pdf-link\" data-pdf-href=\"b.pdf\" hidden>PDF</a>\
                     <a class=\"handout-link\" href=\"a/index.html\">H</a><a class=\"handout-link\" href=\"b/index.html\">H</a>";
-        let got = link_pdfs(html, &dir, "PDF");
+        let got = link_pdfs(html, |href| dir.join(href).is_file(), "PDF");
         assert!(
             got.starts_with(
                 "<a class=\"pdf-link\" href=\"a.pdf\" type=\"application/pdf\">PDF</a>"

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use kyozai::config::Config;
-use kyozai::markdown::glossary::{Marker, Terms};
-use kyozai::markdown::html::{render, Ctx};
 use kyozai::markdown::parse::{options, parse};
+use kyozai::render::body::glossary::{Marker, Terms};
+use kyozai::render::body::html::{render, Ctx};
 use kyozai::render::theme::Strings;
 use kyozai::site::{Data, Page, PageKind, Site, Variant};
 

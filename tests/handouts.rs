@@ -6,7 +6,7 @@ use std::path::Path;
 
 use kyozai::build::{build, Built, Options};
 use kyozai::load::data::ListStyle;
-use kyozai::markdown::directives::plain;
+use kyozai::markdown::inline::plain;
 use kyozai::render::handouts;
 use kyozai::site::links::numbered_title;
 use kyozai::site::PageKind;

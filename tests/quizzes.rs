@@ -135,7 +135,7 @@ fn data_js_holds_the_answer_key_and_the_script_strings() {
         v["strings"]["quiz_score"],
         "得点：{score}%（{total}問中{right}問正解）"
     );
-    for k in kyozai::markdown::quiz::SCRIPT_STRINGS {
+    for k in kyozai::render::body::quiz::SCRIPT_STRINGS {
         assert!(v["strings"][*k].is_string(), "{k}");
         assert_ne!(v["strings"][*k], *k, "{k} is missing from the theme");
     }

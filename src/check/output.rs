@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use super::html::tags;
 use super::{Finding, Origin, Severity};
 use crate::error::line_col;
+use crate::output::OutputFile;
 use crate::percent::decode as percent_decode;
-use crate::render::OutputFile;
 use crate::site::links::is_external;
 use crate::site::Site;
 
@@ -210,7 +210,7 @@ fn page_sources(site: &Site) -> HashMap<String, PathBuf> {
     for (i, p) in site.pages.iter().enumerate() {
         for lang in site.languages() {
             let (v, _) = site.variant(p, lang);
-            map.insert(crate::render::nav::page_path(site, i, lang), v.file.clone());
+            map.insert(crate::render::url::page_path(site, i, lang), v.file.clone());
         }
     }
     map

@@ -66,7 +66,7 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
             );
         }
         let chromium = crate::pdf::find_chromium(None)?;
-        let report = crate::pdf::print_site(&built, &target, &chromium)?;
+        let report = crate::pdf::print_site(&built, &target, &chromium, !a.no_spare)?;
         super::pdf::print_report(&report, &target, v);
     } else {
         let (site, pages, written) =

@@ -47,7 +47,7 @@ pub fn run(a: Args, v: Verbosity) -> crate::Result<()> {
             built.millis
         );
     }
-    let report = crate::pdf::print_site(&built, &target, &chromium)?;
+    let report = crate::pdf::print_site(&built, &target, &chromium, true)?;
     print_report(&report, &out, v);
     Ok(())
 }

@@ -1,12 +1,9 @@
-//! Markdown: parsing at load time ([`parse`]) into compact documents ([`doc`]), turning parsed pages into HTML at render time
-//! ([`html`]), expanding directives ([`directives`], quizzes in [`quiz`]), marking glossary terms
-//! ([`glossary`]) and splitting pages into slides ([`slides`]).
+//! Markdown, as a library that knows nothing of the course model or the theme: parsing a page
+//! once at load time ([`parse`]) into a compact document ([`doc`]), splitting a parsed page into
+//! slides ([`slides`]), and inline Markdown from data fields ([`inline`]). Turning a page into
+//! HTML with the course and the theme is the render stage's job (`render::body`).
 
-pub mod directives;
 pub mod doc;
-pub mod figures;
-pub mod glossary;
-pub mod html;
+pub mod inline;
 pub mod parse;
-pub mod quiz;
 pub mod slides;

@@ -8,11 +8,13 @@ use serde::Serialize;
 
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
+use super::url;
 use super::{render_template, LangState, OutputFile, Searchable};
 use crate::error::{Error, Result};
-use crate::markdown::directives::{checklist_form, inline_md, plain};
-use crate::markdown::html::{Chunk, Ctx};
+use crate::markdown::inline::{inline_md, plain};
 use crate::markdown::parse::Directive;
+use crate::render::body::directives::checklist_form;
+use crate::render::body::html::{Chunk, Ctx};
 use crate::search::DocKind;
 use crate::site::links::numbered_title;
 use crate::site::Site;
@@ -106,7 +108,7 @@ pub(crate) fn frame<'a>(
             .replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
         breadcrumbs: vec![Link {
             title: ls.strings.get("home").into(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", url::home_path(lang)),
         }],
         alternates: nav::alternates(site, lang, rest, root),
         t: &ls.strings,
@@ -502,7 +504,7 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
             name: site.language_name(ls.lang),
             title: site.config.title.or(ls.lang, src),
             description: site.config.description.or(ls.lang, src),
-            url: format!("{}/index.html", ls.lang),
+            url: url::home_path(ls.lang),
             enter: ls.strings.get("enter_course"),
         })
         .collect();

@@ -11,6 +11,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
+use super::url::home_path;
 use crate::site::links::numbered_title;
 use crate::site::{PageKind, Site};
 use crate::text::escape_html;
@@ -145,15 +146,8 @@ impl std::fmt::Display for Sidebar {
     }
 }
 
-/// URL of page `i` in `lang` from the root.
-pub fn page_path(site: &Site, i: usize, lang: &str) -> String {
-    let p = &site.pages[i];
-    if p.slug_path.is_empty() {
-        format!("{lang}/index.html")
-    } else {
-        format!("{lang}/{}/index.html", p.slug_path)
-    }
-}
+/// The path of page `i` in `lang` from the root (see [`super::url`], where it is made).
+pub use super::url::page_path;
 
 /// The sidebar's HTML: the home pages `homes`, the top-level entries `listed` (with the sections of
 /// `chapter` when it is among them), with `more` a link to the contents on the home page, then
@@ -215,7 +209,8 @@ fn build(
     }
     if more {
         h.push_str(&format!(
-            "<li class=\"toc-all\"><a data-x=\"contents\" href=\"{root}{lang}/index.html#course-map-title\">{}</a></li>",
+            "<li class=\"toc-all\"><a data-x=\"contents\" href=\"{root}{}#course-map-title\">{}</a></li>",
+            home_path(lang),
             escape_html(strings.get("toc_all"))
         ));
     }
@@ -276,7 +271,7 @@ pub fn breadcrumbs(
     if p.kind != PageKind::Home {
         out.push(Link {
             title: strings.get("home").to_string(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", home_path(lang)),
         });
     }
     if let Some(c) = p.chapter {

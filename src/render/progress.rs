@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::library::{frame, to_ctx};
-use super::nav::{self, NavCache};
+use super::nav::NavCache;
 use super::theme::Theme;
 use super::{render_template, LangState, OutputFile};
 use crate::error::Result;
@@ -63,7 +63,7 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
     let pages = (0..site.pages.len())
         .map(|i| PageItem {
             path: site.pages[i].slug_path.clone(),
-            url: nav::page_path(site, i, lang),
+            url: super::url::page_path(site, i, lang),
             title: numbered_title(site, &site.pages[i], lang),
         })
         .collect();

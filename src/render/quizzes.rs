@@ -5,13 +5,13 @@
 use serde::Serialize;
 
 use super::library::{frame, to_ctx};
-use super::nav::{self, Link, NavCache};
+use super::nav::{Link, NavCache};
 use super::theme::Theme;
 use super::{render_template, LangState, OutputFile, Searchable};
 use crate::error::Result;
-use crate::markdown::html::{Chunk, Ctx};
 use crate::markdown::parse::Directive;
-use crate::markdown::quiz;
+use crate::render::body::html::{Chunk, Ctx};
+use crate::render::body::quiz;
 use crate::search::DocKind;
 use crate::site::links::numbered_title;
 use crate::site::Site;
@@ -82,7 +82,7 @@ pub fn render(
             let c = chapter_of(site, p);
             Link {
                 title: numbered_title(site, &site.pages[c], lang),
-                url: format!("{root}{}", nav::page_path(site, c, lang)),
+                url: format!("{root}{}", super::url::page_path(site, c, lang)),
             }
         });
         ctx.insert("quiz_html", &quiz::html(&pctx, q, false)?);

@@ -19,11 +19,11 @@ use super::nav::{self, Link, NavCache};
 use super::theme::Theme;
 use super::{render_template, LangState, OutputFile, Sink};
 use crate::error::Result;
-use crate::markdown::directives::inline_md;
-use crate::markdown::glossary::Marker;
-use crate::markdown::html::{self, Ctx};
+use crate::markdown::inline::inline_md;
 use crate::markdown::parse::{Directive, Doc, Piece};
 use crate::markdown::slides::{split, SlidePart};
+use crate::render::body::glossary::Marker;
+use crate::render::body::html::{self, Ctx};
 use crate::site::links::numbered_title;
 use crate::site::{PageKind, Site};
 
@@ -235,7 +235,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("t", &ls.strings);
     ctx.insert(
         "chapter_url",
-        &format!("{ROOT}{}", nav::page_path(site, c, lang)),
+        &format!("{ROOT}{}", super::url::page_path(site, c, lang)),
     );
     ctx.insert("index_url", "../index.html");
     ctx.insert(
@@ -309,7 +309,7 @@ fn doc_html(theme: &Theme, ctx: &Ctx, ls: &LangState, d: &Doc) -> Result<String>
                     .data
                     .lists
                     .get(id)
-                    .map(|l| crate::markdown::figures::flow(ctx, &l.value))
+                    .map(|l| crate::render::body::figures::flow(ctx, &l.value))
                     .unwrap_or_default())
             }
             _ => {}
@@ -343,7 +343,7 @@ fn quiz_slides(
     place: &str,
     content_lang: &Option<String>,
 ) -> Result<Vec<Slide>> {
-    let view = crate::markdown::quiz::view(ctx.site, quiz, ls.lang, ROOT, false);
+    let view = crate::render::body::quiz::view(ctx.site, quiz, ls.lang, ROOT, false);
     let total = view.count_text.clone();
     view.questions
         .iter()
@@ -410,7 +410,7 @@ fn checklist(theme: &Theme, ctx: &Ctx, ls: &LangState, id: &str) -> Result<Strin
             domains.push((
                 n,
                 Domain {
-                    number: crate::markdown::directives::circled(n),
+                    number: crate::render::body::directives::circled(n),
                     title: format!("{} × {}", label(subj), label(ctl)),
                     questions,
                 },
@@ -477,7 +477,7 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Result<O
         "breadcrumbs",
         &vec![Link {
             title: s.get("home").into(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", super::url::home_path(lang)),
         }],
     );
     ctx.insert("alternates", &nav::alternates(site, lang, rest, root));

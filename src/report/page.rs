@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::read::Refusal;
 use super::{Combined, Export, Model};
 use crate::error::Result;
-use crate::markdown::directives::circled;
+use crate::render::body::directives::circled;
 use crate::render::theme::{Strings, Theme};
 
 /// One file given to the report: usable (an export) or refused.

@@ -11,7 +11,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::error::{Error, Result};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// The temporary file a run writes before renaming it to `out`.
 fn temp_of(out: &Path) -> PathBuf {

@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use crate::build::{load_and_check, Options};
 use crate::error::{Error, Result};
+use crate::output::OutputFile;
+use crate::render::render_template;
 use crate::render::theme::Theme;
-use crate::render::{render_template, OutputFile};
 use crate::site::Site;
 
 /// The launch page, at the package root.
@@ -82,7 +83,7 @@ pub fn package(
         || root.join(format!("{}-scorm-{lang}.zip", site.course_id)),
         Path::to_path_buf,
     );
-    let sink = crate::render::Collect::default();
+    let sink = crate::output::Collect::default();
     crate::render::render_into(&site, &theme, &sink, false)?;
     let mut files = sink
         .0
@@ -124,7 +125,7 @@ fn launch_page(site: &Site, theme: &Theme, lang: &str) -> Result<OutputFile> {
         lang,
         title: site.config.title.or(lang, site.source_lang()),
         course_id: &site.course_id,
-        home: format!("{lang}/index.html"),
+        home: crate::render::url::home_path(lang),
         t: &strings,
     };
     let ctx = tera::Context::from_serialize(&view)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 mod sink;
 pub mod spare;
@@ -148,7 +148,7 @@ pub fn recover(out: &Path) {
 /// Writes `files` to `out` atomically; with `keep_spare`, the output it replaces is kept as the
 /// spare (see [`spare`]).
 pub fn write(out: &Path, files: &[OutputFile], keep_spare: bool) -> Result<Written> {
-    use crate::render::Sink as _;
+    use crate::output::Sink as _;
     write_streaming(out, Precheck::start(out, keep_spare), |sink| {
         files.iter().try_for_each(|f| sink.put(f.clone()))
     })

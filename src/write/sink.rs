@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// A render sink that writes each file into the staging folder as it arrives.
 ///
@@ -382,7 +382,7 @@ impl<W: std::io::Write> std::io::Write for Hashing<W> {
     }
 }
 
-impl crate::render::Sink for DirSink {
+impl crate::output::Sink for DirSink {
     fn put_stream(
         &self,
         path: String,

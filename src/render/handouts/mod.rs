@@ -41,12 +41,14 @@ use serde::Serialize;
 
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
+use super::url;
 use super::{render_template, LangState, OutputFile};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::data::{DataContents, ListData, ListStyle};
-use crate::markdown::directives::{circled, inline_md, plain};
-use crate::markdown::glossary::{strip_marks, Marker};
-use crate::markdown::html::{self, Ctx};
+use crate::markdown::inline::{inline_md, plain};
+use crate::render::body::directives::circled;
+use crate::render::body::glossary::{strip_marks, Marker};
+use crate::render::body::html::{self, Ctx};
 use crate::site::data::Checklist;
 use crate::site::links::numbered_title;
 use crate::site::{PageKind, Site};
@@ -440,7 +442,7 @@ fn frame<'a>(
         alternates: nav::alternates(site, lang, &format!("handouts/{name}/index.html"), root),
         t: &ls.strings,
         kind,
-        home_url: format!("{root}{lang}/index.html"),
+        home_url: format!("{root}{}", url::home_path(lang)),
         index_url: "../index.html".into(),
         css_url: format!("{root}{lang}/handouts/running.css"),
         pdf: Some(format!("../{name}.pdf")),
@@ -633,7 +635,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             ))?;
             ctx.insert(
                 "quiz",
-                &crate::markdown::quiz::view(site, q, lang, "../../../", true),
+                &crate::render::body::quiz::view(site, q, lang, "../../../", true),
             );
             let template = if key {
                 "handout-quiz-key.html"
@@ -753,7 +755,7 @@ fn index(
         "breadcrumbs",
         &vec![Link {
             title: s.get("home").into(),
-            url: format!("{root}{lang}/index.html"),
+            url: format!("{root}{}", url::home_path(lang)),
         }],
     );
     ctx.insert("alternates", &nav::alternates(site, lang, rest, root));

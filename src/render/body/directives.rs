@@ -3,15 +3,14 @@
 //! subjects × controls matrix, the kinds of measures, flows, the course's own directives), and
 //! the plain text each adds to the search index.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
 use serde::Serialize;
 
 use super::glossary::Marker;
 use super::html::{render_into, Ctx, Rendered};
-use super::parse::{Block, CasesArgs, Directive};
 use crate::error::Result;
 use crate::load::data::ListData;
+use crate::markdown::inline::{inline_md, plain};
+use crate::markdown::parse::{Block, CasesArgs, Directive};
 use crate::site::data::Checklist;
 use crate::text::{escape_html, Localized};
 
@@ -23,51 +22,6 @@ pub fn circled(n: u32) -> String {
             .unwrap_or_else(|| n.to_string()),
         _ => format!("({n})"),
     }
-}
-
-/// Renders inline Markdown from a data field safely: raw HTML is shown as text and only web,
-/// mail and relative links are kept.
-pub fn inline_md(text: &str) -> String {
-    let mut events = Vec::new();
-    let mut skip_link = 0usize;
-    for ev in Parser::new_ext(text, pulldown_cmark::Options::ENABLE_STRIKETHROUGH) {
-        match ev {
-            Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
-            Event::Start(Tag::Link { ref dest_url, .. }) if !safe_url(dest_url) => skip_link += 1,
-            Event::End(TagEnd::Link) if skip_link > 0 => skip_link -= 1,
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
-            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
-            Event::Start(Tag::Heading { .. }) | Event::End(TagEnd::Heading(_)) => {}
-            other => events.push(other),
-        }
-    }
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events.into_iter());
-    out.trim_end().to_string()
-}
-
-fn safe_url(u: &str) -> bool {
-    let l = u.trim().to_ascii_lowercase();
-    l.starts_with("http://")
-        || l.starts_with("https://")
-        || l.starts_with("mailto:")
-        || l.starts_with('#')
-        || !l.contains(':')
-}
-
-/// Plain text of inline Markdown (for search and attributes).
-pub fn plain(text: &str) -> String {
-    let mut out = String::new();
-    for ev in Parser::new(text) {
-        match ev {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
-            }
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// A localized data text in the page's language (source language as fallback), rendered.
@@ -232,7 +186,7 @@ pub fn render(ctx: &Ctx, d: &Directive, marker: &mut Marker, out: &mut Rendered)
 /// joins the page's).
 fn body_html(
     ctx: &Ctx,
-    body: &super::parse::Doc,
+    body: &crate::markdown::parse::Doc,
     marker: &mut Marker,
     out: &mut Rendered,
 ) -> String {
@@ -562,19 +516,6 @@ pub fn checklist_form(ctx: &Ctx, c: &Checklist) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn inline_markdown_is_safe() {
-        assert_eq!(
-            inline_md("*a* <script>x</script>"),
-            "<em>a</em> &lt;script&gt;x&lt;/script&gt;"
-        );
-        assert_eq!(inline_md("[x](javascript:alert(1))"), "x");
-        assert_eq!(
-            inline_md("[x](https://e.org)"),
-            "<a href=\"https://e.org\">x</a>"
-        );
-    }
 
     #[test]
     fn circled_numbers() {

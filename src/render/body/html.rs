@@ -5,8 +5,9 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::glossary::Marker;
-use super::parse::{Doc, Piece};
+use crate::markdown::parse::{Doc, Piece};
 use crate::render::theme::{Strings, Theme};
+use crate::render::url;
 use crate::site::links::{resolve, Target};
 use crate::site::Site;
 use crate::text::{escape_html, push_escaped};
@@ -30,12 +31,7 @@ impl Ctx<'_> {
     }
     /// URL of a page of the course in this language.
     pub fn page_url(&self, page: usize) -> String {
-        let p = &self.site.pages[page];
-        if p.slug_path.is_empty() {
-            self.url(&format!("{}/index.html", self.lang))
-        } else {
-            self.url(&format!("{}/{}/index.html", self.lang, p.slug_path))
-        }
+        self.url(&url::page_path(self.site, page, self.lang))
     }
 }
 
@@ -275,12 +271,7 @@ fn page_href(ctx: &Ctx, written: &str, target: usize, anchor: Option<String>) ->
             return format!("{}#{}", ctx.page_url(target), shown.doc.headings[at].id);
         }
     }
-    let rest = if p.slug_path.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{}/index.html", p.slug_path)
-    };
-    format!("{}#{a}", ctx.url(&format!("{written}/{rest}")))
+    format!("{}#{a}", ctx.url(&url::page_path(site, target, written)))
 }
 
 /// Appends `url`, a link's destination, to an attribute value: percent-encoded as

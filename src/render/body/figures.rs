@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use super::directives::plain;
 use super::html::Ctx;
 use crate::load::data::ListData;
+use crate::markdown::inline::plain;
 
 /// Breaks `text` into lines of about `width` units (a CJK character counts 2, others 1).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {

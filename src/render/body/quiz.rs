@@ -4,11 +4,12 @@
 
 use serde::Serialize;
 
-use super::directives::{inline_md, plain};
 use super::html::Ctx;
 use crate::error::Result;
 use crate::load::quiz::QuestionKind;
+use crate::markdown::inline::{inline_md, plain};
 use crate::render::theme::Strings;
+use crate::render::url;
 use crate::site::links::numbered_title;
 use crate::site::quiz::{review_target, Quiz};
 use crate::site::Site;
@@ -110,11 +111,8 @@ pub fn view(site: &Site, quiz: &Quiz, lang: &str, root: &str, heading: bool) -> 
                     .and_then(|r| review_target(site, lang, r).ok())
                     .map(|(page, anchor)| ReviewView {
                         url: format!(
-                            "{root}{lang}/{}{}",
-                            match site.pages[page].slug_path.as_str() {
-                                "" => "index.html".to_string(),
-                                s => format!("{s}/index.html"),
-                            },
+                            "{root}{}{}",
+                            url::page_path(site, page, lang),
                             anchor.map(|a| format!("#{a}")).unwrap_or_default()
                         ),
                         title: numbered_title(site, &site.pages[page], lang),
