@@ -4,6 +4,7 @@
 
 pub mod handouts;
 pub mod library;
+mod marked;
 pub mod nav;
 pub mod progress;
 pub mod quizzes;
@@ -439,7 +440,7 @@ pub fn render_page_with_body(
         )),
         _ => None,
     };
-    let sidebar = nav.sidebar(site, lang, chapter, depth, Some(i), &ls.strings);
+    let sidebar = nav.sidebar(site, ls, chapter, depth, nav::Current::Page(i))?;
     let template = if p.kind == PageKind::Home {
         "home.html"
     } else {

@@ -103,6 +103,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also escapes `/`, which turns every relative URL into entities.
         tera.set_escape_fn(crate::text::escape_html);
+        tera.register_filter("css_string", css_string_filter);
         let mut templates = Vec::new();
         let mut statics = BTreeMap::new();
         let mut strings = BTreeMap::new();
@@ -295,6 +296,34 @@ fn string_keys(template: &str) -> Vec<String> {
     keys
 }
 
+/// A CSS string literal of `s`: quoted, `"` and `\\` escaped, line breaks as spaces and `<` as
+/// `\3C ` (so that the text cannot close a `<style>` element).
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("\\3C "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The template filter `css_string` (see [`css_string`]).
+fn css_string_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    match value.as_str() {
+        Some(s) => Ok(tera::Value::String(css_string(s))),
+        None => Err(tera::Error::msg("the css_string filter takes a string")),
+    }
+}
+
 /// Every message of an error chain on one line.
 pub fn chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -341,6 +370,14 @@ fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_strings_are_escaped() {
+        assert_eq!(
+            css_string("a \"b\" \\ <c>\n"),
+            "\"a \\\"b\\\" \\\\ \\3C c> \""
+        );
+    }
 
     #[test]
     fn page_strings_are_the_ones_page_templates_name() {
