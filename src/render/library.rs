@@ -565,6 +565,9 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
         }))
         .collect();
     let mut ctx = tera::Context::new();
+    ctx.insert("lang", src);
+    ctx.insert("root", &site.config.base());
+    ctx.insert("t", src_strings);
     ctx.insert("base", &site.config.base());
     ctx.insert("pages", &pages);
     let xml = render_template(theme, "sitemap.xml", &ctx)?;

@@ -1,5 +1,6 @@
-//! Navigation shared by every page of a language: the sidebar table of contents (cached per
-//! chapter, window and depth), breadcrumbs, previous/next and the language switcher.
+//! Navigation shared by every page of a language: the sidebar table of contents (the theme's
+//! `sidebar.html`, rendered once per chapter, window and depth, the page's own entry marked per
+//! page, see [`super::marked`]), breadcrumbs, previous/next and the language switcher.
 //!
 //! The sidebar lists the course's top-level entries (chapters and the pages outside chapters) and
 //! the current chapter's sections. A course of more than [`SIDEBAR_ENTRIES`] top-level entries
@@ -201,8 +202,9 @@ impl NavCache {
                     k += 1;
                 }
                 let mut marked = Marked::new(plain, &all, k);
-                // Checked against the template's own output for the first and the last entry.
-                for one in [0, k.saturating_sub(1)] {
+                // Checked against the template's own output for the first, a middle and the last
+                // entry.
+                for one in [0, k / 2, k.saturating_sub(1)] {
                     if !marked.usable() {
                         break;
                     }

@@ -810,6 +810,7 @@ fn running_css(site: &Site, theme: &Theme, ls: &LangState) -> Result<String> {
     }
     let mut ctx = tera::Context::new();
     ctx.insert("lang", lang);
+    ctx.insert("root", "../../");
     ctx.insert("t", s);
     ctx.insert("site_title", site.config.title.or(lang, site.source_lang()));
     ctx.insert("runs", &runs);
