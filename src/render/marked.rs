@@ -105,7 +105,11 @@ impl Marked {
                 text: all[ob[b0]..ob[b1]].to_string(),
             });
         }
-        if runs.is_empty() || runs.len() % entries != 0 {
+        if runs.is_empty() {
+            // The template does not mark the current entry: every page gets the same sidebar.
+            return Some((0..entries).map(|_| Vec::new()).collect());
+        }
+        if !runs.len().is_multiple_of(entries) {
             return None;
         }
         let per = runs.len() / entries;
@@ -192,6 +196,12 @@ mod tests {
             }
             assert!(m.pieces(n).is_none());
         }
+    }
+
+    #[test]
+    fn a_template_that_marks_nothing_is_the_same_for_every_entry() {
+        let m = Marked::new("<ul><li>a</li></ul>".into(), "<ul><li>a</li></ul>", 3);
+        assert_eq!(m.pieces(2).unwrap().concat(), "<ul><li>a</li></ul>");
     }
 
     #[test]
