@@ -64,7 +64,12 @@ impl Marked {
         // Runs of changes between equal stretches.
         let mut runs: Vec<Edit> = Vec::new();
         let mut open: Option<(usize, usize, usize, usize)> = None;
-        for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
+        // A diff cut short by the deadline is coarser: the counts or the checks then fail and
+        // the template is rendered for each page.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+        for op in
+            similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &a, &b, Some(deadline))
+        {
             let (ai, al, bi, bl) = match op {
                 similar::DiffOp::Equal { .. } => {
                     if let Some((a0, a1, b0, b1)) = open.take() {
