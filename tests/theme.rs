@@ -182,7 +182,7 @@ fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<
 }
 
 #[test]
-fn overriding_the_sitemap_changes_the_sitemap_alone() {
+fn overriding_the_sitemap_or_the_running_headers_changes_those_files_alone() {
     let course = bundled_copy();
     let before = files(course.path());
     write_files(
@@ -207,6 +207,26 @@ fn overriding_the_sitemap_changes_the_sitemap_alone() {
     assert!(
         !xml.contains("/ja/") && !xml.contains("xhtml:link"),
         "{xml}"
+    );
+
+    // The running headers of the handouts likewise: their two style sheets alone.
+    write_files(
+        course.path(),
+        &[(
+            "themes/default/templates/handout-running.css",
+            "@page { @top-center { content: {{ site_title | css_string }}; } }\n{% for r in runs %}.{{ r.class }} { page: auto; }\n{% endfor %}",
+        )],
+    );
+    let again = files(course.path());
+    assert_eq!(
+        changed(&after, &again),
+        ["en/handouts/running.css", "ja/handouts/running.css"]
+    );
+    let css = String::from_utf8_lossy(&again["en/handouts/running.css"]);
+    assert!(
+        css.starts_with("@page { @top-center { content: \"Information Security Training for Hospital Executives\"; } }\n.kz-run-")
+            && !css.contains("@top-right"),
+        "{css}"
     );
 }
 
