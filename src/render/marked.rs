@@ -141,11 +141,25 @@ impl Marked {
         Some(out)
     }
 
-    /// Keeps the edits only if entry `k` made current by them gives `rendered`, the template's
-    /// own output with `k` current; returns whether they are kept.
-    pub fn check(&mut self, k: usize, rendered: &str) -> bool {
-        let same = self.pieces(k).is_some_and(|p| {
-            p.iter().map(|x| x.len()).sum::<usize>() == rendered.len() && p.concat() == rendered
+    /// Keeps the edits only if the entries `which` accepts, made current by them together, give
+    /// `rendered`, the template's own output with those entries current; returns whether they
+    /// are kept.
+    pub fn check(&mut self, which: impl Fn(usize) -> bool, rendered: &str) -> bool {
+        let same = self.edits.as_ref().is_some_and(|all| {
+            let mut out = String::with_capacity(rendered.len());
+            let mut at = 0;
+            for e in all
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| which(*k))
+                .flat_map(|(_, e)| e)
+            {
+                out.push_str(&self.plain[at..e.start]);
+                out.push_str(&e.text);
+                at = e.end;
+            }
+            out.push_str(&self.plain[at..]);
+            out == rendered
         });
         if !same {
             self.edits = None;
@@ -200,6 +214,9 @@ mod tests {
                 assert_eq!(m.pieces(k).unwrap().concat(), list(&want, mark));
             }
             assert!(m.pieces(n).is_none());
+            let mut m = m;
+            let want: Vec<bool> = (0..n).map(|j| j % 2 == 1).collect();
+            assert!(m.check(|j| j % 2 == 1, &list(&want, mark)) && m.usable());
         }
     }
 
@@ -217,7 +234,7 @@ mod tests {
         // The right number of changes, in another order than the list's: the check finds it.
         let mut m = Marked::new("<p>a</p><p>b</p>".into(), "<p>A</p><p>B</p>", 2);
         assert!(m.usable());
-        assert!(!m.check(0, "<p>a</p><p>B</p>"));
+        assert!(!m.check(|k| k == 0, "<p>a</p><p>B</p>"));
         assert!(!m.usable() && m.pieces(0).is_none());
     }
 }

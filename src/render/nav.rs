@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 use serde::Serialize;
 
 use super::marked::Marked;
-use super::theme::{Strings, Theme};
+use super::theme::Theme;
 use super::{render_template, LangState};
 use crate::error::{Error, Result};
 use crate::site::links::numbered_title;
@@ -52,6 +52,8 @@ struct CachedNav {
     marked: Marked,
     pages: HashMap<usize, usize>,
     libraries: HashMap<String, usize>,
+    /// The view it was rendered from, for a template rendered for each page.
+    view: tera::Value,
 }
 
 /// Most top-level entries (chapters and pages outside chapters) one sidebar lists.
@@ -85,12 +87,11 @@ fn window(entries: usize, focus: Option<usize>) -> std::ops::Range<usize> {
     start..start + SIDEBAR_ENTRIES
 }
 
-/// What `sidebar.html` gets.
+/// What `sidebar.html` gets (with `t`, the UI strings it names).
 #[derive(Serialize)]
 struct SidebarView<'a> {
     lang: &'a str,
     root: &'a str,
-    t: &'a Strings,
     entries: Vec<NavEntry>,
     /// The link to the contents on the home page, when the list does not show every entry.
     contents_url: Option<String>,
@@ -120,31 +121,36 @@ struct NavLibrary {
     current: bool,
 }
 
-impl SidebarView<'_> {
-    /// Sets each entry's `current`, entries numbered in list order (a chapter before its
-    /// sections, the libraries last).
-    fn set_current(&mut self, which: impl Fn(usize) -> bool) {
-        let mut k = 0;
-        let mut next = || {
-            k += 1;
-            which(k - 1)
-        };
-        for e in &mut self.entries {
-            e.current = next();
-            for s in &mut e.sections {
-                s.current = next();
+/// The sidebar's view as the template gets it, `current` set on the entries `which` accepts,
+/// entries numbered in list order (a chapter before its sections, the libraries last).
+fn with_current(view: &tera::Value, which: impl Fn(usize) -> bool) -> tera::Value {
+    let mut v = view.clone();
+    let mut k = 0;
+    let mut mark = |entry: &mut tera::Value| {
+        if let Some(o) = entry.as_object_mut() {
+            o.insert("current".into(), tera::Value::Bool(which(k)));
+        }
+        k += 1;
+    };
+    if let Some(entries) = v.get_mut("entries").and_then(|e| e.as_array_mut()) {
+        for e in entries {
+            mark(e);
+            if let Some(sections) = e.get_mut("sections").and_then(|s| s.as_array_mut()) {
+                sections.iter_mut().for_each(&mut mark);
             }
         }
-        for l in &mut self.libraries {
-            l.current = next();
-        }
     }
+    if let Some(libraries) = v.get_mut("libraries").and_then(|l| l.as_array_mut()) {
+        libraries.iter_mut().for_each(&mut mark);
+    }
+    v
+}
 
-    fn render(&self, theme: &Theme) -> Result<String> {
-        let ctx = tera::Context::from_serialize(self)
-            .map_err(|e| Error::Internal(format!("sidebar view: {e}")))?;
-        render_template(theme, "sidebar.html", &ctx)
-    }
+/// Renders `sidebar.html` with `view`.
+fn render_sidebar(theme: &Theme, view: tera::Value) -> Result<String> {
+    let ctx = tera::Context::from_value(view)
+        .map_err(|e| Error::Internal(format!("sidebar view: {e}")))?;
+    render_template(theme, "sidebar.html", &ctx)
 }
 
 impl NavCache {
@@ -178,17 +184,11 @@ impl NavCache {
         let listed = &entries[shown.clone()];
         let more = listed.len() < entries.len();
         let root = "../".repeat(depth);
-        let view = || view(site, ls, chapter, (homes, listed, more), &root);
         let cached = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
         let nav = match cached {
             Some(h) => h,
             None => {
-                // Rendered with no entry current and with every one, the two compared: each
-                // entry's changes are then put into the first for the page it is current on.
-                let mut v = view();
-                let plain = v.render(ls.theme)?;
-                v.set_current(|_| true);
-                let all = v.render(ls.theme)?;
+                let v = view(site, ls, chapter, (homes, listed, more), &root);
                 let (mut pages, mut libraries) = (HashMap::new(), HashMap::new());
                 let mut k = 0;
                 for e in &v.entries {
@@ -201,20 +201,31 @@ impl NavCache {
                     libraries.entry(l.id.clone()).or_insert(k);
                     k += 1;
                 }
+                let mut value = tera::to_value(&v)
+                    .map_err(|e| Error::Internal(format!("sidebar view: {e}")))?;
+                let t = match ls.theme.template_strings("sidebar.html", lang) {
+                    Some(t) => t.clone(),
+                    None => tera::to_value(&ls.strings)
+                        .map_err(|e| Error::Internal(format!("sidebar view: {e}")))?,
+                };
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("t".into(), t);
+                }
+                // Rendered with no entry current and with every one, the two compared: each
+                // entry's changes are then put into the first for the page it is current on.
+                let plain = render_sidebar(ls.theme, with_current(&value, |_| false))?;
+                let all = render_sidebar(ls.theme, with_current(&value, |_| true))?;
                 let mut marked = Marked::new(plain, &all, k);
-                // Checked against the template's own output for the first, a middle and the last
-                // entry.
-                for one in [0, k / 2, k.saturating_sub(1)] {
-                    if !marked.usable() {
-                        break;
-                    }
-                    v.set_current(|j| j == one);
-                    marked.check(one, &v.render(ls.theme)?);
+                // Checked against the template's own output with every other entry current.
+                if marked.usable() {
+                    let even = |j: usize| j % 2 == 0;
+                    marked.check(even, &render_sidebar(ls.theme, with_current(&value, even))?);
                 }
                 let h = std::sync::Arc::new(CachedNav {
                     marked,
                     pages,
                     libraries,
+                    view: value,
                 });
                 if let Ok(mut m) = self.0.lock() {
                     m.insert(key, h.clone());
@@ -229,11 +240,10 @@ impl NavCache {
         };
         // A template that does not draw each entry on its own is rendered for the page.
         let own = match at {
-            Some(k) if !nav.marked.usable() => {
-                let mut v = view();
-                v.set_current(|j| j == k);
-                Some(v.render(ls.theme)?)
-            }
+            Some(k) if !nav.marked.usable() => Some(render_sidebar(
+                ls.theme,
+                with_current(&nav.view, |j| j == k),
+            )?),
             _ => None,
         };
         Ok(Sidebar { nav, at, own })
@@ -382,7 +392,6 @@ fn view<'a>(
     SidebarView {
         lang,
         root,
-        t: strings,
         entries,
         contents_url: more.then(|| format!("{root}{lang}/index.html#course-map-title")),
         libraries,

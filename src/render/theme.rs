@@ -34,7 +34,8 @@ pub struct Theme {
     /// Whether a template of the course differs from the built-in one of that name (or has
     /// none): a copy made by `kyozai theme eject` that is left unchanged is not one.
     pub own_templates: bool,
-    /// For each template a directive or figure renders with (`directives/…`, `figures/…`): the UI
+    /// For each template a directive or figure renders with (`directives/…`, `figures/…`) and
+    /// for the sidebar (`sidebar.html`, rendered once per list of entries): the UI
     /// strings it and the templates it includes name as `t.KEY`, per language, ready for Tera;
     /// none for a template that looks strings up by a computed key (`t[…]`), which gets them all.
     fragment_strings: std::collections::HashMap<String, BTreeMap<String, tera::Value>>,
@@ -162,7 +163,8 @@ impl Theme {
         Ok(theme)
     }
 
-    /// The UI strings that `template` (a directive's or figure's) uses, in `lang`; `None` when it
+    /// The UI strings that `template` (a directive's, a figure's or the sidebar's) uses, in
+    /// `lang`; `None` when it
     /// needs them all (see [`Theme::strings`]).
     pub fn template_strings(&self, template: &str, lang: &str) -> Option<&tera::Value> {
         let per_lang = self.fragment_strings.get(template)?;
@@ -204,7 +206,8 @@ impl Theme {
     }
 }
 
-/// The strings of every `directives/` and `figures/` template (see [`Theme::template_strings`]).
+/// The strings of every `directives/` and `figures/` template and of `sidebar.html` (see
+/// [`Theme::template_strings`]).
 fn fragment_strings(
     theme: &Theme,
     templates: &[(String, String, std::path::PathBuf)],
@@ -217,7 +220,10 @@ fn fragment_strings(
     };
     let mut out = std::collections::HashMap::new();
     for (name, _, _) in templates {
-        if !(name.starts_with("directives/") || name.starts_with("figures/")) {
+        if !(name.starts_with("directives/")
+            || name.starts_with("figures/")
+            || name == "sidebar.html")
+        {
             continue;
         }
         // The template and those it includes, transitively.
