@@ -218,7 +218,7 @@ impl NavCache {
                 let mut marked = Marked::new(plain, &all, k);
                 // Checked against the template's own output with every other entry current.
                 if marked.usable() {
-                    let even = |j: usize| j % 2 == 0;
+                    let even = |j: usize| j.is_multiple_of(2);
                     marked.check(even, &render_sidebar(ls.theme, with_current(&value, even))?);
                 }
                 let h = std::sync::Arc::new(CachedNav {
