@@ -9,10 +9,10 @@
 
 /// One change: the text of `start..end` of the plain output replaced by `text`.
 #[derive(Debug)]
-struct Edit {
+struct Edit<T> {
     start: usize,
     end: usize,
-    text: String,
+    text: T,
 }
 
 /// A template's output with no entry current, and each entry's edits.
@@ -20,9 +20,12 @@ struct Edit {
 pub struct Marked {
     /// The output with no entry current.
     pub plain: String,
-    /// Per entry, in list order, the edits that make it current; `None` when the outputs do not
-    /// fall into the same number of edits for each entry.
-    edits: Option<Vec<Vec<Edit>>>,
+    /// The edits that make each entry current, in list order, the same number for each (the
+    /// first of the pair); `None` when the outputs do not fall into the same number of edits for
+    /// each entry. Their texts are indices into `texts`.
+    edits: Option<(usize, Vec<Edit<usize>>)>,
+    /// The texts the edits put in, each once (most entries are marked with the same words).
+    texts: Vec<String>,
 }
 
 /// Splits `s` before every `<`, `>`, `"` and space: the units the two outputs are compared in.
@@ -44,11 +47,33 @@ fn tokens(s: &str) -> Vec<&str> {
 impl Marked {
     /// `plain` rendered with no entry current and `all` with all `entries` current.
     pub fn new(plain: String, all: &str, entries: usize) -> Marked {
-        let edits = Self::edits(&plain, all, entries);
-        Marked { plain, edits }
+        let mut texts: Vec<String> = Vec::new();
+        let edits = Self::edits(&plain, all, entries).map(|(per, edits)| {
+            let edits = edits
+                .into_iter()
+                .map(|e| Edit {
+                    start: e.start,
+                    end: e.end,
+                    text: match texts.iter().position(|t| *t == e.text) {
+                        Some(at) => at,
+                        None => {
+                            texts.push(e.text.to_string());
+                            texts.len() - 1
+                        }
+                    },
+                })
+                .collect();
+            (per, edits)
+        });
+        Marked {
+            plain,
+            edits,
+            texts,
+        }
     }
 
-    fn edits(plain: &str, all: &str, entries: usize) -> Option<Vec<Vec<Edit>>> {
+    /// The edits of each entry: how many per entry, and all of them in list order.
+    fn edits<'a>(plain: &str, all: &'a str, entries: usize) -> Option<(usize, Vec<Edit<&'a str>>)> {
         if entries == 0 {
             return None;
         }
@@ -62,7 +87,7 @@ impl Marked {
         };
         let (oa, ob) = (offsets(&a), offsets(&b));
         // Runs of changes between equal stretches.
-        let mut runs: Vec<Edit> = Vec::new();
+        let mut runs: Vec<Edit<&str>> = Vec::new();
         let mut open: Option<(usize, usize, usize, usize)> = None;
         // A diff cut short by the deadline is coarser: the counts or the checks then fail and
         // the template is rendered for each page.
@@ -76,7 +101,7 @@ impl Marked {
                         runs.push(Edit {
                             start: oa[a0],
                             end: oa[a1],
-                            text: all[ob[b0]..ob[b1]].to_string(),
+                            text: &all[ob[b0]..ob[b1]],
                         });
                     }
                     continue;
@@ -107,34 +132,34 @@ impl Marked {
             runs.push(Edit {
                 start: oa[a0],
                 end: oa[a1],
-                text: all[ob[b0]..ob[b1]].to_string(),
+                text: &all[ob[b0]..ob[b1]],
             });
         }
         if runs.is_empty() {
             // The template does not mark the current entry: every page gets the same sidebar.
-            return Some((0..entries).map(|_| Vec::new()).collect());
+            return Some((0, runs));
         }
         if !runs.len().is_multiple_of(entries) {
             return None;
         }
-        let per = runs.len() / entries;
-        let mut grouped = Vec::with_capacity(entries);
-        let mut it = runs.into_iter();
-        for _ in 0..entries {
-            grouped.push(it.by_ref().take(per).collect());
-        }
-        Some(grouped)
+        Some((runs.len() / entries, runs))
+    }
+
+    /// The edits of entry `k`, if known.
+    fn of(&self, k: usize) -> Option<&[Edit<usize>]> {
+        let (per, edits) = self.edits.as_ref()?;
+        edits.get(k * per..(k + 1) * per)
     }
 
     /// The output with entry `k` current, in pieces (without copying the plain output); `None`
     /// when the entry's edits are not known.
     pub fn pieces(&self, k: usize) -> Option<Vec<&str>> {
-        let edits = self.edits.as_ref()?.get(k)?;
+        let edits = self.of(k)?;
         let mut out = Vec::with_capacity(edits.len() * 2 + 1);
         let mut at = 0;
         for e in edits {
             out.push(&self.plain[at..e.start]);
-            out.push(e.text.as_str());
+            out.push(self.texts[e.text].as_str());
             at = e.end;
         }
         out.push(&self.plain[at..]);
@@ -145,17 +170,16 @@ impl Marked {
     /// `rendered`, the template's own output with those entries current; returns whether they
     /// are kept.
     pub fn check(&mut self, which: impl Fn(usize) -> bool, rendered: &str) -> bool {
-        let same = self.edits.as_ref().is_some_and(|all| {
+        let same = self.edits.as_ref().is_some_and(|(per, all)| {
             let mut out = String::with_capacity(rendered.len());
             let mut at = 0;
-            for e in all
+            let chosen = all
                 .iter()
                 .enumerate()
-                .filter(|(k, _)| which(*k))
-                .flat_map(|(_, e)| e)
-            {
+                .filter(|(i, _)| which(i.checked_div(*per).unwrap_or(0)));
+            for (_, e) in chosen {
                 out.push_str(&self.plain[at..e.start]);
-                out.push_str(&e.text);
+                out.push_str(&self.texts[e.text]);
                 at = e.end;
             }
             out.push_str(&self.plain[at..]);

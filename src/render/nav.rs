@@ -52,8 +52,8 @@ struct CachedNav {
     marked: Marked,
     pages: HashMap<usize, usize>,
     libraries: HashMap<String, usize>,
-    /// The view it was rendered from, for a template rendered for each page.
-    view: tera::Value,
+    /// The view it was rendered from, kept for a template rendered for each page.
+    view: Option<tera::Value>,
 }
 
 /// Most top-level entries (chapters and pages outside chapters) one sidebar lists.
@@ -222,10 +222,10 @@ impl NavCache {
                     marked.check(even, &render_sidebar(ls.theme, with_current(&value, even))?);
                 }
                 let h = std::sync::Arc::new(CachedNav {
+                    view: (!marked.usable()).then_some(value),
                     marked,
                     pages,
                     libraries,
-                    view: value,
                 });
                 if let Ok(mut m) = self.0.lock() {
                     m.insert(key, h.clone());
@@ -240,11 +240,11 @@ impl NavCache {
         };
         // A template that does not draw each entry on its own is rendered for the page.
         let own = match at {
-            Some(k) if !nav.marked.usable() => Some(render_sidebar(
-                ls.theme,
-                with_current(&nav.view, |j| j == k),
-            )?),
-            _ => None,
+            Some(k) => match &nav.view {
+                Some(view) => Some(render_sidebar(ls.theme, with_current(view, |j| j == k))?),
+                None => None,
+            },
+            None => None,
         };
         Ok(Sidebar { nav, at, own })
     }
