@@ -67,7 +67,15 @@ fn an_ejected_theme_builds_the_same_site_byte_for_byte() {
 
     // A template the course changed without changing what it prints goes through the path of a
     // course's own templates (no splicing of the bodies): still the same bytes.
-    for name in ["base.html", "page.html", "home.html", "handout-base.html"] {
+    for name in [
+        "base.html",
+        "page.html",
+        "home.html",
+        "handout-base.html",
+        "sidebar.html",
+        "sitemap.xml",
+        "handout-running.css",
+    ] {
         let p = theme.join("templates").join(name);
         let mut text = std::fs::read_to_string(&p).expect("read");
         text.push_str("{# the course's own #}");
@@ -158,6 +166,155 @@ fn overriding_the_cases_template_changes_every_page_that_embeds_cases() {
             assert!(after[p] == *b, "{p} changed");
         }
     }
+}
+
+/// The paths of `a` whose bytes differ in `b` (both with the same files).
+fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    a.iter()
+        .filter(|(p, bytes)| b[*p] != **bytes)
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+#[test]
+fn overriding_the_sitemap_or_the_running_headers_changes_those_files_alone() {
+    let course = bundled_copy();
+    let before = files(course.path());
+    write_files(
+        course.path(),
+        &[(
+            "themes/default/templates/sitemap.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{% for p in pages %}{% for v in p.versions %}{% if v.lang == \"en\" %}<url><loc>https://example.org{{ base }}{{ v.url }}</loc></url>\n{% endif %}{% endfor %}{% endfor %}</urlset>\n",
+        )],
+    );
+    let after = files(course.path());
+    assert_eq!(changed(&before, &after), ["sitemap.xml"]);
+    let xml = String::from_utf8_lossy(&after["sitemap.xml"]);
+    let old = String::from_utf8_lossy(&before["sitemap.xml"]);
+    // One entry per English page of the old sitemap, none of its alternates.
+    let en = old.matches("<url><loc>/en/").count();
+    assert!(en > 20, "{old}");
+    assert_eq!(
+        xml.matches("<url><loc>https://example.org/en/").count(),
+        en,
+        "{xml}"
+    );
+    assert!(
+        !xml.contains("/ja/") && !xml.contains("xhtml:link"),
+        "{xml}"
+    );
+
+    // The running headers of the handouts likewise: their two style sheets alone.
+    write_files(
+        course.path(),
+        &[(
+            "themes/default/templates/handout-running.css",
+            "@page { @top-center { content: {{ site_title | css_string }}; } }\n{% for r in runs %}.{{ r.class }} { page: auto; }\n{% endfor %}",
+        )],
+    );
+    let again = files(course.path());
+    assert_eq!(
+        changed(&after, &again),
+        ["en/handouts/running.css", "ja/handouts/running.css"]
+    );
+    let css = String::from_utf8_lossy(&again["en/handouts/running.css"]);
+    assert!(
+        css.starts_with("@page { @top-center { content: \"Information Security Training for Hospital Executives\"; } }\n.kz-run-")
+            && !css.contains("@top-right"),
+        "{css}"
+    );
+}
+
+#[test]
+fn overriding_the_sidebar_changes_every_page_with_a_sidebar_and_marks_each_its_own_entry() {
+    let course = bundled_copy();
+    let before = files(course.path());
+    let with_sidebar = |files: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        files
+            .iter()
+            .filter(|(_, b)| String::from_utf8_lossy(b).contains("<aside class=\"sidebar\">"))
+            .map(|(p, _)| p.clone())
+            .collect()
+    };
+    let pages = with_sidebar(&before);
+    assert!(pages.len() > 100, "{}", pages.len());
+    // The current entry marked on its list item with a class and words of its own.
+    write_files(
+        course.path(),
+        &[(
+            "themes/default/templates/sidebar.html",
+            "<ul class=\"own-toc\">{% for e in entries %}<li{% if e.current %} class=\"here\"{% endif %}><a href=\"{{ e.url }}\">{{ e.title }}</a>{% if e.current %} ({{ t.toc }}){% endif %}{% for s in e.sections %}<li{% if s.current %} class=\"here\"{% endif %}><a href=\"{{ s.url }}\">{{ s.title }}</a>{% if s.current %} ({{ t.toc }}){% endif %}</li>{% endfor %}</li>{% endfor %}{% for l in libraries %}<li{% if l.current %} class=\"here\"{% endif %}><a href=\"{{ l.url }}\">{{ l.title }}</a>{% if l.current %} ({{ t.toc }}){% endif %}</li>{% endfor %}</ul>",
+        )],
+    );
+    let after = files(course.path());
+    let mut expected = pages.clone();
+    expected.sort();
+    assert_eq!(changed(&before, &after), expected);
+    let marked = |html: &str| -> Option<String> {
+        let at = html.find("<li class=\"here\"><a href=\"")?;
+        let rest = &html[at + "<li class=\"here\"><a href=\"".len()..];
+        Some(rest[..rest.find('"')?].to_string())
+    };
+    for p in &pages {
+        let html = String::from_utf8_lossy(&after[p]);
+        let old = String::from_utf8_lossy(&before[p]);
+        assert!(
+            html.contains("<aside class=\"sidebar\"><ul class=\"own-toc\">"),
+            "{p}"
+        );
+        assert!(!html.contains("toc-list"), "{p}");
+        // The entry the built-in sidebar marked, and only it, is marked.
+        let was = old.find(" aria-current=\"page\" href=\"").map(|at| {
+            let rest = &old[at + " aria-current=\"page\" href=\"".len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        });
+        assert_eq!(marked(&html), was, "{p}");
+        assert!(html.matches("class=\"here\"").count() <= 1, "{p}");
+        if was.is_some() {
+            let toc = if p.starts_with("ja/") {
+                "(目次)"
+            } else {
+                "(Contents)"
+            };
+            assert_eq!(html.matches(toc).count(), 1, "{p}");
+        }
+    }
+    assert!(
+        marked(&String::from_utf8_lossy(&after["en/glossary/index.html"]))
+            .is_some_and(|u| u == "../../en/glossary/index.html")
+    );
+
+    // A sidebar whose current entry changes more than its own item (here a line naming it) is
+    // rendered for each page: the same marks.
+    write_files(
+        course.path(),
+        &[(
+            "themes/default/templates/sidebar.html",
+            "{% for e in entries %}{% if e.current %}<p class=\"you-are-here\">{{ e.title }}</p>{% endif %}{% for s in e.sections %}{% if s.current %}<p class=\"you-are-here\">{{ s.title }}</p>{% endif %}{% endfor %}{% endfor %}<ul class=\"own-toc\">{% for e in entries %}<li{% if e.current %} class=\"here\"{% endif %}><a href=\"{{ e.url }}\">{{ e.title }}</a>{% for s in e.sections %}<li{% if s.current %} class=\"here\"{% endif %}><a href=\"{{ s.url }}\">{{ s.title }}</a></li>{% endfor %}</li>{% endfor %}{% for l in libraries %}<li{% if l.current %} class=\"here\"{% endif %}><a href=\"{{ l.url }}\">{{ l.title }}</a></li>{% endfor %}</ul>",
+        )],
+    );
+    let again = files(course.path());
+    for p in &pages {
+        let html = String::from_utf8_lossy(&again[p]);
+        assert_eq!(
+            marked(&html),
+            marked(&String::from_utf8_lossy(&after[p])),
+            "{p}"
+        );
+        assert!(html.matches("you-are-here").count() <= 1, "{p}");
+    }
+    let section = String::from_utf8_lossy(&again["en/budget/executive-actions/index.html"]);
+    assert!(
+        section.contains(
+            "<aside class=\"sidebar\"><p class=\"you-are-here\">3-1 What executives must do</p>"
+        ),
+        "{section}"
+    );
 }
 
 #[test]

@@ -93,19 +93,19 @@ pub(crate) fn frame<'a>(
     root: &'a str,
     title: String,
     current: &str,
-) -> Frame<'a> {
+) -> Result<Frame<'a>> {
     let lang = ls.lang;
     let depth = root.matches("../").count();
-    let key = format!("<a data-x=\"{current}\" ");
-    Frame {
+    let current = match current {
+        "" => nav::Current::None,
+        id => nav::Current::Library(id),
+    };
+    Ok(Frame {
         lang,
         root,
         site_title: site.config.title.or(lang, site.source_lang()),
         title,
-        nav: nav
-            .sidebar(site, lang, None, depth, None, &ls.strings)
-            .to_string()
-            .replacen(&key, &format!("{key}aria-current=\"page\" "), 1),
+        nav: nav.sidebar(site, ls, None, depth, current)?.to_string(),
         breadcrumbs: vec![Link {
             title: ls.strings.get("home").into(),
             url: format!("{root}{}", url::home_path(lang)),
@@ -114,7 +114,7 @@ pub(crate) fn frame<'a>(
         t: &ls.strings,
         scripts: vec![],
         description: site.config.description.or(lang, site.source_lang()),
-    }
+    })
 }
 
 pub(crate) fn to_ctx<T: Serialize>(v: &T) -> Result<tera::Context> {
@@ -189,7 +189,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         for c in &site.data.cases {
             let c = &c.value;
             let rest = format!("cases/{}/index.html", c.id);
-            let mut f = frame(site, nav, ls, &rest, root, plain(c.title.or(lang, src)), "");
+            let mut f = frame(site, nav, ls, &rest, root, plain(c.title.or(lang, src)), "")?;
             f.breadcrumbs.push(Link {
                 title: s.get("cases_library").into(),
                 url: format!("{root}{lang}/cases/index.html"),
@@ -233,7 +233,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             root,
             s.get("cases_library").into(),
             "cases",
-        );
+        )?;
         let mut f = f;
         f.scripts.push(format!("{root}static/cases.js"));
         let mut ctx = to_ctx(&f)?;
@@ -290,7 +290,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             root,
             s.get("glossary").into(),
             "glossary",
-        );
+        )?;
         let mut ctx = to_ctx(&f)?;
         let mut terms: Vec<(String, String, String)> = ls.terms.entries().to_vec();
         terms.sort_by_key(|t| t.1.to_lowercase());
@@ -327,7 +327,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             root,
             d.title.or(lang, src).into(),
             &format!("checklist-{}", d.id),
-        );
+        )?;
         f.scripts
             .push(format!("{root}{lang}/checklists/{}/data.js", d.id));
         let mut ctx = to_ctx(&f)?;
@@ -355,7 +355,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         let title = s
             .get("compare_title")
             .replace("{title}", d.title.or(lang, src));
-        let mut f = frame(site, nav, ls, &rest, root, title, "");
+        let mut f = frame(site, nav, ls, &rest, root, title, "")?;
         f.breadcrumbs.push(Link {
             title: d.title.or(lang, src).into(),
             url: format!("{root}{lang}/checklists/{}/index.html", d.id),
@@ -398,7 +398,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             root,
             s.get("roster_title").into(),
             "roster",
-        );
+        )?;
         for js in ["roster-core.js", "roster.js"] {
             f.scripts.push(format!("{root}static/{js}"));
         }
@@ -534,45 +534,52 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
         path: "404.html".into(),
         bytes: render_template(theme, "404.html", &ctx)?.into_bytes(),
     });
-    // Sitemap.
-    let base = site.config.base();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    for i in 0..site.pages.len() {
-        for ls in langs {
-            xml.push_str(&format!(
-                "<url><loc>{base}{}</loc>",
-                nav::page_path(site, i, ls.lang)
-            ));
-            for other in langs {
-                xml.push_str(&format!(
-                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>",
-                    other.lang,
-                    nav::page_path(site, i, other.lang)
-                ));
-            }
-            xml.push_str("</url>\n");
-        }
+    // The sitemap: every page of the course, then the quiz pages and their list, each in every
+    // language with its language versions.
+    #[derive(Serialize)]
+    struct Version<'a> {
+        lang: &'a str,
+        url: String,
     }
-    // The quiz pages and their list.
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        versions: Vec<Version<'a>>,
+    }
     let quiz_pages = site
         .data
         .quizzes
         .iter()
         .map(|q| format!("quizzes/{}/index.html", q.data.id))
         .chain((!site.data.quizzes.is_empty()).then(|| "quizzes/index.html".to_string()));
-    for rest in quiz_pages {
-        for ls in langs {
-            xml.push_str(&format!("<url><loc>{base}{}/{rest}</loc>", ls.lang));
-            for other in langs {
-                xml.push_str(&format!(
-                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}/{rest}\"/>",
-                    other.lang, other.lang
-                ));
+    let pages: Vec<Entry> = (0..site.pages.len())
+        .map(|i| Entry {
+            versions: langs
+                .iter()
+                .map(|ls| Version {
+                    lang: ls.lang,
+                    url: nav::page_path(site, i, ls.lang),
+                })
+                .collect(),
+        })
+        .chain(quiz_pages.map(|rest| {
+            Entry {
+                versions: langs
+                    .iter()
+                    .map(|ls| Version {
+                        lang: ls.lang,
+                        url: format!("{}/{rest}", ls.lang),
+                    })
+                    .collect(),
             }
-            xml.push_str("</url>\n");
-        }
-    }
-    xml.push_str("</urlset>\n");
+        }))
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", src);
+    ctx.insert("root", &site.config.base());
+    ctx.insert("t", src_strings);
+    ctx.insert("base", &site.config.base());
+    ctx.insert("pages", &pages);
+    let xml = render_template(theme, "sitemap.xml", &ctx)?;
     files.push(OutputFile {
         path: "sitemap.xml".into(),
         bytes: xml.into_bytes(),

@@ -7,6 +7,7 @@
 pub mod body;
 pub mod handouts;
 pub mod library;
+mod marked;
 pub mod nav;
 pub mod page;
 pub mod progress;

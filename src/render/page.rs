@@ -164,7 +164,7 @@ pub fn render_page_with_body(
         )),
         _ => None,
     };
-    let sidebar = nav.sidebar(site, lang, chapter, depth, Some(i), &ls.strings);
+    let sidebar = nav.sidebar(site, ls, chapter, depth, nav::Current::Page(i))?;
     let template = if p.kind == PageKind::Home {
         "home.html"
     } else {

@@ -143,7 +143,7 @@ pub fn render(
         root,
         ls.strings.get("progress").into(),
         "progress",
-    );
+    )?;
     let mut ctx = to_ctx(&f)?;
     ctx.insert("course", &data);
     files.push(OutputFile {
@@ -161,7 +161,7 @@ pub fn render(
         root,
         ls.strings.get("certificate").into(),
         "",
-    );
+    )?;
     f.breadcrumbs.push(super::nav::Link {
         title: ls.strings.get("progress").into(),
         url: format!("{root}{lang}/progress/index.html"),

@@ -63,7 +63,7 @@ pub fn render(
         let root = "../../../";
         let rest = format!("quizzes/{id}/index.html");
         let view = quiz::view(site, q, lang, root, false);
-        let mut f = frame(site, nav, ls, &rest, root, view.plain_title.clone(), "");
+        let mut f = frame(site, nav, ls, &rest, root, view.plain_title.clone(), "")?;
         f.breadcrumbs.push(Link {
             title: s.get("quizzes").into(),
             url: format!("{root}{lang}/quizzes/index.html"),
@@ -128,7 +128,7 @@ pub fn render(
         root,
         s.get("quizzes").into(),
         "quizzes",
-    );
+    )?;
     let mut ctx = to_ctx(&f)?;
     ctx.insert("quizzes", &rows);
     files.push(OutputFile {

@@ -110,23 +110,14 @@ pub fn render_into(
             .collect();
         let rest = done.and_then(|_| {
             lap("pages");
-            for ls in &langs {
-                let mut lib = library::render(site, theme, &nav, ls)?;
-                let (quiz_files, quiz_search) = quizzes::render(site, theme, &nav, ls)?;
-                let quiz_pages = quiz_files.iter().filter(|f| f.path.ends_with(".html"));
-                *pages_of.entry(ls.lang.to_string()).or_default() +=
-                    lib.files.len() + quiz_pages.count();
-                lib.files.extend(quiz_files);
-                lib.search.extend(quiz_search);
-                lib.files.into_iter().try_for_each(|f| sink.put(f))?;
-                index.after_jobs(ls.lang, lib.search);
-                let prog = progress::render(site, theme, &nav, ls)?;
-                *pages_of.entry(ls.lang.to_string()).or_default() += 2;
-                prog.into_iter().try_for_each(|f| sink.put(f))?;
-            }
-            library::site_files(site, theme, &langs)?
-                .into_iter()
-                .try_for_each(|f| sink.put(f))?;
+            // The site-wide files (the sitemap lists every page) are made beside the languages'
+            // generated pages.
+            let (generated, site_files) = rayon::join(
+                || generated(site, theme, &nav, &langs, sink, &index, &mut pages_of),
+                || library::site_files(site, theme, &langs),
+            );
+            generated?;
+            site_files?.into_iter().try_for_each(|f| sink.put(f))?;
             lap("library");
             handouts::render(site, theme, &nav, &langs, sink)?;
             lap("handouts");
@@ -155,4 +146,31 @@ pub fn render_into(
         })?;
     }
     Ok(out)
+}
+
+/// The generated pages of every language (the libraries, the knowledge checks, progress), put
+/// into `sink` and their texts into the search `index`; `pages_of` counts them per language.
+fn generated(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    langs: &[LangState],
+    sink: &dyn Sink,
+    index: &searchindex::Streaming,
+    pages_of: &mut BTreeMap<String, usize>,
+) -> Result<()> {
+    for ls in langs {
+        let mut lib = library::render(site, theme, nav, ls)?;
+        let (quiz_files, quiz_search) = quizzes::render(site, theme, nav, ls)?;
+        let quiz_pages = quiz_files.iter().filter(|f| f.path.ends_with(".html"));
+        *pages_of.entry(ls.lang.to_string()).or_default() += lib.files.len() + quiz_pages.count();
+        lib.files.extend(quiz_files);
+        lib.search.extend(quiz_search);
+        lib.files.into_iter().try_for_each(|f| sink.put(f))?;
+        index.after_jobs(ls.lang, lib.search);
+        let prog = progress::render(site, theme, nav, ls)?;
+        *pages_of.entry(ls.lang.to_string()).or_default() += 2;
+        prog.into_iter().try_for_each(|f| sink.put(f))?;
+    }
+    Ok(())
 }

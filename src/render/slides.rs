@@ -465,13 +465,8 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Result<O
     ctx.insert("description", site.config.description.or(lang, src));
     ctx.insert(
         "nav",
-        &nav.sidebar(site, lang, None, 2, None, s)
-            .to_string()
-            .replacen(
-                "<a data-x=\"slides\" ",
-                "<a data-x=\"slides\" aria-current=\"page\" ",
-                1,
-            ),
+        &nav.sidebar(site, ls, None, 2, nav::Current::Library("slides"))?
+            .to_string(),
     );
     ctx.insert(
         "breadcrumbs",

@@ -62,7 +62,8 @@ pub struct Theme {
     /// Whether a template of the course differs from the built-in one of that name (or has
     /// none): a copy made by `kyozai theme eject` that is left unchanged is not one.
     pub own_templates: bool,
-    /// For each template a directive or figure renders with (`directives/…`, `figures/…`): the UI
+    /// For each template a directive or figure renders with (`directives/…`, `figures/…`) and
+    /// for the sidebar (`sidebar.html`, rendered once per list of entries): the UI
     /// strings it and the templates it includes name as `t.KEY`, per language, ready for Tera;
     /// none for a template that looks strings up by a computed key (`t[…]`), which gets them all.
     fragment_strings: std::collections::HashMap<String, BTreeMap<String, tera::Value>>,
@@ -131,6 +132,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also escapes `/`, which turns every relative URL into entities.
         tera.set_escape_fn(crate::text::escape_html);
+        tera.register_filter("css_string", css_string_filter);
         let mut templates = Vec::new();
         let mut statics = BTreeMap::new();
         let mut strings = BTreeMap::new();
@@ -255,7 +257,8 @@ impl Theme {
         out
     }
 
-    /// The UI strings that `template` (a directive's or figure's) uses, in `lang`; `None` when it
+    /// The UI strings that `template` (a directive's, a figure's or the sidebar's) uses, in
+    /// `lang`; `None` when it
     /// needs them all (see [`Theme::strings`]).
     pub fn template_strings(&self, template: &str, lang: &str) -> Option<&tera::Value> {
         let per_lang = self.fragment_strings.get(template)?;
@@ -297,7 +300,8 @@ impl Theme {
     }
 }
 
-/// The strings of every `directives/` and `figures/` template (see [`Theme::template_strings`]).
+/// The strings of every `directives/` and `figures/` template and of `sidebar.html` (see
+/// [`Theme::template_strings`]).
 fn fragment_strings(
     theme: &Theme,
     templates: &[(String, String, std::path::PathBuf)],
@@ -310,7 +314,10 @@ fn fragment_strings(
     };
     let mut out = std::collections::HashMap::new();
     for (name, _, _) in templates {
-        if !(name.starts_with("directives/") || name.starts_with("figures/")) {
+        if !(name.starts_with("directives/")
+            || name.starts_with("figures/")
+            || name == "sidebar.html")
+        {
             continue;
         }
         // The template and those it includes, transitively.
@@ -389,6 +396,34 @@ fn string_keys(template: &str) -> Vec<String> {
     keys
 }
 
+/// A CSS string literal of `s`: quoted, `"` and `\\` escaped, line breaks as spaces and `<` as
+/// `\3C ` (so that the text cannot close a `<style>` element).
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("\\3C "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The template filter `css_string` (see [`css_string`]).
+fn css_string_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    match value.as_str() {
+        Some(s) => Ok(tera::Value::String(css_string(s))),
+        None => Err(tera::Error::msg("the css_string filter takes a string")),
+    }
+}
+
 /// Every message of an error chain on one line.
 pub fn chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -435,6 +470,14 @@ fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_strings_are_escaped() {
+        assert_eq!(
+            css_string("a \"b\" \\ <c>\n"),
+            "\"a \\\"b\\\" \\\\ \\3C c> \""
+        );
+    }
 
     #[test]
     fn page_strings_are_the_ones_page_templates_name() {
