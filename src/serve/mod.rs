@@ -267,7 +267,13 @@ fn serve(
         Ok(r) => say(&format!("built {} files", r.written)),
         Err(e) => {
             complain(&e.to_string());
-            let _ = std::fs::write(out.join("index.html"), PLACEHOLDER);
+            let _ = stage::Stage::write_now(
+                out,
+                [crate::render::OutputFile {
+                    path: "index.html".into(),
+                    bytes: PLACEHOLDER.as_bytes().to_vec(),
+                }],
+            );
             live.set_error(Some(error_report(root, &e)));
         }
     }
