@@ -78,6 +78,11 @@ impl Session {
         &self.out
     }
 
+    /// The theme of the last good build, if there was one.
+    pub fn theme(&self) -> Option<&Theme> {
+        self.state.as_ref().map(|st| &st.theme)
+    }
+
     /// Rebuilds after `changes` (all of them when empty or when the structure may have changed).
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Report> {
         let start = Instant::now();
