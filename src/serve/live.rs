@@ -385,6 +385,13 @@ pub(crate) mod tests {
         assert_eq!(state.clients(), 1);
         state.unsubscribe(id);
         assert_eq!(state.clients(), 0);
+        assert_eq!(
+            *state.words(),
+            *words(None),
+            "the built-in words until a build"
+        );
+        state.set_words("{\"en\":{}}".into());
+        assert_eq!(&*state.words(), "{\"en\":{}}");
         state.set_root(PathBuf::from("/other"));
         assert_eq!(state.root(), PathBuf::from("/other"));
     }
