@@ -239,7 +239,8 @@ struct Edit {
     again: Option<Duration>,
     file: PathBuf,
     page: String,
-    /// The search index (inside the served folder) that gets the new text.
+    /// The folder of the search index's shards (inside the served folder), one of which gets the
+    /// new text.
     search: Option<String>,
     text: Box<dyn Fn(usize) -> (String, String)>,
 }
@@ -309,24 +310,26 @@ fn measure(
         let (text, marker) = (edit.text)(n + 1);
         while rx.try_recv().is_ok() {}
         let index = edit.search.as_ref().map(|rel| server.out().join(rel));
-        let mut index_before = index.as_deref().map(inode);
+        let mut shards_before = index.as_deref().map(shards).unwrap_or_default();
         let from = server.lines();
         let t0 = Instant::now();
         std::fs::write(&edit.file, &text).expect("write the edit");
         let event = wait_reload(rx, t0, edit.kind) - t0;
         let served = wait_served(server.addr, &edit.page, &marker, t0, edit.kind);
         // The search index is tens of megabytes at 10,000 pages: rather than fetch it again and
-        // again (and take the CPU from the server), watch for the server to replace the file, and
-        // read it when it has.
-        let search = index.as_deref().map(|path| loop {
-            let now = inode(path);
-            if Some(now) != index_before {
-                let done = t0.elapsed();
-                if std::fs::read_to_string(path).is_ok_and(|t| t.contains(&marker)) {
-                    break done;
-                }
-                index_before = Some(now);
+        // again (and take the CPU from the server), watch for the server to replace its shards,
+        // and read those it has replaced.
+        let search = index.as_deref().map(|dir| loop {
+            let now = shards(dir);
+            let done = t0.elapsed();
+            let got = now
+                .iter()
+                .filter(|(path, ino)| shards_before.get(*path) != Some(*ino))
+                .any(|(path, _)| std::fs::read_to_string(path).is_ok_and(|t| t.contains(&marker)));
+            if got {
+                break done;
             }
+            shards_before = now;
             assert!(
                 t0.elapsed() < WAIT,
                 "{}: the search index never got the edit",
@@ -351,9 +354,23 @@ fn measure(
 }
 
 /// The inode of `path` (the server replaces files by renaming new ones over them), 0 if missing.
-fn inode(path: &Path) -> u64 {
+/// The text shards of a language's search index (`N.js` in `dir`, not the gram files `gN.js`),
+/// each with its inode, which a rewrite changes.
+fn shards(dir: &Path) -> std::collections::HashMap<PathBuf, u64> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).map(|m| m.ino()).unwrap_or(0)
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Default::default();
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".js"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .filter_map(|e| Some((e.path(), e.metadata().ok()?.ino())))
+        .collect()
 }
 
 /// (median, 90th percentile by nearest rank).
@@ -460,7 +477,7 @@ fn bundled(repo: &Path, work: &Path) -> Corpus {
             again: None,
             file: md.clone(),
             page: "/en/awareness/impact/".into(),
-            search: Some("search/en.js".into()),
+            search: Some("search/en".into()),
             text: markdown(original.clone()),
         },
         Edit {
@@ -468,7 +485,7 @@ fn bundled(repo: &Path, work: &Path) -> Corpus {
             again: Some(Duration::from_millis(200)),
             file: md,
             page: "/en/awareness/impact/".into(),
-            search: Some("search/en.js".into()),
+            search: Some("search/en".into()),
             text: markdown(original),
         },
         Edit {
@@ -541,7 +558,7 @@ fn synthetic(repo: &Path, work: &Path, pages: usize) -> Corpus {
             again: None,
             file: md.clone(),
             page: page.clone(),
-            search: Some("search/en.js".into()),
+            search: Some("search/en".into()),
             text: markdown(original.clone()),
         },
         Edit {
@@ -549,7 +566,7 @@ fn synthetic(repo: &Path, work: &Path, pages: usize) -> Corpus {
             again: Some(Duration::from_millis(200)),
             file: md,
             page: page.clone(),
-            search: Some("search/en.js".into()),
+            search: Some("search/en".into()),
             text: markdown(original),
         },
         Edit {

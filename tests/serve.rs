@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 
 /// What the server adds before `</head>` of every HTML page it serves.
 const HEAD_TAGS: &str = "<link rel=\"stylesheet\" href=\"/__kyozai/live.css\" data-kyozai><script src=\"/__kyozai/live.js\" defer></script>";
+/// The start of the element right after them, with the error overlay's words.
+const WORDS_DATA: &str = "<script type=\"application/json\" id=\"kyozai-live-words\">";
 /// Longest wait for anything the server should do by itself.
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -492,7 +494,16 @@ impl Rng {
     }
 }
 
-const OVERLAY: &str = "<div id=\"kyozai-overlay\" role=\"alertdialog\"";
+/// The start of the element in which the server gives a page the current build error, for the
+/// client to show it in the error overlay.
+const ERROR_DATA: &str = "<script type=\"application/json\" id=\"kyozai-live-error\">";
+
+/// The build error a served page carries (see [`ERROR_DATA`]), parsed.
+fn page_error(html: &str) -> Option<serde_json::Value> {
+    let data = &html[html.find(ERROR_DATA)? + ERROR_DATA.len()..];
+    let json = &data[..data.find("</script>").expect("the element ends")];
+    Some(serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}")))
+}
 
 #[test]
 fn every_kind_of_edit_reaches_the_browser() {
@@ -816,7 +827,9 @@ fn every_kind_of_edit_reaches_the_browser() {
     let message = report["message"].as_str().unwrap();
     assert!(message.contains("never closed"), "{json}");
     assert!(
-        report["snippet"].as_array().is_some_and(|s| !s.is_empty()),
+        report["snippet"].as_array().is_some_and(|s| !s.is_empty()
+            && s.iter()
+                .all(|l| l["line"].is_u64() && l["text"].is_string())),
         "{json}"
     );
     eventually("the error printed", || {
@@ -829,23 +842,22 @@ fn every_kind_of_edit_reaches_the_browser() {
     assert!(pages.len() > 20, "{pages:?}");
     for p in &pages {
         let html = server.get(&url_path(p)).text();
-        assert!(
-            html.contains(OVERLAY)
-                && html.contains("content/01-intro/02-second.en.md:1:1")
-                && html.contains("never closed"),
-            "{p} lacks the overlay"
+        assert_eq!(
+            page_error(&html).as_ref(),
+            Some(&report),
+            "{p} lacks the error"
         );
-        assert_eq!(html.matches("id=\"kyozai-overlay\"").count(), 1, "{p}");
+        assert_eq!(html.matches("id=\"kyozai-live-error\"").count(), 1, "{p}");
     }
     let missing = server.get("/no/such/page/");
     assert!(
-        missing.status == 404 && missing.text().contains(OVERLAY),
-        "the 404 page shows the overlay too"
+        missing.status == 404 && page_error(&missing.text()).as_ref() == Some(&report),
+        "the 404 page shows the error too"
     );
     assert!(!server
         .get("/static/style.css")
         .text()
-        .contains("kyozai-overlay"));
+        .contains("kyozai-live-error"));
     let old = server.page("/en/intro/second/");
     assert!(
         old.contains("Second section") && old.contains("Body."),
@@ -868,11 +880,8 @@ fn every_kind_of_edit_reaches_the_browser() {
     settle(&server, &events, "fixed front matter");
     for p in &pages {
         assert!(
-            !server
-                .get(&url_path(p))
-                .text()
-                .contains("kyozai-overlay\" role"),
-            "{p} still shows the overlay"
+            page_error(&server.get(&url_path(p)).text()).is_none(),
+            "{p} still shows the error"
         );
     }
     assert_eq!(server.events().first.0, "ok");
@@ -888,7 +897,7 @@ fn every_kind_of_edit_reaches_the_browser() {
         report["message"].as_str().unwrap().contains("nowhere"),
         "{json}"
     );
-    assert!(server.page("/en/intro/first/").contains(OVERLAY));
+    assert!(page_error(&server.page("/en/intro/first/")).is_some_and(|e| e["line"] == 8));
     assert!(
         server
             .page("/en/intro/first/")
@@ -899,7 +908,7 @@ fn every_kind_of_edit_reaches_the_browser() {
     events.expect("ok", &[], "fixed anchor");
     events.expect("reload", &[], "fixed anchor");
     let html = server.page("/en/intro/first/");
-    assert!(html.contains("Fixed again.") && !html.contains(OVERLAY));
+    assert!(html.contains("Fixed again.") && page_error(&html).is_none());
     settle(&server, &events, "fixed anchor");
 
     // Ways out of the served folder are refused, whatever the spelling.
@@ -1083,7 +1092,12 @@ fn assert_same_as_fresh_build(server: &Server, root: &Path, what: &str) {
         let body = if path.ends_with(".html") {
             let text = r.text();
             assert_eq!(text.matches(HEAD_TAGS).count(), 1, "{path}");
-            text.replacen(HEAD_TAGS, "", 1).into_bytes()
+            // The client's tags and the overlay's words right after them.
+            let at = text.find(HEAD_TAGS).unwrap();
+            let words = &text[at + HEAD_TAGS.len()..];
+            assert!(words.starts_with(WORDS_DATA), "{path}");
+            let end = words.find("</script>").unwrap() + "</script>".len();
+            format!("{}{}", &text[..at], &words[end..]).into_bytes()
         } else {
             r.body
         };
@@ -1209,14 +1223,16 @@ fn a_course_broken_at_start_is_served_once_fixed() {
     );
     let home = server.page("/");
     assert!(
-        home.contains(OVERLAY) && home.contains("never closed"),
+        page_error(&home).is_some_and(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("never closed"))),
         "{home}"
     );
     write(&second, &good);
     events.expect("ok", &[], "fixed");
     events.expect("reload", &[], "fixed");
     let page = server.page("/en/intro/second/");
-    assert!(page.contains("Second section") && !page.contains(OVERLAY));
+    assert!(page.contains("Second section") && page_error(&page).is_none());
 }
 
 // After a failed rebuild the next one must not start from the last good state as if nothing had
@@ -1276,7 +1292,7 @@ fn an_unreadable_page_stays_an_error_while_another_page_is_edited() {
         "the overlay was removed while 02-second.ja.md is still broken: {rest:?}"
     );
     assert!(
-        server.page("/en/intro/first/").contains(OVERLAY),
+        page_error(&server.page("/en/intro/first/")).is_some(),
         "the overlay was removed while 02-second.ja.md is still broken"
     );
     write(&second_ja, &good);

@@ -339,7 +339,7 @@ fn not_found(answer: &mut Answer, state: &LiveState, root: &Path) -> io::Result<
     }
 }
 
-/// Send `file`; HTML gets the live-reload client (and the error overlay) added.
+/// Send `file`; HTML gets the live-reload client (and the build error, as data) added.
 fn send_file(answer: &mut Answer, state: &LiveState, file: &Path, status: u16) -> io::Result<()> {
     let content_type = content_type(file);
     let Ok(mut handle) = File::open(file) else {
@@ -356,7 +356,7 @@ fn send_file(answer: &mut Answer, state: &LiveState, file: &Path, status: u16) -
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     handle.read_to_end(&mut bytes)?;
     if content_type.starts_with("text/html") {
-        bytes = inject::inject(&bytes, state.error().as_ref());
+        bytes = inject::inject(&bytes, state.error().as_ref(), &state.words());
     }
     answer.send(status, content_type, &bytes, &[])
 }
@@ -753,7 +753,12 @@ pub(crate) mod tests {
         let site = Site::new(&[("index.html", PAGE), ("style.css", "</head><body>")]);
         let html = site.get("/index.html").text();
         let script = "<script src=\"/__kyozai/live.js\" defer></script>";
-        assert!(html.contains(&format!("{script}</head>")), "{html}");
+        let words = "<script type=\"application/json\" id=\"kyozai-live-words\">";
+        assert!(html.contains(&format!("{script}{words}")), "{html}");
+        assert!(
+            html[html.find(words).unwrap()..].contains("</script></head>"),
+            "{html}"
+        );
         assert_eq!(site.get("/style.css").text(), "</head><body>");
         let js = site.get("/__kyozai/live.js");
         assert_eq!(

@@ -1,5 +1,7 @@
-//! What `kyozai serve` adds to every HTML page it serves: the live-reload client's tags and, while
-//! a build error is set, the error overlay, so that a page opened during the error shows it at once.
+//! What `kyozai serve` adds to every HTML page it serves: the live-reload client's tags, the words
+//! of the error overlay and, while a build error is set, the error itself, as JSON the client
+//! (`live.js`) reads when the page loads, so that a page opened during the error shows it at once.
+//! The overlay is built by the client alone.
 
 use super::live::ErrorReport;
 
@@ -7,25 +9,32 @@ use super::live::ErrorReport;
 const HEAD_TAGS: &str = "<link rel=\"stylesheet\" href=\"/__kyozai/live.css\" data-kyozai>\
 <script src=\"/__kyozai/live.js\" defer></script>";
 
-/// `html` with the live-reload tags before `</head>` (or after `<body…>`, or at the
-/// end) and, when `error` is set, the overlay right after `<body…>` (or at the end).
-pub(crate) fn inject(html: &[u8], error: Option<&ErrorReport>) -> Vec<u8> {
+/// The id of the element holding the overlay's words (see [`super::live::words`]).
+const WORDS_ID: &str = "kyozai-live-words";
+/// The id of the element holding the current build error (an [`ErrorReport`]).
+const ERROR_ID: &str = "kyozai-live-error";
+
+/// `html` with the live-reload tags, the overlay's `words` (JSON) and, when `error` is set, the
+/// error's JSON, before `</head>` (or after `<body…>`, or at the end).
+pub(crate) fn inject(html: &[u8], error: Option<&ErrorReport>, words: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + 4096);
-    let body = body_content_start(html);
-    let (tags_at, overlay_at) = match find_tag(html, b"</head") {
-        Some(head_end) => (head_end, body.unwrap_or(html.len()).max(head_end)),
-        None => {
-            let at = body.unwrap_or(html.len());
-            (at, at)
-        }
-    };
-    out.extend_from_slice(&html[..tags_at]);
+    let at = find_tag(html, b"</head")
+        .or_else(|| body_content_start(html))
+        .unwrap_or(html.len());
+    out.extend_from_slice(&html[..at]);
     out.extend_from_slice(HEAD_TAGS.as_bytes());
-    out.extend_from_slice(&html[tags_at..overlay_at]);
+    let mut data = |id: &str, json: &str| {
+        out.extend_from_slice(b"<script type=\"application/json\" id=\"");
+        out.extend_from_slice(id.as_bytes());
+        out.extend_from_slice(b"\">");
+        out.extend_from_slice(script_json(json).as_bytes());
+        out.extend_from_slice(b"</script>");
+    };
+    data(WORDS_ID, words);
     if let Some(report) = error {
-        out.extend_from_slice(overlay_html(report).as_bytes());
+        data(ERROR_ID, &report.to_json());
     }
-    out.extend_from_slice(&html[overlay_at..]);
+    out.extend_from_slice(&html[at..]);
     out
 }
 
@@ -55,86 +64,10 @@ fn find_tag(html: &[u8], name: &[u8]) -> Option<usize> {
     })
 }
 
-/// The overlay as HTML, with the same structure `live.js` builds.
-fn overlay_html(report: &ErrorReport) -> String {
-    let mut html = String::from(
-        "<div id=\"kyozai-overlay\" role=\"alertdialog\" aria-modal=\"true\" aria-live=\"assertive\" \
-         aria-labelledby=\"kyozai-overlay-title\" aria-describedby=\"kyozai-overlay-message\">\
-         <div class=\"kyozai-overlay-box\"><div class=\"kyozai-overlay-head\">\
-         <h2 id=\"kyozai-overlay-title\">Build error</h2>\
-         <button type=\"button\" class=\"kyozai-overlay-close\" aria-label=\"Close\">\u{d7}</button></div>",
-    );
-    html.push_str(&format!(
-        "<p class=\"kyozai-overlay-loc\">{}:{}:{}</p><p id=\"kyozai-overlay-message\" class=\"kyozai-overlay-message\">{}</p>",
-        escape(&report.path),
-        report.line,
-        report.column,
-        escape(&report.message)
-    ));
-    if let Some(help) = &report.help {
-        html.push_str(&format!(
-            "<p class=\"kyozai-overlay-help\">help: {}</p>",
-            escape(help)
-        ));
-    }
-    if !report.snippet.is_empty() {
-        let width = report
-            .snippet
-            .iter()
-            .map(|(n, _)| n.to_string().len())
-            .max()
-            .unwrap_or(1);
-        html.push_str("<pre class=\"kyozai-overlay-snippet\">");
-        for (n, text) in &report.snippet {
-            let is_error = *n == report.line;
-            let (class, mark) = if is_error {
-                (" kyozai-line-error", "&gt;")
-            } else {
-                ("", " ")
-            };
-            html.push_str(&format!(
-                "<span class=\"kyozai-line{class}\"><span class=\"kyozai-ln\">{mark}{n:>width$} | </span>"
-            ));
-            let chars: Vec<char> = text.chars().collect();
-            match report
-                .column
-                .checked_sub(1)
-                .filter(|&c| is_error && c < chars.len())
-            {
-                Some(c) => {
-                    let before: String = chars[..c].iter().collect();
-                    let after: String = chars[c + 1..].iter().collect();
-                    html.push_str(&format!(
-                        "{}<mark>{}</mark>{}",
-                        escape(&before),
-                        escape(&chars[c].to_string()),
-                        escape(&after)
-                    ));
-                }
-                None => html.push_str(&escape(text)),
-            }
-            html.push_str("</span>\n");
-        }
-        html.push_str("</pre>");
-    }
-    html.push_str("</div></div>");
-    html
-}
-
-/// `text` safe to put in HTML text or a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+/// `json` as the content of a `<script type="application/json">` element: every `<` written as
+/// `\u003c` (the same string to a JSON parser), so that no text in it can end the element.
+fn script_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
 }
 
 #[cfg(test)]
@@ -142,38 +75,59 @@ mod tests {
     use super::super::live::tests::report;
     use super::*;
 
+    const WORDS: &str = "{\"en\":{\"serve_close\":\"</script><b>\"}}";
+
+    /// The JSON of the `<script type="application/json" id=ID>` element of `html`, parsed.
+    fn data(html: &str, id: &str) -> Option<serde_json::Value> {
+        let open = format!("<script type=\"application/json\" id=\"{id}\">");
+        let rest = &html[html.find(&open)? + open.len()..];
+        let json = &rest[..rest.find("</script>")?];
+        Some(serde_json::from_str(json).expect("valid JSON"))
+    }
+
     #[test]
-    fn tags_go_before_head_end_and_overlay_after_body() {
+    fn the_client_its_words_and_the_error_go_before_head_end() {
         let html = b"<!DOCTYPE html><HTML><Head><title>t</title></HEAD>\n<body class=\"a>b\">text</body></html>";
-        let out = String::from_utf8(inject(html, Some(&report()))).unwrap();
+        let out = String::from_utf8(inject(html, Some(&report()), WORDS)).unwrap();
         let tags = out.find(HEAD_TAGS).unwrap();
-        assert_eq!(&out[tags + HEAD_TAGS.len()..][..7], "</HEAD>");
-        let overlay = out.find("<div id=\"kyozai-overlay\"").unwrap();
-        assert!(out[..overlay].ends_with("<body class=\"a>b\">"), "{out}");
-        assert!(out.contains("unknown directive &quot;&lt;script&gt;&quot;\n&amp; more"));
-        assert!(out.contains("content/01-a&lt;b&gt;.md:3:2"));
-        assert!(out.contains(
-            "<span class=\"kyozai-line kyozai-line-error\"><span class=\"kyozai-ln\">&gt;3 | </span>x<mark>&lt;</mark>y&gt;</span>"
-        ));
-        assert!(out.contains(
-            "<span class=\"kyozai-line\"><span class=\"kyozai-ln\"> 2 | </span>前の行</span>"
-        ));
-        assert!(!out.contains("<script>"));
+        let head_end = out.find("</HEAD>").unwrap();
+        assert!(tags < head_end && out[tags..head_end].matches("<script").count() == 3);
+        assert!(out[head_end..].starts_with("</HEAD>\n<body class=\"a>b\">text</body>"));
+        // The JSON is the event's, and nothing in it ends its element.
+        let error = data(&out, ERROR_ID).unwrap();
+        assert_eq!(
+            error,
+            serde_json::from_str::<serde_json::Value>(&report().to_json()).unwrap()
+        );
+        assert_eq!(error["message"], "unknown directive \"<script>\"\n& more");
+        assert_eq!(
+            data(&out, WORDS_ID).unwrap()["en"]["serve_close"],
+            "</script><b>"
+        );
+        assert_eq!(out.matches("</script>").count(), 3, "{out}");
+        assert!(!out.contains("<b>") && !out.contains("<script>\""), "{out}");
+        // The overlay itself is the client's to build.
+        assert!(!out.contains("kyozai-overlay"));
+        let out = String::from_utf8(inject(html, None, WORDS)).unwrap();
+        assert!(data(&out, ERROR_ID).is_none() && data(&out, WORDS_ID).is_some());
     }
 
     #[test]
     fn tags_without_head_go_after_body_or_at_the_end() {
-        let out = inject(b"<body><p>x</p>", None);
-        assert_eq!(out, format!("<body>{HEAD_TAGS}<p>x</p>").into_bytes());
-        let out = inject(b"<p>x</p>", Some(&report()));
-        assert!(
-            out.starts_with(format!("<p>x</p>{HEAD_TAGS}<div id=\"kyozai-overlay\"").as_bytes())
-        );
-        // `<bodyguard>` and `</header>` are not `<body>` and `</head>`.
-        let out = inject(b"<header></header><bodyguard>", None);
+        let words = format!("<script type=\"application/json\" id=\"{WORDS_ID}\">{{}}</script>");
+        let out = inject(b"<body><p>x</p>", None, "{}");
         assert_eq!(
             out,
-            format!("<header></header><bodyguard>{HEAD_TAGS}").into_bytes()
+            format!("<body>{HEAD_TAGS}{words}<p>x</p>").into_bytes()
+        );
+        let out = String::from_utf8(inject(b"<p>x</p>", Some(&report()), "{}")).unwrap();
+        assert!(out.starts_with(&format!("<p>x</p>{HEAD_TAGS}{words}<script")));
+        assert!(data(&out, ERROR_ID).is_some());
+        // `<bodyguard>` and `</header>` are not `<body>` and `</head>`.
+        let out = inject(b"<header></header><bodyguard>", None, "{}");
+        assert_eq!(
+            out,
+            format!("<header></header><bodyguard>{HEAD_TAGS}{words}").into_bytes()
         );
     }
 }

@@ -2,10 +2,14 @@
 // every HTML page by the dev server. It listens to /__kyozai/events:
 //   reload {"css_only": bool}  reload the page (keeping the scroll position),
 //                              or only refetch the stylesheets;
-//   error  {path, line, column, message, help, snippet}  show the error overlay;
+//   error  {path, line, column, message, help, more, snippet: [{line, text}]}
+//                              show the error overlay;
 //   ok                         remove the overlay.
-// Everything is built with DOM APIs and styled by /__kyozai/live.css, so it works
-// under `Content-Security-Policy: default-src 'self'`.
+// The server also puts in every page, as JSON, the overlay's words in each language
+// (#kyozai-live-words: the theme's serve_ UI strings) and, while a build has failed,
+// the error (#kyozai-live-error), which the page shows as soon as it loads. The
+// overlay is built here alone, with DOM APIs, and styled by /__kyozai/live.css, so it
+// works under `Content-Security-Policy: default-src 'self'`.
 (function () {
   'use strict';
   if (window.__kyozaiLive) {
@@ -17,11 +21,39 @@
   var STYLESHEET = '/__kyozai/live.css';
   var OVERLAY_ID = 'kyozai-overlay';
   var SCROLL_KEY = 'kyozai-scroll:' + location.pathname;
-  // JSON of the error the reader closed, not shown again; FIRST when they closed
-  // the overlay the server wrote into the page, which the first event repeats.
-  var FIRST = {};
+  // JSON of the error the overlay shows, and of the one the reader closed (not
+  // shown again until another error comes).
+  var shown = null;
   var dismissed = null;
   var focusBefore = null;
+
+  // The JSON data the server put in the page under `id`, or null.
+  function pageData(id) {
+    var node = document.getElementById(id);
+    if (!node) {
+      return null;
+    }
+    try {
+      return JSON.parse(node.textContent);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The overlay's words in the page's language (English when the theme has none in it).
+  var WORDS = (function () {
+    var all = pageData('kyozai-live-words') || {};
+    var lang = (document.documentElement.getAttribute('lang') || '').toLowerCase();
+    return all[lang] || all[lang.split('-')[0]] || all.en || {};
+  })();
+
+  // The word `key`, its `{name}` placeholders filled from `values`.
+  function word(key, values) {
+    var text = typeof WORDS[key] === 'string' ? WORDS[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
 
   // Scroll position across reloads.
   function saveScroll() {
@@ -95,8 +127,7 @@
     });
   }
 
-  // The error overlay (the server writes the same structure into pages it serves
-  // while an error is set).
+  // The error overlay.
   function element(tag, className, text) {
     var node = document.createElement(tag);
     if (className) {
@@ -138,30 +169,36 @@
     overlay.setAttribute('aria-describedby', 'kyozai-overlay-message');
     var box = element('div', 'kyozai-overlay-box');
     var head = element('div', 'kyozai-overlay-head');
-    var title = element('h2', '', 'Build error');
+    var title = element('h2', '', word('serve_error_title'));
     title.id = 'kyozai-overlay-title';
     var close = element('button', 'kyozai-overlay-close', '\u00d7');
     close.type = 'button';
-    close.setAttribute('aria-label', 'Close');
+    close.setAttribute('aria-label', word('serve_close'));
     head.appendChild(title);
     head.appendChild(close);
     box.appendChild(head);
-    box.appendChild(element('p', 'kyozai-overlay-loc', report.path + ':' + report.line + ':' + report.column));
-    var message = element('p', 'kyozai-overlay-message', report.message);
+    if (report.path) {
+      box.appendChild(element('p', 'kyozai-overlay-loc', report.path + ':' + report.line + ':' + report.column));
+    }
+    var text = String(report.message);
+    if (report.more > 0) {
+      text += ' ' + word('serve_more', { n: report.more });
+    }
+    var message = element('p', 'kyozai-overlay-message', text);
     message.id = 'kyozai-overlay-message';
     box.appendChild(message);
     if (report.help) {
-      box.appendChild(element('p', 'kyozai-overlay-help', 'help: ' + report.help));
+      box.appendChild(element('p', 'kyozai-overlay-help', word('serve_help', { help: report.help })));
     }
-    var snippet = report.snippet || [];
+    var snippet = Array.isArray(report.snippet) ? report.snippet : [];
     if (snippet.length) {
       var width = 1;
       snippet.forEach(function (entry) {
-        width = Math.max(width, String(entry[0]).length);
+        width = Math.max(width, String(entry.line).length);
       });
       var pre = element('pre', 'kyozai-overlay-snippet');
       snippet.forEach(function (entry) {
-        pre.appendChild(snippetLine(report, entry[0], String(entry[1]), width));
+        pre.appendChild(snippetLine(report, entry.line, String(entry.text), width));
         pre.appendChild(document.createTextNode('\n'));
       });
       box.appendChild(pre);
@@ -175,6 +212,7 @@
     if (overlay && overlay.parentNode) {
       overlay.parentNode.removeChild(overlay);
     }
+    shown = null;
     if (restoreFocus && focusBefore && document.contains(focusBefore)) {
       focusBefore.focus();
     }
@@ -210,10 +248,7 @@
 
   function showError(report) {
     var json = JSON.stringify(report);
-    if (dismissed === FIRST) {
-      dismissed = json;
-    }
-    if (json === dismissed) {
+    if (json === dismissed || (json === shown && document.getElementById(OVERLAY_ID))) {
       return;
     }
     var keep = focusBefore;
@@ -223,13 +258,15 @@
     var overlay = buildOverlay(report);
     var body = document.body || document.documentElement;
     body.insertBefore(overlay, body.firstChild);
+    shown = json;
     wire(overlay, json);
   }
 
-  var existing = document.getElementById(OVERLAY_ID);
-  if (existing) {
-    ensureStylesheet();
-    wire(existing, FIRST);
+  // A page loaded while the course does not build shows the error at once; the
+  // event stream's first event repeats it.
+  var initial = pageData('kyozai-live-error');
+  if (initial) {
+    showError(initial);
   }
 
   // The event stream. EventSource reconnects by itself after a dropped

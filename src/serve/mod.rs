@@ -45,42 +45,6 @@ pub enum Notice<'a> {
     Problem(&'a str),
 }
 
-/// The error overlay's report for an error: the first problem, with the lines around it.
-pub fn error_report(root: &Path, e: &Error) -> ErrorReport {
-    match e.diagnostics().first() {
-        Some(d) => {
-            let text = std::fs::read_to_string(root.join(&d.path)).unwrap_or_default();
-            let lines: Vec<&str> = text.lines().collect();
-            let from = d.line.saturating_sub(3).max(1);
-            let to = (d.line + 2).min(lines.len());
-            let snippet = (from..=to)
-                .filter_map(|n| lines.get(n - 1).map(|l| (n, l.to_string())))
-                .collect();
-            let more = e.diagnostics().len().saturating_sub(1);
-            let mut message = d.message.clone();
-            if more > 0 {
-                message.push_str(&format!(" (and {more} more problems: see the terminal)"));
-            }
-            ErrorReport {
-                path: d.path.display().to_string(),
-                line: d.line,
-                column: d.column,
-                message,
-                help: d.help.clone(),
-                snippet,
-            }
-        }
-        None => ErrorReport {
-            path: String::new(),
-            line: 0,
-            column: 0,
-            message: e.to_string(),
-            help: None,
-            snippet: vec![],
-        },
-    }
-}
-
 const PLACEHOLDER: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kyozai</title></head><body><main><h1>The course could not be built yet</h1><p>Fix the error shown above; this page reloads by itself.</p></main></body></html>";
 
 /// The folder `kyozai serve` (process `pid`) writes the site into: in memory-backed storage
@@ -264,11 +228,21 @@ fn serve(
     // Watch before the first build, so that edits made while it runs are not missed.
     let mut watcher = watch::Watcher::new(root)?;
     match session.full() {
-        Ok(r) => say(&format!("built {} files", r.written)),
+        Ok(r) => {
+            live.set_words(live::words(session.theme()));
+            say(&format!("built {} files", r.written));
+        }
         Err(e) => {
             complain(&e.to_string());
-            let _ = std::fs::write(out.join("index.html"), PLACEHOLDER);
-            live.set_error(Some(error_report(root, &e)));
+            live.set_words(live::words(first_theme(root).as_ref()));
+            let _ = stage::Stage::write_now(
+                out,
+                [crate::render::OutputFile {
+                    path: "index.html".into(),
+                    bytes: PLACEHOLDER.as_bytes().to_vec(),
+                }],
+            );
+            live.set_error(Some(ErrorReport::new(root, &e)));
         }
     }
     let listener = http::bind(opts.bind, opts.port)
@@ -304,6 +278,9 @@ fn serve(
     while let Some(batch) = watcher.next_batch(stop, Duration::from_millis(20)) {
         match session.rebuild(&batch) {
             Ok(r) => {
+                if !r.incremental {
+                    live.set_words(live::words(session.theme()));
+                }
                 if live.error().is_some() {
                     live.set_error(None);
                 }
@@ -323,13 +300,22 @@ fn serve(
             }
             Err(e) => {
                 complain(&e.to_string());
-                live.set_error(Some(error_report(root, &e)));
+                live.set_error(Some(ErrorReport::new(root, &e)));
             }
         }
     }
     let _ = server.join();
     say("stopped");
     Ok(())
+}
+
+/// The course's theme when the first build failed, if it loads (else the overlay speaks with the
+/// built-in theme's words).
+fn first_theme(root: &Path) -> Option<crate::render::theme::Theme> {
+    let name = crate::config::Config::load(root)
+        .map(|c| c.theme)
+        .unwrap_or_else(|_| "default".to_owned());
+    crate::render::theme::Theme::load(root, &name).ok()
 }
 
 fn describe(batch: &[watch::Change]) -> String {

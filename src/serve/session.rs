@@ -2,7 +2,7 @@
 //! changes, an incremental rebuild when only the text of existing pages changed, and writing
 //! only the output files whose bytes changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -10,11 +10,13 @@ use std::time::Instant;
 use super::stage::{Stage, Staged};
 use super::watch::{Change, ChangeKind};
 use crate::build::{build_into, Options};
-use crate::error::{Diagnostics, Result};
+use crate::error::Result;
 use crate::render::nav::NavCache;
 use crate::render::theme::Theme;
-use crate::render::{handouts, lang_states, render_page, searchindex, OutputFile, Searchable};
-use crate::site::{links, Site, Variant};
+use crate::render::{
+    handouts, lang_states, render_page, searchindex, OutputFile, Searchable, Sink,
+};
+use crate::site::{Site, Update};
 
 /// What a rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -76,6 +78,11 @@ impl Session {
         &self.out
     }
 
+    /// The theme of the last good build, if there was one.
+    pub fn theme(&self) -> Option<&Theme> {
+        self.state.as_ref().map(|st| &st.theme)
+    }
+
     /// Rebuilds after `changes` (all of them when empty or when the structure may have changed).
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Report> {
         let start = Instant::now();
@@ -134,15 +141,16 @@ impl Session {
         let current = self.search_generation.clone();
         let out = self.out.clone();
         std::thread::spawn(move || {
+            let unknown = HashMap::new();
+            let stage = Stage::new(&out, &unknown);
             for f in searchindex::render_indexes(&search) {
-                if current.load(Ordering::SeqCst) != generation {
+                if current.load(Ordering::SeqCst) != generation || stage.put(f).is_err() {
                     return;
                 }
-                let p = out.join(&f.path);
-                let tmp = p.with_extension("js.kyozai-tmp");
-                if std::fs::write(&tmp, &f.bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &p);
-                }
+            }
+            // A newer rebuild writes the indexes itself: this one gives up.
+            if current.load(Ordering::SeqCst) == generation {
+                let _ = stage.commit();
             }
         });
         // What is on disk for these files is no longer known here: the next full build rewrites them.
@@ -186,143 +194,53 @@ impl Session {
         if changes.iter().any(|c| c.kind != ChangeKind::Markdown) {
             return None;
         }
-        let mut edits: Vec<(usize, String, crate::load::MdFile)> = Vec::new();
-        let mut headings_same = true;
+        let mut files = Vec::with_capacity(changes.len());
         for c in changes {
             if !self.root.join(&c.rel).is_file() {
                 return None;
             }
-            let page = st.site.page_by_file(&c.rel)?;
-            let md = match crate::load::read_markdown(&self.root, &st.site.config, &c.rel) {
-                Ok(m) => m,
+            st.site.page_by_file(&c.rel)?;
+            match crate::load::read_markdown(&self.root, &st.site.config, &c.rel) {
+                Ok(m) => files.push(m),
                 Err(d) => return Some(Err(d.into())),
-            };
-            let old = st.site.pages[page].variants.get(&md.lang)?;
-            headings_same &= old.doc.headings.iter().map(|h| &h.id).eq(md
-                .doc
-                .headings
-                .iter()
-                .map(|h| &h.id));
-            if old.front != md.front
-                || old.doc.directives().iter().map(|d| d.0).ne(md
-                    .doc
-                    .directives()
-                    .iter()
-                    .map(|d| d.0))
-            {
-                return None;
-            }
-            edits.push((page, md.lang.clone(), md));
-        }
-        // Swap the new texts in, check every link again (anchors may have moved), and put the old
-        // texts back if anything is wrong.
-        let mut previous: Vec<(usize, String, Variant)> = Vec::new();
-        for (page, lang, md) in edits {
-            let v = Variant {
-                file: md.rel,
-                text: md.text,
-                front: md.front,
-                doc: md.doc,
-                body_offset: md.body_offset,
-            };
-            if let Some(old) = st.site.pages[page].variants.insert(lang.clone(), v) {
-                previous.push((page, lang, old));
             }
         }
-        // Other pages can only break through anchors into the edited pages: when their heading ids
-        // are unchanged, checking the edited pages' own links is enough.
-        let mut diags = Diagnostics::default();
-        if headings_same {
-            links::check_pages(&st.site, previous.iter().map(|p| p.0), &mut diags);
-        } else {
-            links::check(&st.site, &mut diags, &mut Vec::new());
+        match st.site.update_pages(files) {
+            Ok(Update::Applied(pages)) => Some(self.render_pages(&pages, false)),
+            Ok(Update::Structural) => None,
+            Err(e) => Some(Err(e)),
         }
-        if let Err(e) = diags.finish() {
-            for (page, lang, old) in previous {
-                st.site.pages[page].variants.insert(lang, old);
-            }
-            return Some(Err(e));
-        }
-        let pages: HashSet<usize> = previous.iter().map(|p| p.0).collect();
-        Some(self.render_pages(&pages, false))
     }
 
-    /// Re-renders what embeds the edited data files when they are case, checklist or list files
-    /// that keep their ids (so no page appears or disappears): the pages whose directives use
-    /// them, the library pages and the handouts holding those pages. `None` when a full build is
-    /// needed (new or removed files, other kinds, ids added or removed).
+    /// Re-renders what embeds the edited data files when the site can take them in place (case,
+    /// checklist or list files that keep their ids, so no page appears or disappears): the pages
+    /// whose directives use them, the library pages and the handouts holding those pages. `None`
+    /// when a full build is needed.
     fn data_edit(&mut self, changes: &[&Change]) -> Option<Result<Report>> {
-        use crate::load::data::DataContents;
         let st = self.state.as_mut()?;
-        let ids = |d: &crate::site::data::Data| {
-            (
-                d.cases
-                    .iter()
-                    .map(|c| c.value.id.clone())
-                    .collect::<Vec<_>>(),
-                d.checklists
-                    .iter()
-                    .map(|c| c.data.id.clone())
-                    .collect::<Vec<_>>(),
-                d.lists.keys().cloned().collect::<Vec<_>>(),
-            )
-        };
-        let kind_ok = |d: &DataContents| {
-            matches!(
-                d,
-                DataContents::Cases(_) | DataContents::Checklist(_) | DataContents::Lists(_)
-            )
-        };
-        let mut files = st.site.data.files.clone();
-        let mut changed: Vec<PathBuf> = Vec::new();
+        let mut files = Vec::with_capacity(changes.len());
         for c in changes {
-            let slot = files.iter().position(|f| f.path == c.rel)?;
-            if !kind_ok(&files[slot].contents) || !self.root.join(&c.rel).is_file() {
+            if !st.site.updatable_data(&c.rel) || !self.root.join(&c.rel).is_file() {
                 return None;
             }
-            let new = match crate::load::read_data(&self.root, &st.site.config, &c.rel) {
-                Ok(d) => d,
+            match crate::load::read_data(&self.root, &st.site.config, &c.rel) {
+                Ok(d) => files.push(d),
                 Err(d) => return Some(Err(d.into())),
-            };
-            if !kind_ok(&new.contents) {
-                return None;
             }
-            files[slot] = new;
-            changed.push(c.rel.clone());
         }
-        let mut diags = Diagnostics::default();
-        let mut warnings = Vec::new();
-        let data = crate::site::data::Data::new(&st.site.config, files, &mut diags, &mut warnings);
-        if let Err(e) = diags.finish() {
-            return Some(Err(e));
+        match st.site.update_data(files) {
+            Ok(Update::Applied(pages)) => Some(self.render_pages(&pages, true)),
+            Ok(Update::Structural) => None,
+            Err(e) => Some(Err(e)),
         }
-        if ids(&data) != ids(&st.site.data) {
-            return None;
-        }
-        let old = std::mem::replace(&mut st.site.data, data);
-        let mut diags = Diagnostics::default();
-        st.site.check_directives(&mut diags);
-        links::check(&st.site, &mut diags, &mut Vec::new());
-        if let Err(e) = diags.finish() {
-            st.site.data = old;
-            return Some(Err(e));
-        }
-        let pages: HashSet<usize> = (0..st.site.pages.len())
-            .filter(|&i| {
-                let deps = st.site.dependencies(i);
-                changed.iter().any(|c| deps.contains(c))
-            })
-            .collect();
-        Some(self.render_pages(&pages, true))
     }
 
     /// Re-renders `pages` in every language and the handouts and slide decks holding them; with `library`, also
     /// every library page (case studies, checklists, glossary) and the handouts drawn from data.
     /// Writes what changed in one step.
-    fn render_pages(&mut self, pages: &HashSet<usize>, library: bool) -> Result<Report> {
+    fn render_pages(&mut self, pages: &BTreeSet<usize>, library: bool) -> Result<Report> {
         let st = self.state.as_mut().expect("state checked by the caller");
-        // Any edit gives the course a new edition, which the progress data carries.
-        st.site.edition = crate::site::completion::site_edition(&st.site);
+        let containing: HashSet<usize> = pages.iter().copied().collect();
         let langs = lang_states(&st.site, &st.theme);
         let nav = NavCache::default();
         let mut files: Vec<OutputFile> = Vec::new();
@@ -340,11 +258,17 @@ impl Session {
             }
         }
         files.extend(handouts::render_containing(
-            &st.site, &st.theme, &langs, pages,
+            &st.site,
+            &st.theme,
+            &langs,
+            &containing,
         )?);
         // The decks of the edited pages' chapters (a reload keeps the slide in the URL).
         files.extend(crate::render::slides::render_containing(
-            &st.site, &st.theme, &langs, pages,
+            &st.site,
+            &st.theme,
+            &langs,
+            &containing,
         )?);
         if library {
             for ls in &langs {
@@ -368,13 +292,13 @@ impl Session {
         })
     }
 
-    /// Writes the files whose bytes differ from what is on disk (each through a temporary file
-    /// and a rename, so a browser never reads half a page); with `complete`, removes every file
-    /// the build no longer produces. Returns (written, removed, only stylesheets changed).
+    /// Writes the files whose bytes differ from what is on disk, through a [`Stage`]; with
+    /// `complete`, removes every file the build no longer produces. Returns (written, removed,
+    /// only stylesheets changed).
     fn sync(&mut self, files: Vec<OutputFile>, complete: bool) -> Result<(usize, usize, bool)> {
         let stage = Stage::new(&self.out, &self.disk);
         for f in files {
-            crate::render::Sink::put(&stage, f)?;
+            stage.put(f)?;
         }
         let done = stage.commit()?;
         Ok(self.apply(done, complete))
@@ -405,18 +329,9 @@ impl Session {
                 .cloned()
                 .collect();
             for g in gone {
-                let path = self.out.join(&g);
-                let _ = std::fs::remove_file(&path);
+                super::stage::remove(&self.out, &g);
                 self.disk.remove(&g);
                 removed += 1;
-                // Remove folders the removal left empty (remove_dir fails on a non-empty one).
-                let mut dir = path.parent();
-                while let Some(d) = dir.filter(|d| *d != self.out.as_path()) {
-                    if std::fs::remove_dir(d).is_err() {
-                        break;
-                    }
-                    dir = d.parent();
-                }
             }
             if removed > 0 {
                 css_only = false;

@@ -149,24 +149,27 @@ mod tests {
         // A browser connecting now hears the error first.
         let mut late = Events::open(&site);
         assert_eq!(late.next(), named("error", &report.to_json()));
+        // A page opened now carries it too, for the client to show as it loads.
         let page = site.get("/").text();
-        let overlay = page
-            .find("<div id=\"kyozai-overlay\" role=\"alertdialog\"")
-            .expect("overlay");
-        assert!(page[..overlay].ends_with("<body>"), "{page}");
-        assert!(page.contains("bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
-        assert!(
-            page.contains("content/01-a&lt;b&gt;.md:3:2")
-                && page.contains("did you mean `:::note`?")
+        let open = "<script type=\"application/json\" id=\"kyozai-live-error\">";
+        let data = &page[page.find(open).expect("the error in the page") + open.len()..];
+        let data = &data[..data.find("</script>").expect("the element ends")];
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(data).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&report.to_json()).unwrap()
         );
-        assert!(!page.contains("<script>alert"));
+        assert!(
+            page[page.find(open).unwrap()..].contains("</head>"),
+            "{page}"
+        );
+        assert!(!page.contains("<script>alert") && !page.contains("kyozai-overlay"));
         assert_eq!(site.get("/a.css").text(), "p{}");
 
         site.state.set_error(None);
         assert_eq!(events.next(), named("ok", "{}"));
         assert_eq!(late.next(), named("ok", "{}"));
         let page = site.get("/").text();
-        assert!(!page.contains("kyozai-overlay") && page.contains("/__kyozai/live.js"));
+        assert!(!page.contains("kyozai-live-error") && page.contains("/__kyozai/live.js"));
         drop(late);
         // A closed stream is dropped when a write to it fails (the first may not).
         let dropped = (0..100).any(|_| {

@@ -1,10 +1,14 @@
-//! Writing a rebuild into the served folder: each file whose bytes changed is written beside its
-//! target under a temporary name as soon as it is rendered, and all of them are renamed into place
-//! together once the whole rebuild succeeded. A rebuild that fails half way leaves every served
-//! file as it was, and a large site is never held in memory whole.
+//! The one way files get into (and out of) the served folder: each file whose bytes changed is
+//! written beside its target under a temporary name as soon as it is rendered, and all of them are
+//! renamed into place together once the whole rebuild succeeded ([`Stage`]); files a build no
+//! longer makes are taken out with [`remove`]. A rebuild that fails half way leaves every served
+//! file as it was, a browser never reads half a file, and a large site is never held in memory
+//! whole. Full and incremental rebuilds, the search indexes written after the reload and the page
+//! shown before the first good build all go through here.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
@@ -38,10 +42,12 @@ pub struct Stage<'a> {
     /// Digests of the files on disk.
     known: &'a HashMap<String, u64>,
     staged: Mutex<Vec<Staged>>,
-    /// Numbers the temporary files, so that a file rendered twice in one rebuild (a handout
-    /// holding two edited pages) is staged twice without a clash.
-    count: std::sync::atomic::AtomicUsize,
 }
+
+/// Numbers the temporary files, so that a file rendered twice in one rebuild (a handout holding
+/// two edited pages), or by two stages at once (the search indexes written in the background while
+/// the next edit is rebuilt), is staged twice without a clash.
+static TEMPORARY: AtomicUsize = AtomicUsize::new(0);
 
 impl<'a> Stage<'a> {
     /// A stage for the folder `out`, whose files have the digests `known`.
@@ -50,8 +56,20 @@ impl<'a> Stage<'a> {
             out,
             known,
             staged: Mutex::new(Vec::new()),
-            count: Default::default(),
         }
+    }
+
+    /// Writes `files` into `out` now, each put in place whole, all of them together.
+    pub fn write_now(
+        out: &Path,
+        files: impl IntoIterator<Item = OutputFile>,
+    ) -> Result<Vec<Staged>> {
+        let unknown = HashMap::new();
+        let stage = Stage::new(out, &unknown);
+        for f in files {
+            stage.put(f)?;
+        }
+        stage.commit()
     }
 
     /// Puts every staged file in place and returns them all (unchanged ones too), in the order
@@ -104,6 +122,21 @@ impl Drop for Stage<'_> {
     }
 }
 
+/// Removes the served file `path` (`/`-separated, inside `out`) and the folders its removal leaves
+/// empty.
+pub fn remove(out: &Path, path: &str) {
+    let path = out.join(path);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    // remove_dir fails on a folder that is not empty.
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 impl Sink for Stage<'_> {
     fn put(&self, f: OutputFile) -> Result<()> {
         let digest = digest(&f.bytes);
@@ -118,9 +151,7 @@ impl Sink for Stage<'_> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let n = self
-                .count
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let n = TEMPORARY.fetch_add(1, Ordering::Relaxed);
             let tmp = p.with_file_name(format!(".{name}.{n}.kyozai-tmp"));
             std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io("write", &tmp, e))?;
             Some(tmp)
@@ -215,5 +246,30 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["page.html"]);
+    }
+
+    #[test]
+    fn files_written_now_and_removed_leave_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::write(out.join("index.html"), "old").unwrap();
+        let done = Stage::write_now(
+            out,
+            [
+                file("index.html", "placeholder"),
+                file("search/ja/0.js", "x"),
+            ],
+        )
+        .unwrap();
+        assert!(done.iter().all(Staged::written));
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "placeholder"
+        );
+        remove(out, "search/ja/0.js");
+        assert!(!out.join("search").exists(), "the emptied folders go too");
+        remove(out, "index.html");
+        assert_eq!(std::fs::read_dir(out).unwrap().count(), 0);
+        assert!(out.is_dir(), "the served folder itself stays");
     }
 }

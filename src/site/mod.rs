@@ -10,6 +10,7 @@ pub mod forms;
 pub mod generated;
 pub mod links;
 pub mod quiz;
+mod update;
 
 use crate::kind::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -22,6 +23,7 @@ use crate::load::{Asset, Loaded, MdFile};
 use crate::markdown::parse::{Directive, Doc};
 use crate::text::strip_order_prefix;
 pub use data::Data;
+pub use update::Update;
 
 /// What a page is in the course's structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +110,15 @@ pub struct Site {
     /// Language → its forms (own name, chapter number), from the theme's UI strings: empty until
     /// the theme is loaded (see `build::load_and_check`).
     pub forms: BTreeMap<String, forms::Forms>,
+}
+
+/// Which pages' own checks [`Site::check`] runs: the directives and links written in them.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// Every page.
+    All,
+    /// Only these (the others did not change, and nothing they point to did).
+    Pages(&'a BTreeSet<usize>),
 }
 
 /// Names reserved for generated pages in each language folder.
@@ -303,10 +314,7 @@ impl Site {
             Ok(r) => site.completion = r,
             Err(e) => e.into_iter().for_each(|d| diags.push(d)),
         }
-        site.check_slugs(&mut diags);
-        site.check_directives(&mut diags);
-        quiz::check_reviews(&site, &mut diags);
-        links::check(&site, &mut diags, &mut site.warnings.clone());
+        site.check(Scope::All, &mut diags);
         let mut w = std::mem::take(&mut site.warnings);
         links::check_images(&site, &mut w);
         site.warnings = w;
@@ -421,6 +429,26 @@ impl Site {
         deps
     }
 
+    /// The checks of the course model as a whole, which [`Site::new`] runs and every update
+    /// ([`Site::update_pages`], [`Site::update_data`]) runs again: the pages' URLs, the data the
+    /// directives name, the quizzes' review links and the links between pages (those written in
+    /// the pages of `scope`).
+    fn check(&self, scope: Scope, diags: &mut Diagnostics) {
+        self.check_slugs(diags);
+        match scope {
+            Scope::All => {
+                self.check_directives(diags);
+                quiz::check_reviews(self, diags);
+                links::check(self, diags, &mut Vec::new());
+            }
+            Scope::Pages(pages) => {
+                self.check_directives_of(pages.iter().copied(), diags);
+                quiz::check_reviews(self, diags);
+                links::check_pages(self, pages.iter().copied(), diags);
+            }
+        }
+    }
+
     fn check_slugs(&self, diags: &mut Diagnostics) {
         let mut seen: HashMap<&str, &Path> = HashMap::new();
         for p in &self.pages {
@@ -458,7 +486,12 @@ impl Site {
 
     /// Checks that every directive names data that exists.
     pub fn check_directives(&self, diags: &mut Diagnostics) {
-        for p in &self.pages {
+        self.check_directives_of(0..self.pages.len(), diags);
+    }
+
+    /// Checks that every directive of `pages` names data that exists.
+    fn check_directives_of(&self, pages: impl IntoIterator<Item = usize>, diags: &mut Diagnostics) {
+        for p in pages.into_iter().map(|i| &self.pages[i]) {
             for v in p.variants.values() {
                 for (d, pos) in v.doc.directives() {
                     if let Err((kind, m, h)) = self.data.check_directive(d) {

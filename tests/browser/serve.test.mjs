@@ -2,7 +2,8 @@
 // server; editing a page's Markdown reloads the open page by itself with the new text and the
 // reader's scroll position kept; editing only a stylesheet applies the new style without a reload;
 // a syntax error shows the error overlay (an alertdialog naming the file, line and column) over the
-// last good page, and fixing it removes the overlay; editing a section reloads its chapter's open
+// last good page, and fixing it removes the overlay; a page opened while the error lasts builds the
+// overlay from the error the server put in it, in the page's language, under the strict CSP; editing a section reloads its chapter's open
 // slide deck on the slide it was showing. Any console error, page error or failed
 // request (other than the event stream cut by a reload) fails the test that caused it.
 import { test, before, after } from "node:test";
@@ -151,6 +152,7 @@ test("a syntax error shows the overlay over the last good page, and fixing it re
     await overlay.waitFor({ state: "visible", timeout: WAIT });
     assert.match(await overlay.textContent(), /content\/01-intro\/01-long\.en\.md:1:1/);
     assert.match(await overlay.textContent(), /never closed/);
+    assert.equal(await overlay.locator("h2").textContent(), "Build error", "the English page's words");
     assert.equal(await page.locator("main .content").textContent(), text, "the last good page stays underneath");
     // A page opened while the error lasts shows it at once.
     const other = await open("en/");
@@ -161,6 +163,65 @@ test("a syntax error shows the overlay over the last good page, and fixing it re
     }
     write("content/01-intro/01-long.en.md", good);
     await overlay.waitFor({ state: "detached", timeout: WAIT });
+    assert.deepEqual(problemsOf(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Resolves once the server serves `path` with (or, with `broken` false, without) a build error in it. */
+async function servedError(path, broken) {
+  const deadline = Date.now() + WAIT;
+  while (Date.now() < deadline) {
+    const html = await (await fetch(server.url + path)).text();
+    if (html.includes('id="kyozai-live-error"') === broken) return;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  assert.fail(`${path} ${broken ? "never carried" : "still carries"} the build error`);
+}
+
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+test("a page opened while the course does not build shows the overlay in its language, under the strict CSP, until the fix", async () => {
+  const good = readFileSync(join(dir, "content/01-intro/01-long.ja.md"), "utf8");
+  write("content/01-intro/01-long.ja.md", "+++\ntitle = \"長い節\"\n+++\n## 概要\n\n本文。[どこへも](#nowhere)\n");
+  await servedError("ja/", true);
+  const { context, page, problems } = await openPage(browser);
+  try {
+    // Every response gets the Content-Security-Policy a published site has; the event stream is
+    // held back until the overlay has been checked, so the page shows what it carried itself.
+    let held = null;
+    let release = false;
+    await context.route(() => true, async (route) => {
+      if (route.request().url().endsWith("/__kyozai/events")) {
+        if (release) await route.continue();
+        else held = route;
+        return;
+      }
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": CSP } });
+    });
+    await page.goto(server.url + "ja/intro/long/", { waitUntil: "load" });
+    const overlay = page.getByRole("alertdialog");
+    await overlay.waitFor({ state: "visible", timeout: WAIT });
+    assert.equal(held !== null, true, "the event stream was asked for");
+    assert.equal(await overlay.locator("h2").textContent(), "ビルドエラー");
+    assert.equal(await overlay.getByRole("button").getAttribute("aria-label"), "閉じる");
+    assert.match(await overlay.locator(".kyozai-overlay-loc").textContent(), /^content\/01-intro\/01-long\.ja\.md:6:\d+$/);
+    assert.match(await overlay.locator(".kyozai-overlay-message").textContent(), /nowhere/);
+    assert.match(await overlay.locator(".kyozai-line-error").textContent(), /^>6 \| 本文。/);
+    assert.equal(await page.locator("#kyozai-overlay [style], #kyozai-overlay[style]").count(), 0, "no inline style");
+    // The event stream's first event repeats the error: the overlay stays, built once.
+    release = true;
+    const listening = page.waitForResponse((r) => r.url().endsWith("/__kyozai/events"), { timeout: WAIT });
+    await held.continue();
+    await listening;
+    await page.evaluate(() => { document.getElementById("kyozai-overlay").dataset.testMark = "first"; });
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.getElementById("kyozai-overlay")?.dataset.testMark), "first");
+    write("content/01-intro/01-long.ja.md", good);
+    await overlay.waitFor({ state: "detached", timeout: WAIT });
+    await servedError("ja/", false);
     assert.deepEqual(problemsOf(problems), []);
   } finally {
     await context.close();
