@@ -51,6 +51,8 @@ function course() {
     "Thiết bị USB cá nhân bị cấm. Dùng ｶﾀｶﾅ và ひらがな chỉ trong ví dụ: ランサムウェア.",
   ];
   put("kyozai.toml", 'source_language = "ja"\nlanguages = ["ja", "en", "vi"]\n[title]\nja = "双子"\nen = "Twins"\nvi = "Song sinh"\n');
+  // Vietnamese has no built-in UI strings: the course brings them, as a real one would.
+  put("themes/default/i18n/vi.toml", readFileSync(join(repo, "tests/fixtures/trilingual/themes/default/i18n/vi.toml"), "utf8"));
   put("content/_index.ja.md", '+++\ntitle = "ホーム"\n+++\nようこそ。\n');
   put("content/_index.en.md", '+++\ntitle = "Home"\n+++\nWelcome.\n');
   put("content/_index.vi.md", '+++\ntitle = "Trang chủ"\n+++\nChào mừng.\n');
