@@ -44,6 +44,47 @@ fn tokens(s: &str) -> Vec<&str> {
     out
 }
 
+/// How many tokens the two outputs may differ by in one place before they agree again.
+const REACH: usize = 64;
+
+/// How many equal tokens in a row make the two outputs agree again after a change (one: the
+/// smallest change is taken, as a diff would).
+const AGREE: usize = 1;
+
+/// The runs of change between `a` and `b` as `(a0, a1, b0, b1)`: `a[a0..a1]` became `b[b0..b1]`.
+/// The outputs differ only where an entry is marked, a few tokens each, so a linear walk finds
+/// them: on a difference it takes the smallest step in either output after which [`AGREE`]
+/// tokens (or both ends) agree again. `None` when no such step is within [`REACH`] (the template
+/// is then rendered for each page); an alignment that is not the template's own is caught by
+/// [`Marked::check`].
+fn align(a: &[&str], b: &[&str]) -> Option<Vec<(usize, usize, usize, usize)>> {
+    let agree = |i: usize, j: usize| {
+        (0..AGREE).all(|k| match (a.get(i + k), b.get(j + k)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => true,
+            _ => false,
+        })
+    };
+    let (mut i, mut j) = (0, 0);
+    let mut runs = Vec::new();
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let (da, db) = (1..=2 * REACH)
+            .flat_map(|d| (0..=d).map(move |da| (da, d - da)))
+            .filter(|&(da, db)| da <= REACH && db <= REACH)
+            .filter(|&(da, db)| i + da <= a.len() && j + db <= b.len())
+            .find(|&(da, db)| agree(i + da, j + db))?;
+        runs.push((i, i + da, j, j + db));
+        i += da;
+        j += db;
+    }
+    Some(runs)
+}
+
 impl Marked {
     /// `plain` rendered with no entry current and `all` with all `entries` current.
     pub fn new(plain: String, all: &str, entries: usize) -> Marked {
@@ -87,54 +128,14 @@ impl Marked {
         };
         let (oa, ob) = (offsets(&a), offsets(&b));
         // Runs of changes between equal stretches.
-        let mut runs: Vec<Edit<&str>> = Vec::new();
-        let mut open: Option<(usize, usize, usize, usize)> = None;
-        // A diff cut short by the deadline is coarser: the counts or the checks then fail and
-        // the template is rendered for each page.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
-        for op in
-            similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &a, &b, Some(deadline))
-        {
-            let (ai, al, bi, bl) = match op {
-                similar::DiffOp::Equal { .. } => {
-                    if let Some((a0, a1, b0, b1)) = open.take() {
-                        runs.push(Edit {
-                            start: oa[a0],
-                            end: oa[a1],
-                            text: &all[ob[b0]..ob[b1]],
-                        });
-                    }
-                    continue;
-                }
-                similar::DiffOp::Delete {
-                    old_index,
-                    old_len,
-                    new_index,
-                } => (old_index, old_len, new_index, 0),
-                similar::DiffOp::Insert {
-                    old_index,
-                    new_index,
-                    new_len,
-                } => (old_index, 0, new_index, new_len),
-                similar::DiffOp::Replace {
-                    old_index,
-                    old_len,
-                    new_index,
-                    new_len,
-                } => (old_index, old_len, new_index, new_len),
-            };
-            open = Some(match open {
-                Some((a0, _, b0, _)) => (a0, ai + al, b0, bi + bl),
-                None => (ai, ai + al, bi, bi + bl),
-            });
-        }
-        if let Some((a0, a1, b0, b1)) = open {
-            runs.push(Edit {
+        let runs: Vec<Edit<&str>> = align(&a, &b)?
+            .into_iter()
+            .map(|(a0, a1, b0, b1)| Edit {
                 start: oa[a0],
                 end: oa[a1],
                 text: &all[ob[b0]..ob[b1]],
-            });
-        }
+            })
+            .collect();
         if runs.is_empty() {
             // The template does not mark the current entry: every page gets the same sidebar.
             return Some((0, runs));
