@@ -262,6 +262,7 @@ pub fn light_units(s: &[u16], f: Folding) -> Vec<u16> {
 }
 
 /// Fold one UTF-16 code unit: [`light_unit`], then [`strip_mark`].
+#[inline]
 pub fn fold_unit(c: u16, f: Folding) -> u16 {
     strip_mark(light_unit(c, f))
 }
@@ -269,6 +270,7 @@ pub fn fold_unit(c: u16, f: Folding) -> u16 {
 /// Fold one UTF-16 code unit but keep its marks: full-width ASCII → ASCII, hiragana →
 /// katakana (with [`Folding::kana`]), upper → lower case. Surrogates and everything else are
 /// returned unchanged.
+#[inline]
 pub fn light_unit(c: u16, f: Folding) -> u16 {
     match c {
         0x41..=0x5A => c + 0x20,
@@ -294,6 +296,7 @@ pub fn light_unit(c: u16, f: Folding) -> u16 {
 /// combining marks (U+0300..U+036F) becomes that letter (`ệ` → `e`, `Ǻ` → `a`, `ư` → `u`,
 /// `İ` → `i`), and `đ`, `Đ` become `d` (Vietnamese is typed so without marks). Any other unit
 /// is returned unchanged.
+#[inline]
 pub fn strip_mark(c: u16) -> u16 {
     static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
     let slot = match c {
