@@ -10,6 +10,8 @@
 //!   is left beside it;
 //! * when it succeeds, the output is right (and, for HTML in data, escaped).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -456,7 +458,7 @@ fn run_case(name: &str) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path();
     let course = work.join("course");
-    copy_dir(Path::new(BASE), &course);
+    common::copy_dir(Path::new(BASE), &course);
     // The output: on a small tmpfs for the full-disk case when mounting is allowed.
     let mut out = work.join("site").join("out");
     if case.generate.as_deref() == Some("full-disk") {
@@ -698,17 +700,6 @@ fn normalize(text: &str, work: &Path, out: &Path) -> String {
         t = t.replace(full, "[disk full]");
     }
     t
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 fn check(name: &str) {

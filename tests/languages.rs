@@ -13,17 +13,6 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trilingual")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// Takes every `ja` key out of a TOML value, at any depth.
 fn drop_ja(v: &mut toml::Value) {
     match v {
@@ -40,7 +29,7 @@ fn drop_ja(v: &mut toml::Value) {
 /// pages removed and the Japanese texts taken out of `kyozai.toml` and the data files.
 fn english_and_vietnamese() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
+    common::copy_dir(&fixture(), dir.path());
     for e in walkdir::WalkDir::new(dir.path()).into_iter().flatten() {
         let p = e.path();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
@@ -229,7 +218,7 @@ fn vietnamese_forms_come_from_vi_toml() {
 
     // Other forms in vi.toml give other output.
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
+    common::copy_dir(&fixture(), dir.path());
     let vi = dir.path().join("themes/default/i18n/vi.toml");
     let text = std::fs::read_to_string(&vi).unwrap();
     assert!(

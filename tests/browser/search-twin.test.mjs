@@ -17,6 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
 import { buildSite, kyozai, repo } from "./lib.mjs";
+// A seeded generator (mulberry32), so that a failure can be replayed.
+import { random as rng } from "./compare-fixtures.mjs";
 
 const require = createRequire(import.meta.url);
 const core = require(join(repo, "themes/default/static/search-core.js"));
@@ -110,18 +112,6 @@ function rustAnswers(site, lang, queries) {
 }
 
 // ---- Generated queries -----------------------------------------------------------------------
-
-/** A seeded generator (mulberry32), so that a failure can be replayed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Full-width katakana (and voiced ones) → half-width, from NFKC of every half-width form.
 const HALF = new Map();

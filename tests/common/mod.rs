@@ -87,3 +87,15 @@ pub fn build_error(dir: &Path) -> kyozai::Diagnostic {
             .unwrap_or_else(|| panic!("not a source error: {e}")),
     }
 }
+
+/// Copies the folder `from` (files and folders) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
