@@ -179,7 +179,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
                     v.iter()
                         .map(|&i| Link {
                             title: numbered_title(site, &site.pages[i], lang),
-                            url: format!("{root}{}", nav::page_path(site, i, lang)),
+                            url: format!("{root}{}", super::url::page_path(site, i, lang)),
                         })
                         .collect()
                 })
@@ -557,7 +557,7 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
                 .iter()
                 .map(|ls| Version {
                     lang: ls.lang,
-                    url: nav::page_path(site, i, ls.lang),
+                    url: super::url::page_path(site, i, ls.lang),
                 })
                 .collect(),
         })

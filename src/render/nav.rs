@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::marked::Marked;
 use super::theme::Theme;
-use super::url::home_path;
+use super::url::{home_path, page_path};
 use super::{render_template, LangState};
 use crate::error::{Error, Result};
 use crate::site::links::numbered_title;
@@ -278,9 +278,6 @@ impl std::fmt::Display for Sidebar {
         self.parts().iter().try_for_each(|p| f.write_str(p))
     }
 }
-
-/// The path of page `i` in `lang` from the root (see [`super::url`], where it is made).
-pub use super::url::page_path;
 
 /// The sidebar's view: the home pages `homes`, the top-level entries `listed` (with the sections of
 /// `chapter` when it is among them), with `more` a link to the contents on the home page, then

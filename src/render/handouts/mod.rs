@@ -333,7 +333,7 @@ fn inside_map(site: &Site, lang: &str, root: &str, pages: impl Iterator<Item = u
     pages
         .map(|j| {
             (
-                escape_html(&format!("{root}{}", nav::page_path(site, j, lang))),
+                escape_html(&format!("{root}{}", super::url::page_path(site, j, lang))),
                 anchor(site, j),
             )
         })
