@@ -1497,3 +1497,43 @@ fn a_section_edit_renders_its_chapters_deck_again() {
         .contains("Edited for the slides."));
     settle(&server, &events, "body edit");
 }
+
+#[test]
+fn text_edits_one_after_another_end_as_a_fresh_build() {
+    // The progress data keeps all but the edition between page-text edits: after several, and
+    // after a data edit between them, it is what a fresh build writes.
+    let dir = course();
+    let root = dir.path();
+    let server = Server::start(root);
+    let events = server.events();
+    let edition = |server: &Server| {
+        let js = server.get("/en/progress/data.js").text();
+        let at = js.find("\"edition\":\"").expect("an edition") + 11;
+        js[at..at + 16].to_string()
+    };
+    let cases = root.join("content/data/incidents.cases.toml");
+    let text = std::fs::read_to_string(&cases).unwrap();
+    let mut seen = vec![edition(&server)];
+    for i in 0..5 {
+        let before = server.stdout().len();
+        if i == 2 {
+            write(
+                &cases,
+                &text.replace("en = \"Case A\"", "en = \"Case A again\""),
+            );
+        } else {
+            write(
+                &root.join("content/01-intro/01-first.en.md"),
+                &first_en(&format!("Text edit {i}.")),
+            );
+        }
+        events.expect("reload", &[], "text edit");
+        let line = server.wait_line(before, " changed: ");
+        assert!(line.contains("(incremental)"), "{line}");
+        settle(&server, &events, "text edit");
+        let now = edition(&server);
+        assert!(!seen.contains(&now), "edit {i} gave a new edition");
+        seen.push(now);
+        assert_same_as_fresh_build(&server, root, &format!("after text edit {i}"));
+    }
+}

@@ -3,6 +3,8 @@
 //! progress script reads (`LANG/progress/data.js`: the course id and edition, the pages, the
 //! quizzes and checklist of the completion rule, and the UI words).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::library::{frame, to_ctx};
@@ -44,7 +46,10 @@ struct ChecklistItem {
 #[derive(Serialize)]
 struct CourseData<'a> {
     id: &'a str,
-    edition: &'a str,
+    /// In the data script only: the pages do not show it (the script does), so that a new text
+    /// elsewhere in the course leaves them as they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<&'a str>,
     lang: &'a str,
     title: &'a str,
     progress_url: String,
@@ -103,7 +108,7 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
         .collect();
     CourseData {
         id: &site.course_id,
-        edition: &site.edition,
+        edition: Some(&site.edition),
         lang,
         title: site.config.title.or(lang, src),
         progress_url: format!("{lang}/progress/index.html"),
@@ -116,6 +121,61 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
     }
 }
 
+/// The progress data scripts of a serving session (`LANG/progress/data.js`, which every page
+/// loads): the only progress files that hold the course edition, so the only ones a new text of
+/// a page changes. What comes before and after the edition is kept from the first rendering, as
+/// long as only the texts of pages change (their titles, the pages and the data stay as they
+/// were); [`DataScripts::clear`] forgets it.
+#[derive(Debug, Default)]
+pub struct DataScripts(HashMap<String, (String, String)>);
+
+impl DataScripts {
+    /// The data script of `ls`'s language for `site`.
+    pub fn render(&mut self, site: &Site, ls: &LangState) -> OutputFile {
+        let lang = ls.lang;
+        if let Some((head, tail)) = self.0.get(lang) {
+            return OutputFile {
+                path: script_path(lang),
+                bytes: [head.as_str(), site.edition.as_str(), tail.as_str()]
+                    .concat()
+                    .into_bytes(),
+            };
+        }
+        let file = script(lang, &course_data(site, ls));
+        let text = std::str::from_utf8(&file.bytes).unwrap_or_default();
+        // The key cannot occur earlier: a quote inside a string value is escaped.
+        let key = format!("\"edition\":\"{}\"", site.edition);
+        if let Some(at) = text.find(&key) {
+            let start = at + key.len() - site.edition.len() - 1;
+            let end = start + site.edition.len();
+            self.0.insert(
+                lang.to_string(),
+                (text[..start].to_string(), text[end..].to_string()),
+            );
+        }
+        file
+    }
+
+    /// Forgets what was kept: the next rendering makes the scripts anew.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+fn script_path(lang: &str) -> String {
+    format!("{lang}/progress/data.js")
+}
+
+fn script(lang: &str, data: &CourseData) -> OutputFile {
+    let json = serde_json::to_string(data)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c");
+    OutputFile {
+        path: script_path(lang),
+        bytes: format!("window.kyozaiCourse = {json};\n").into_bytes(),
+    }
+}
+
 /// The progress page, the certificate page and the progress data of one language.
 pub fn render(
     site: &Site,
@@ -124,14 +184,9 @@ pub fn render(
     ls: &LangState,
 ) -> Result<Vec<OutputFile>> {
     let lang = ls.lang;
-    let data = course_data(site, ls);
-    let json = serde_json::to_string(&data)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c");
-    let mut files = vec![OutputFile {
-        path: format!("{lang}/progress/data.js"),
-        bytes: format!("window.kyozaiCourse = {json};\n").into_bytes(),
-    }];
+    let mut data = course_data(site, ls);
+    let mut files = vec![script(lang, &data)];
+    data.edition = None;
 
     let root = "../../";
     let rest = "progress/index.html";

@@ -12,6 +12,7 @@ use super::watch::{Change, ChangeKind};
 use crate::build::{build_into, Options};
 use crate::error::Result;
 use crate::render::nav::NavCache;
+use crate::render::progress::DataScripts;
 use crate::render::theme::Theme;
 use crate::render::{
     handouts, lang_states, render_page, searchindex, OutputFile, Searchable, Sink,
@@ -37,6 +38,8 @@ struct State {
     site: Site,
     theme: Theme,
     search: Vec<Searchable>,
+    /// The progress data scripts, kept while only pages' texts change.
+    progress: DataScripts,
 }
 
 /// A serving session's build state and output folder.
@@ -112,6 +115,7 @@ impl Session {
             site: built.site,
             theme: built.theme,
             search: built.output.search,
+            progress: DataScripts::default(),
         });
         self.search_stale = false;
         Ok(Report {
@@ -246,9 +250,16 @@ impl Session {
         let mut files: Vec<OutputFile> = Vec::new();
         let mut searchables: Vec<Searchable> = Vec::new();
         for ls in &langs {
-            files.extend(crate::render::progress::render(
-                &st.site, &st.theme, &nav, ls,
-            )?);
+            // A new text changes the edition, which only the progress data holds; the progress
+            // pages show data (a checklist's title), which a data edit may change.
+            if library {
+                st.progress.clear();
+                files.extend(crate::render::progress::render(
+                    &st.site, &st.theme, &nav, ls,
+                )?);
+            } else {
+                files.push(st.progress.render(&st.site, ls));
+            }
         }
         for &i in pages {
             for ls in &langs {

@@ -1,12 +1,9 @@
 //! What completes the course: the `[completion]` rule of `kyozai.toml` checked against the course's
-//! quizzes and checklists, and the course edition, a hash of everything the course was built from.
-
-use sha2::{Digest, Sha256};
+//! quizzes and checklists.
 
 use crate::config::{Config, QuizRule};
 use crate::error::{did_you_mean, Diagnostic};
 use crate::kind::Kind;
-use crate::site::Site;
 
 /// The checked completion rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,46 +89,6 @@ fn unknown<'a>(
     ))
 }
 
-/// The edition of `site`: [`edition`] over the texts it holds (every page built, every data file).
-pub fn site_edition(site: &Site) -> String {
-    let pages = site
-        .pages
-        .iter()
-        .flat_map(|p| p.variants.values())
-        .map(|v| (v.file.as_path(), &*v.text));
-    let data = site
-        .data
-        .files
-        .iter()
-        .map(|d| (d.path.as_path(), d.text.as_str()));
-    edition(&site.config, pages.chain(data))
-}
-
-/// The course edition: the first 16 hex digits of a SHA-256 over `kyozai.toml` and the given
-/// files as read (path and text, in path order). Figures and the theme are not part of it.
-pub fn edition<'a>(
-    config: &Config,
-    files: impl Iterator<Item = (&'a std::path::Path, &'a str)>,
-) -> String {
-    let mut files: Vec<(String, &str)> = files
-        .map(|(p, t)| (p.to_string_lossy().replace('\\', "/"), t))
-        .collect();
-    files.sort();
-    let mut h = Sha256::new();
-    let mut put = |name: &str, text: &str| {
-        h.update((name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update((text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
-    };
-    put("kyozai.toml", &config.text);
-    for (name, text) in &files {
-        put(name, text);
-    }
-    let digest = h.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,21 +139,5 @@ mod tests {
         assert!(rule(&dup, &[], None).unwrap_err()[0]
             .message
             .contains("listed twice"));
-    }
-
-    #[test]
-    fn edition_changes_with_any_text_and_not_with_order() {
-        let c = config("");
-        let ed = |c: &Config, files: &[(&str, &str)]| {
-            edition(c, files.iter().map(|(p, t)| (std::path::Path::new(*p), *t)))
-        };
-        let a = ed(&c, &[("x", "1"), ("y", "2")]);
-        assert_eq!(a.len(), 16);
-        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(a, ed(&c, &[("y", "2"), ("x", "1")]));
-        assert_ne!(a, ed(&c, &[("x", "1"), ("y", "3")]));
-        assert_ne!(a, ed(&config("# edited\n"), &[("x", "1"), ("y", "2")]));
-        // A path and a text boundary cannot be traded for each other.
-        assert_ne!(ed(&c, &[("ab", "c")]), ed(&c, &[("a", "bc")]));
     }
 }

@@ -6,6 +6,7 @@ pub mod completion;
 pub mod countries;
 pub mod data;
 pub mod data_links;
+pub mod edition;
 pub mod forms;
 pub mod generated;
 pub mod links;
@@ -105,6 +106,8 @@ pub struct Site {
     pub course_id: String,
     /// A hash of the course's text: which version of the course a completion record is for.
     pub edition: String,
+    /// The digests it is made of, updated file by file after an edit.
+    sources: edition::Edition,
     /// What completes the course, when `kyozai.toml` says.
     pub completion: Option<completion::Rule>,
     /// Language → its forms (own name, chapter number), from the theme's UI strings: empty until
@@ -138,6 +141,21 @@ pub const RESERVED: &[&str] = &[
 ];
 
 impl Site {
+    /// The edition's digests of every text the site holds (every page built, every data file).
+    fn edition_sources(&self) -> edition::Edition {
+        let pages = self
+            .pages
+            .iter()
+            .flat_map(|p| p.variants.values())
+            .map(|v| (v.file.as_path(), &*v.text));
+        let data = self
+            .data
+            .files
+            .iter()
+            .map(|d| (d.path.as_path(), d.text.as_str()));
+        edition::Edition::new(&self.config, pages.chain(data))
+    }
+
     /// Builds and checks the course model.
     pub fn new(loaded: Loaded, drafts: bool) -> Result<Site> {
         let Loaded {
@@ -293,11 +311,13 @@ impl Site {
             keys,
             course_id: String::new(),
             edition: String::new(),
+            sources: edition::Edition::default(),
             completion: None,
             forms: BTreeMap::new(),
         };
         site.course_id = site.config.course_id();
-        site.edition = completion::site_edition(&site);
+        site.sources = site.edition_sources();
+        site.edition = site.sources.value();
         let checklists: Vec<&str> = site
             .data
             .checklists
@@ -432,11 +452,12 @@ impl Site {
     /// The checks of the course model as a whole, which [`Site::new`] runs and every update
     /// ([`Site::update_pages`], [`Site::update_data`]) runs again: the pages' URLs, the data the
     /// directives name, the quizzes' review links and the links between pages (those written in
-    /// the pages of `scope`).
+    /// the pages of `scope`). The URLs come from front matter and file names, which an update of
+    /// some pages' texts leaves as they were: only a check of every page looks at them.
     fn check(&self, scope: Scope, diags: &mut Diagnostics) {
-        self.check_slugs(diags);
         match scope {
             Scope::All => {
+                self.check_slugs(diags);
                 self.check_directives(diags);
                 quiz::check_reviews(self, diags);
                 links::check(self, diags, &mut Vec::new());

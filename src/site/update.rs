@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::{completion, data::Data, Scope, Site, Variant};
+use super::{data::Data, Scope, Site, Variant};
 use crate::error::{Diagnostics, Result};
 use crate::load::data::{DataContents, DataFile};
 use crate::load::MdFile;
@@ -73,7 +73,11 @@ impl Site {
             }
             return Err(e);
         }
-        self.edition = completion::site_edition(self);
+        for (page, lang, _) in &previous {
+            let v = &self.pages[*page].variants[lang];
+            self.sources.set(&v.file, &v.text);
+        }
+        self.edition = self.sources.value();
         Ok(Update::Applied(pages))
     }
 
@@ -119,7 +123,10 @@ impl Site {
             self.data = old;
             return Err(e);
         }
-        self.edition = completion::site_edition(self);
+        for f in self.data.files.iter().filter(|f| changed.contains(&f.path)) {
+            self.sources.set(&f.path, &f.text);
+        }
+        self.edition = self.sources.value();
         let pages = (0..self.pages.len())
             .filter(|&i| {
                 let deps = self.dependencies(i);
