@@ -48,6 +48,8 @@ struct Slide {
     place: String,
     /// The language the content is written in, when it is not the deck's.
     content_lang: Option<String>,
+    /// The slide drawn by `slides-_slide.html`, once for the deck and its notes pages.
+    html: String,
 }
 
 /// A deck as a list entry (the slides index, the handouts index).
@@ -154,6 +156,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
         notes: String::new(),
         place: site.config.title.or(lang, src).to_string(),
         content_lang: None,
+        html: String::new(),
     }];
     for i in std::iter::once(c).chain(p.sections.iter().copied()) {
         let q = &site.pages[i];
@@ -181,6 +184,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
                 notes: String::new(),
                 place: chapter_title.clone(),
                 content_lang: content_lang.clone(),
+                html: String::new(),
             });
         }
         let ctx = Ctx {
@@ -223,6 +227,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
                 notes,
                 place: place.clone(),
                 content_lang: content_lang.clone(),
+                html: String::new(),
             });
         }
     }
@@ -231,7 +236,6 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("root", ROOT);
     ctx.insert("site_title", site.config.title.or(lang, src));
     ctx.insert("title", &chapter_title);
-    ctx.insert("slides", &slides);
     ctx.insert("t", &ls.strings);
     ctx.insert(
         "chapter_url",
@@ -246,6 +250,13 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("pdf", &format!("../{name}.pdf"));
     ctx.insert("notes_pdf", &format!("../{name}-notes.pdf"));
     ctx.insert("lead_words", &lead_words.join("|"));
+    // Each slide is drawn once, with what the deck's templates see, for both of them.
+    for k in 0..slides.len() {
+        ctx.insert("s", &slides[k]);
+        slides[k].html = render_template(theme, "slides-_slide.html", &ctx)?;
+    }
+    ctx.remove("s");
+    ctx.insert("slides", &slides);
     let html = render_template(theme, "slides-deck.html", &ctx)?;
     let notes = render_template(theme, "slides-notes.html", &ctx)?;
     Ok(vec![
@@ -373,6 +384,7 @@ fn quiz_slides(
                 notes: part(true)?,
                 place: place.to_string(),
                 content_lang: content_lang.clone(),
+                html: String::new(),
             })
         })
         .collect()
