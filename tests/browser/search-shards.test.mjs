@@ -1,7 +1,9 @@
-// The search index in shards, on a course large enough to need several: under node, a query on the
-// shards gives the very hits of the whole index (the shards joined back into one) and finds every
-// chunk that contains a two-character Japanese substring; in Chromium from file://, a rare term
-// loads only the shards that can hold it.
+// The search index in shards, on a course large enough to need several (and, in Japanese, several
+// batches of them): under node, a query on the shards gives the very hits of the whole index (the
+// shards joined back into one) when its shards fit in one batch, else each batch holds the whole
+// index's hits in its shards, ranked as the whole index ranks them, and the batches together find
+// every chunk that contains a two-character Japanese substring; in Chromium from file://, a rare
+// term loads only the shards that can hold it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
@@ -24,6 +26,8 @@ const EN = [
 ];
 const CHAPTERS = 12;
 const SECTIONS = 40;
+// Sentences of a Japanese page, twice: long enough for more than two batches of shards.
+const JA_SENTENCES = 24;
 
 function course() {
   const dir = mkdtempSync(join(tmpdir(), "kyozai-shards-"));
@@ -39,7 +43,7 @@ function course() {
     put(`content/${String(c).padStart(2, "0")}-c${c}/_index.en.md`, `+++\ntitle = "Chapter ${c}"\n+++\n${EN[c % EN.length]}\n`);
     for (let s = 1; s <= SECTIONS; s++) {
       const k = c * 100 + s;
-      const ja = [0, 1, 2, 3, 4, 5].map((j) => JA[(k + j) % JA.length]).join("");
+      const ja = Array.from({ length: JA_SENTENCES }, (_, j) => JA[(k + j) % JA.length]).join("");
       const en = [0, 1, 2, 3, 4, 5].map((j) => EN[(k + j) % EN.length]).join(" ");
       const name = `content/${String(c).padStart(2, "0")}-c${c}/${String(s).padStart(2, "0")}-s${s}`;
       put(`${name}.ja.md`, `+++\ntitle = "節${k}"\n+++\n${ja}\n\n## 詳細\n\n${ja}（固有語${k}）${k === 517 ? "珍しい語句" : ""}\n`);
@@ -100,27 +104,68 @@ function whole(M, part) {
   return idx;
 }
 
-const plain = (hits) => hits.map((h) => ({ doc: h.doc, url: h.url, title: h.title, heading: h.heading, kind: h.kind, score: h.score }));
+const plain = (hits) => Array.from(hits, (h) => ({ doc: h.doc, url: h.url, title: h.title, heading: h.heading, kind: h.kind, score: h.score }));
+
+/**
+ * Checks query `q`'s batches against the whole index `P`: with one batch, the very hits of the
+ * whole index; else each batch's hits are the whole index's hits in its shards' chunks, in the
+ * whole index's order, and searchSharded gives the batches in order. Returns the number of batches.
+ */
+function checkBatches(lib, M, part, P, q) {
+  const whole = plain(lib.search(P, q));
+  const all = lib.searchSharded(M, part, q, {});
+  assert.ok(!all.missing, `${q}: every part is loaded`);
+  if (all.batches <= 1) {
+    assert.deepEqual(plain(all.hits), whole, q);
+    return all.batches;
+  }
+  let joined = [];
+  for (let k = 0; k < all.batches; k++) {
+    const b = lib.searchBatch(M, part, q, k, {});
+    assert.equal(b.batches, all.batches);
+    assert.ok(b.shards.length > 0 && b.shards.length <= M.batch, `${q}: batch ${k} of ${b.shards.length} shards`);
+    const inBatch = (doc) => b.shards.some((s) => doc >= part(String(s)).first && doc < part(String(s)).first + part(String(s)).page.length);
+    assert.deepEqual(plain(b.hits), whole.filter((h) => inBatch(h.doc)), `${q}, batch ${k}`);
+    joined = joined.concat(plain(b.hits));
+  }
+  assert.equal(lib.searchBatch(M, part, q, all.batches, {}).hits.length, 0, `${q}: nothing past the last batch`);
+  assert.deepEqual(plain(all.hits), joined, `${q}: the batches in order`);
+  const docs = (hits) => hits.map((h) => h.doc).sort((a, b) => a - b);
+  assert.deepEqual(docs(joined), docs(whole), `${q}: every chunk the whole index finds, once`);
+  return all.batches;
+}
 
 for (const lang of ["ja", "en"]) {
-  test(`${lang}: a query on the shards gives the hits of the whole index`, () => {
+  test(`${lang}: a query on the shards gives the hits of the whole index, batch by batch`, () => {
     const { lib, M, part } = load(lang);
-    assert.equal(M.v, 2);
-    assert.ok(M.shards >= 3, `${M.shards} shards`);
+    assert.equal(M.v, 3);
+    assert.ok(M.batch > 1, `batches of ${M.batch} shards`);
+    assert.ok(M.shards >= (lang === "ja" ? 2 * M.batch + 1 : 3), `${M.shards} shards`);
     const P = lib.prepare(whole(M, part));
     assert.equal(P.index.page.length, M.chunks);
     const queries = lang === "ja"
       ? ["ランサム", "らんさむ", "固有語517", "固有語5", "珍しい語句", "節1203", "情", "ＵＳＢ", "詳細 経営", "存在しない", "IT"]
       : ["ransomware", "backup care", "token517", "section 1203", "details", "directing", "nothing-here", "e"];
-    for (const q of queries) {
-      const r = lib.searchSharded(M, part, q, {});
-      assert.ok(!r.missing, `${q}: every part is loaded`);
-      assert.deepEqual(plain(r.hits), plain(lib.search(P, q)), q);
-    }
+    let most = 0;
+    for (const q of queries) most = Math.max(most, checkBatches(lib, M, part, P, q));
+    if (lang === "ja") assert.ok(most >= 3, `the most batches of a query: ${most}`);
     const rare = lib.searchSharded(M, part, lang === "ja" ? "珍しい語句" : "token517", {});
     assert.ok(rare.hits.length > 0 && rare.shards.length * 2 <= M.shards, `a rare term needs ${rare.shards.length} of ${M.shards} shards`);
+    assert.equal(rare.batches, 1);
   });
 }
+
+test("a manifest without batch (version 2) searches every shard a query needs at once", () => {
+  const { lib, M, part } = load("ja");
+  const old = { v: 2, lang: M.lang, shards: M.shards, grams: M.grams, chunks: M.chunks };
+  const P = lib.prepare(whole(M, part));
+  for (const q of ["ランサム", "固有語5"]) {
+    const r = lib.searchSharded(old, part, q, {});
+    assert.equal(r.batches, 1);
+    assert.deepEqual(plain(r.hits), plain(lib.search(P, q)), q);
+    assert.deepEqual(plain(lib.searchBatch(old, part, q, 0, {}).hits), plain(r.hits), q);
+  }
+});
 
 test("every chunk containing a two-character Japanese substring is found", () => {
   const { lib, M, part } = load("ja");
@@ -159,3 +204,4 @@ test("from file://, a rare term loads only the shards that can hold it", async (
   assert.deepEqual(problems, []);
   await context.close();
 });
+

@@ -124,7 +124,7 @@
 
     function loaded() {
       var d = root.kyozaiSearch && root.kyozaiSearch[lang];
-      return d && (d.v === 1 || d.v === 2) ? d : null;
+      return d && (d.v === 1 || d.v === 2 || d.v === 3) ? d : null;
     }
 
     function part(name) {
