@@ -3,7 +3,8 @@
 // shards joined back into one) when its shards fit in one batch, else each batch holds the whole
 // index's hits in its shards, ranked as the whole index ranks them, and the batches together find
 // every chunk that contains a two-character Japanese substring; in Chromium from file://, a rare
-// term loads only the shards that can hold it.
+// term loads only the shards that can hold it, and a term on every page loads the first batch's
+// shards, then one batch more at each press of "More results" until every match is listed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
@@ -11,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
 import { buildSite, fileUrl, launch, openPage, repo } from "./lib.mjs";
+
+const axeSource = readFileSync(new URL("node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
 const JA = [
   "医療機関のIT化が進んだ現在では、情報セキュリティ事故は事業継続に影響する経営課題です。",
@@ -205,3 +208,80 @@ test("from file://, a rare term loads only the shards that can hold it", async (
   await context.close();
 });
 
+/** The theme's search words of `lang` (themes/default/i18n/LANG.toml). */
+function themeWords(lang) {
+  const words = {};
+  for (const m of readFileSync(join(repo, `themes/default/i18n/${lang}.toml`), "utf8").matchAll(/^(search_\w+) = "(.*)"$/gm)) words[m[1]] = m[2];
+  return words;
+}
+
+test("from file://, a term on every page loads one batch of shards at a time until every match is listed", async () => {
+  const { lib, M, part } = load("ja");
+  const ja = themeWords("ja");
+  const q = "ランサム";
+  const all = lib.searchSharded(M, part, q, {});
+  assert.ok(all.batches >= 3, `${all.batches} batches`);
+  // Arrays of this realm (the core ran in a context of its own).
+  const batches = Array.from({ length: all.batches }, (_, k) => {
+    const b = lib.searchBatch(M, part, q, k, {});
+    return { shards: [...b.shards], hits: [...b.hits] };
+  });
+  assert.ok(batches[0].hits.length > 20, `${batches[0].hits.length} hits in the first batch`);
+  const number = (n) => new Intl.NumberFormat("ja").format(n);
+
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(fileUrl(site, "ja/c3/s7/index.html"));
+  const root = await page.evaluate(() => document.documentElement.getAttribute("data-root"));
+  // What the page links to for a hit's URL (folders open their index.html from file://).
+  const href = (url) => root + url.replace(/(^|\/)(#|$)/, "$1index.html$2");
+  const shardsLoaded = () => page.$$eval("script[src]", (ss) => ss.map((s) => s.getAttribute("src")).filter((s) => /search\/ja\/\d+\.js$/.test(s)).map((s) => Number(s.match(/(\d+)\.js$/)[1])).sort((a, b) => a - b));
+  const partsLoaded = () => page.evaluate(() => Object.keys(window.kyozaiSearchParts || {}).filter((k) => /^ja\/\d+$/.test(k)).length);
+  const links = () => page.$$eval("#search-results li.search-result a", (as) => as.map((a) => a.getAttribute("href")));
+
+  await page.fill("#search-input", q);
+  await page.waitForFunction(() => document.getElementById("search-status").textContent.trim() !== "");
+  // The first answer: the first batch's shards alone, its best 20 hits, a count so far.
+  assert.deepEqual(await shardsLoaded(), batches[0].shards, "only the first batch's shards are loaded");
+  assert.equal(await partsLoaded(), batches[0].shards.length);
+  assert.deepEqual(await links(), batches[0].hits.slice(0, 20).map((h) => href(h.url)));
+  const partial = ja.search_results_partial.replace("{n}", number(batches[0].hits.length));
+  assert.equal(await page.textContent("#search-status"), partial);
+  assert.equal(await page.getAttribute("#search-status", "role"), "status");
+  assert.equal(await page.textContent("#search-results .search-partial"), partial, "the list says there may be more");
+  assert.equal(await page.textContent("#search-results .search-more button"), ja.search_more);
+  // The partial answer, its note and its button pass axe.
+  await page.evaluate(axeSource);
+  const axe = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] }));
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), []);
+
+  // More results: first the rest of the first batch, then one batch more at a time.
+  let batch = 0;
+  let expected = [...batches[0].hits];
+  while (await page.$("#search-results .search-more button")) {
+    const before = (await links()).length;
+    await page.click("#search-results .search-more button");
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results li.search-result").length > n, before);
+    const now = await links();
+    if (before === expected.length) {
+      // Every hit found so far was shown: the press searched the next batch.
+      batch++;
+      expected = expected.concat(batches[batch].hits);
+      assert.deepEqual(await shardsLoaded(), batches.slice(0, batch + 1).flatMap((b) => b.shards), `batch ${batch}: its shards are loaded`);
+      assert.equal(await page.evaluate(() => document.activeElement.closest("li").className), "search-result", "the first new result has the focus");
+    }
+    assert.deepEqual(now, expected.slice(0, Math.min(expected.length, before + 20)).map((h) => href(h.url)));
+    const last = batch + 1 === all.batches;
+    const words = last ? ja.search_results : ja.search_results_partial;
+    assert.equal(await page.textContent("#search-status"), words.replace("{n}", number(expected.length)), `after batch ${batch}`);
+    assert.equal(!!(await page.$("#search-results .search-partial")), !last);
+  }
+  assert.equal(batch + 1, all.batches, "every batch was searched");
+  // Every match is listed, once, and the count is the final one.
+  const listed = await links();
+  assert.deepEqual(listed, Array.from(all.hits, (h) => href(h.url)));
+  assert.equal(new Set(listed).size, listed.length);
+  assert.equal(await page.textContent("#search-status"), ja.search_results.replace("{n}", number(all.hits.length)));
+  assert.deepEqual(await shardsLoaded(), [...all.shards]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
