@@ -6,7 +6,8 @@
 //! development tool, not part of `kyozai`.
 //!
 //! ```text
-//! search_twin search SITE LANG < queries.json   # ["ランサム", …] → [{batches,first:[hit…],all:[hit…]}, …]
+//! search_twin search SITE LANG < queries.json   # ["ランサム", …] → [{batches,first,all:[hit…]}, …]
+//!                                               # first: the first batch's hits, null for one batch
 //!                                               # hit: {doc,url,title,heading,kind,score,snippet}
 //! search_twin split SITE LANG TEXT BATCH OUT    # SITE's index of LANG in shards of TEXT bytes,
 //!                                               # BATCH a batch, written to OUT/search/
@@ -36,11 +37,12 @@ struct Out {
     snippet: String,
 }
 
-/// One query's answer: the number of batches, the first batch's hits and every batch's.
+/// One query's answer: the number of batches, the first batch's hits when there are several
+/// (else they are all the hits) and every batch's hits.
 #[derive(Serialize)]
 struct Answer {
     batches: usize,
-    first: Vec<Out>,
+    first: Option<Vec<Out>>,
     all: Vec<Out>,
 }
 
@@ -137,10 +139,14 @@ fn run(args: &[String]) -> Result<String, String> {
             let queries: Vec<String> = serde_json::from_str(&input).map_err(|e| e.to_string())?;
             let answers: Vec<Answer> = queries
                 .iter()
-                .map(|q| Answer {
-                    batches: index.batches(q).len(),
-                    first: index.search_batch(q, 0).into_iter().map(Out::from).collect(),
-                    all: index.search(q).into_iter().map(Out::from).collect(),
+                .map(|q| {
+                    let batches = index.batches(q).len();
+                    let hits = |h: Vec<Hit>| h.into_iter().map(Out::from).collect();
+                    Answer {
+                        batches,
+                        first: (batches > 1).then(|| hits(index.search_batch(q, 0))),
+                        all: hits(index.search(q)),
+                    }
                 })
                 .collect();
             serde_json::to_string(&answers).map_err(|e| e.to_string())

@@ -92,7 +92,8 @@ function load(site, lang) {
   return { M, part: (n) => parts[`${lang}/${n}`] };
 }
 
-/** search-core.js's answers, in the form the Rust example prints: {batches, first, all}. */
+/** search-core.js's answers, in the form the Rust example prints: {batches, first, all}, first
+ * (the first batch's hits) null when there is one batch (its hits are all). */
 function jsAnswers(ix, queries) {
   const cache = {};
   const out = (r) => r.hits.map((h) => ({
@@ -101,8 +102,9 @@ function jsAnswers(ix, queries) {
   }));
   return queries.map((q) => {
     const all = core.searchSharded(ix.M, ix.part, q, cache);
+    assert.ok(!all.missing, `${JSON.stringify(q)}: every part is loaded`);
+    if (all.batches <= 1) return { batches: all.batches, first: null, all: out(all) };
     const first = core.searchBatch(ix.M, ix.part, q, 0, cache);
-    assert.ok(!all.missing && !first.missing, `${JSON.stringify(q)}: every part is loaded`);
     assert.equal(first.batches, all.batches);
     return { batches: all.batches, first: out(first), all: out(all) };
   });
@@ -237,9 +239,8 @@ function sameAnswers(site, lang, qs) {
     hits += js[i].all.length;
     if (js[i].all.length) found++;
     if (js[i].batches > 1) batched++;
-    // One batch: the first is all; else the first batch's hits come first.
-    if (js[i].batches <= 1) assert.equal(js[i].first.length, js[i].all.length);
-    else assert.deepEqual(js[i].first, js[i].all.slice(0, js[i].first.length));
+    // Several batches: the first batch's hits come first.
+    if (js[i].batches > 1) assert.deepEqual(js[i].first, js[i].all.slice(0, js[i].first.length));
   }
   return { ix, hits, found, batched };
 }
@@ -250,7 +251,8 @@ for (const [name, langs] of [["bundled", ["ja", "en"]], ["synthetic", ["ja", "en
       const ix = load(sites[name], lang);
       if (name === "synthetic") assert.ok(ix.M.shards >= 4, `${ix.M.shards} shards`);
       if (name === "batched") assert.ok(ix.M.batch === BATCHED_BATCH && ix.M.shards >= 6 * BATCHED_BATCH, `${ix.M.shards} shards, ${ix.M.batch} a batch`);
-      const qs = queries(texts(ix), 1500, name.length * 31 + lang.charCodeAt(0));
+      // Fewer on the batched index: its texts are the synthetic course's.
+      const qs = queries(texts(ix), name === "batched" ? 800 : 1500, name.length * 31 + lang.charCodeAt(0));
       const { hits, found, batched } = sameAnswers(sites[name], lang, qs);
       // The batched index: many queries span several batches.
       if (name === "batched") assert.ok(batched > qs.length / 10, `${batched} of ${qs.length} queries span several batches`);
