@@ -172,12 +172,16 @@ fn shards_find_what_the_whole_index_finds() {
     let (idx, _) = indexes();
     for (lang, built) in &idx {
         // Small shards, so that a query needs some and not others.
-        let sharded = Sharded::split(built, 8 * 1024);
+        let mut sharded = Sharded::split(built, 8 * 1024);
         assert!(
             sharded.shards.len() > 10,
             "{lang}: {} shards",
             sharded.shards.len()
         );
+        // Every shard a query needs in one batch, and in batches of 3.
+        let mut batched = sharded.clone();
+        batched.batch = 3;
+        sharded.batch = 0;
         for q in [
             "ランサム",
             "USBメモリ",
@@ -201,6 +205,12 @@ fn shards_find_what_the_whole_index_finds() {
                 a.len(),
                 b.len()
             );
+            // The batches, each ranked within itself, find the same chunks.
+            let mut got: Vec<usize> = batched.search(q).iter().map(|h| h.doc).collect();
+            let mut want: Vec<usize> = b.iter().map(|h| h.doc).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{lang} {q:?} in batches");
         }
     }
 }

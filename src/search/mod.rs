@@ -12,9 +12,10 @@
 //! the folded text with `indexOf`, which is exact for any substring (Japanese has no
 //! spaces, so any two characters must find every page containing them) and fast
 //! enough within a shard; a query searches only the shards that hold every pair of
-//! units of its terms. Folding ([`normalize::fold`]) maps one UTF-16 unit to one
-//! UTF-16 unit, so a match position in the folded text is also its position in the
-//! display text, which is what snippets show.
+//! units of its terms, a batch of them at a time ([`shards::SHARD_BATCH`]). Folding
+//! ([`normalize::fold`]) maps one UTF-16 unit to one UTF-16 unit, so a match position
+//! in the folded text is also its position in the display text, which is what
+//! snippets show.
 
 pub mod index;
 pub mod normalize;

@@ -3,7 +3,7 @@
 
 use super::index::{ChunkRef, SearchIndex};
 use super::normalize::Folding;
-use super::shards::{ShardWriter, Sharded, BITS};
+use super::shards::{ShardWriter, Sharded, BITS, SHARD_BATCH};
 use super::terms::parse_query;
 use super::{DocKind, SearchDoc};
 
@@ -65,7 +65,7 @@ const QUERIES: &[&str] = &[
 fn the_shards_give_the_hits_of_the_whole_index() {
     let index = course(120);
     for limit in [1, 500, 3000, 1 << 30] {
-        let sharded = Sharded::split(&index, limit);
+        let mut sharded = Sharded::split(&index, limit);
         if limit == 1 {
             assert_eq!(sharded.shards.len(), index.len(), "one chunk a shard");
         }
@@ -73,6 +73,8 @@ fn the_shards_give_the_hits_of_the_whole_index() {
             assert_eq!(sharded.shards.len(), 1);
         }
         assert_eq!(sharded.chunks(), index.len());
+        // All the shards a query needs in one batch: the ranking of the whole index.
+        sharded.batch = 0;
         for q in QUERIES {
             assert_eq!(
                 sharded.search(q),
@@ -81,6 +83,85 @@ fn the_shards_give_the_hits_of_the_whole_index() {
             );
         }
     }
+}
+
+/// Checks the batches of `q` against the whole index: each batch holds the whole index's hits in
+/// its shards' chunks, ranked as the whole index ranks them; the batches, in order, are what
+/// `search` gives; together they hold every chunk the whole index finds, once. Returns the number
+/// of batches.
+fn check_batches(sharded: &Sharded, index: &SearchIndex, q: &str) -> usize {
+    let whole = index.search(q);
+    let batches = sharded.batches(q);
+    let mut all = Vec::new();
+    let mut docs = Vec::new();
+    for (k, shards) in batches.iter().enumerate() {
+        assert!(!shards.is_empty() && shards.len() <= sharded.batch, "{q:?}");
+        let in_batch = |doc: usize| {
+            shards.iter().any(|&s| {
+                doc >= sharded.first[s] && doc < sharded.first[s] + sharded.shards[s].len()
+            })
+        };
+        let hits = sharded.search_batch(q, k);
+        let want: Vec<_> = whole.iter().filter(|h| in_batch(h.doc)).cloned().collect();
+        assert_eq!(hits, want, "{q:?}, batch {k} of {}", batches.len());
+        docs.extend(hits.iter().map(|h| h.doc));
+        all.extend(hits);
+    }
+    assert!(sharded.search_batch(q, batches.len()).is_empty());
+    assert_eq!(sharded.search(q), all, "{q:?}: the batches in order");
+    docs.sort_unstable();
+    let mut want: Vec<usize> = whole.iter().map(|h| h.doc).collect();
+    want.sort_unstable();
+    assert_eq!(docs, want, "{q:?}: every chunk the whole index finds, once");
+    batches.len()
+}
+
+#[test]
+fn batches_together_find_every_chunk_each_ranked_within_itself() {
+    let index = course(120);
+    for (limit, batch) in [(1, 1), (1, 7), (500, 3), (500, SHARD_BATCH), (3000, 2)] {
+        let mut sharded = Sharded::split(&index, limit);
+        assert_eq!(sharded.batch, SHARD_BATCH);
+        sharded.batch = batch;
+        let mut most = 0;
+        for q in QUERIES {
+            most = most.max(check_batches(&sharded, &index, q));
+        }
+        assert!(
+            most > 1,
+            "shards of {limit} bytes, batches of {batch}: {most}"
+        );
+    }
+}
+
+#[test]
+fn a_query_whose_shards_fit_in_one_batch_is_ranked_as_in_the_whole_index() {
+    let index = course(120);
+    let sharded = Sharded::split(&index, 500);
+    assert!(sharded.shards.len() > 2 * SHARD_BATCH);
+    for q in [
+        "固有語17",
+        "固有語3",
+        "第3節",
+        "標的型 固有語70",
+        "存在しない",
+    ] {
+        let batches = sharded.batches(q);
+        assert!(batches.len() <= 1, "{q:?}: {batches:?}");
+        assert_eq!(sharded.search(q), index.search(q), "{q:?}");
+        assert_eq!(sharded.search_batch(q, 0), index.search(q), "{q:?}");
+    }
+    // A term on every page: the first answer searches the first batch's shards alone.
+    let batches = sharded.batches("ランサム");
+    assert!(batches.len() > 2, "{}", batches.len());
+    assert_eq!(batches[0], (0..SHARD_BATCH).collect::<Vec<_>>());
+    let first = sharded.search_batch("ランサム", 0);
+    let end = sharded.first[SHARD_BATCH];
+    assert!(!first.is_empty() && first.iter().all(|h| h.doc < end));
+    let whole = index.search("ランサム");
+    assert_eq!(first.len(), whole.iter().filter(|h| h.doc < end).count());
+    assert!(whole.len() > first.len());
+    assert!(sharded.batches("").is_empty() && sharded.search("").is_empty());
 }
 
 #[test]
@@ -139,7 +220,8 @@ fn the_files_hold_the_shards_and_where_each_gram_is() {
         m["shards"].as_u64().unwrap() as usize,
         m["grams"].as_u64().unwrap() as usize,
     );
-    assert_eq!(m["v"], 2);
+    assert_eq!(m["v"], 3);
+    assert_eq!(m["batch"].as_u64().unwrap() as usize, SHARD_BATCH);
     assert_eq!(shards, sharded.shards.len());
     assert_eq!(m["chunks"].as_u64().unwrap() as usize, index.len());
     assert_eq!(files.len(), 1 + shards + grams);

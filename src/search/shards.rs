@@ -4,7 +4,7 @@
 //! Files of language `ja` (each a script, so that they load from `file://` too):
 //!
 //! ```text
-//! search/ja.js      window.kyozaiSearch["ja"] = {"v":2,"lang":"ja","shards":S,"grams":G,"chunks":N}
+//! search/ja.js      window.kyozaiSearch["ja"] = {"v":3,"lang":"ja","shards":S,"grams":G,"chunks":N,"batch":B}
 //! search/ja/K.js    window.kyozaiSearchParts["ja/K"] = {"first":F, …an index of version 1…}
 //! search/ja/gK.js   window.kyozaiSearchParts["ja/gK"] = {"GRAM":"SHARDS", …}
 //! ```
@@ -22,6 +22,14 @@
 //! those grams, then only those shards, and searches each as an index of its own; hits are merged
 //! in the order [`super::query`] defines, chunk numbers made global by adding `F`. That gives the
 //! very hits of the whole index: exact, for any substring.
+//!
+//! A query searches its shards in batches of `B` ([`SHARD_BATCH`]): the shards it needs, in
+//! order, cut into runs of `B`. A batch's hits are ranked together as above; the batches follow one
+//! another in course order. A query whose shards fit in one batch (any rare or specific one) thus
+//! gets the very ranking of the whole index, and a term found on every page costs its first answer
+//! `B` shards, not all of them; the next batches are loaded on demand ("More results"), and all of
+//! them together hold every matching chunk. Ranking every match at once would need every matching
+//! text. A manifest without `batch` (version 2) searches all needed shards as one batch.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -31,10 +39,17 @@ use super::query::{by_rank, Ranked};
 use super::terms::{parse_query, Term};
 use super::Hit;
 
-/// Format version of the sharded index, `v` in `search/LANG.js`.
-pub const VERSION: u32 = 2;
+/// Format version of the sharded index, `v` in `search/LANG.js` (3: the manifest has `batch`).
+pub const VERSION: u32 = 3;
 /// Bytes of chunk text after which a shard closes.
 pub const SHARD_TEXT: usize = 128 * 1024;
+/// Shards a query searches at a time (`batch` in `search/LANG.js`). A shard's script is at most
+/// about 138 KB (128 KB of text and its chunk table; 136 KB on average at 10,000 pages), so the
+/// first answer loads at most 1.4 MB of shards. The gram files of a query's pairs add little: at
+/// 10,000 pages (189 shards) a gram file is at most 2.2 KB, and its bitmaps grow with the number of
+/// shards, so that a long query's gram files stay well under the 0.6 MB left of 2 MB at 100,000
+/// pages. In Chromium at 10,000 pages, ten shards take about 60 to 80 ms to load and search.
+pub const SHARD_BATCH: usize = 10;
 /// Most gram files of a language.
 pub const MAX_GRAM_FILES: usize = 64;
 /// The digits of a shard bitmap, each six shards (bit `b` of digit `j` is shard `6j + b`).
@@ -51,6 +66,8 @@ pub struct Sharded {
     pub first: Vec<usize>,
     /// Gram → the shards it occurs in.
     pub grams: HashMap<u32, Vec<usize>>,
+    /// Shards a query searches at a time; 0: all it needs at once.
+    pub batch: usize,
 }
 
 /// A hasher for gram numbers: one multiplication (the default hasher costs more than the rest of
@@ -173,18 +190,53 @@ impl Sharded {
         (0..self.shards.len()).filter(|&s| set[s]).collect()
     }
 
-    /// Search the shards the query needs; the hits of the whole index, best first (the same
-    /// algorithm as search.js).
-    pub fn search(&self, query: &str) -> Vec<Hit> {
-        let terms = parse_query(query, Folding::for_lang(&self.lang));
+    /// The shards of each batch a query is searched in: the shards it needs, in order, in runs of
+    /// [`Sharded::batch`]. None for a query without terms.
+    pub fn batches(&self, query: &str) -> Vec<Vec<usize>> {
+        self.batches_of(&parse_query(query, Folding::for_lang(&self.lang)))
+    }
+
+    fn batches_of(&self, terms: &[Term]) -> Vec<Vec<usize>> {
         if terms.is_empty() {
             return Vec::new();
         }
+        let needed = self.needed(terms);
+        let size = if self.batch == 0 {
+            needed.len().max(1)
+        } else {
+            self.batch
+        };
+        needed.chunks(size).map(<[usize]>::to_vec).collect()
+    }
+
+    /// Search every batch of shards the query needs: each batch's hits best first, the batches in
+    /// order (the same algorithm as search-core.js). When the shards fit in one batch, these are
+    /// the hits of the whole index; in any case, every chunk the whole index finds, once.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let terms = parse_query(query, Folding::for_lang(&self.lang));
+        self.batches_of(&terms)
+            .iter()
+            .flat_map(|b| self.search_shards(b, &terms))
+            .collect()
+    }
+
+    /// The hits of batch `k` of the query (see [`Sharded::batches`]), best first; none past the
+    /// last batch.
+    pub fn search_batch(&self, query: &str, k: usize) -> Vec<Hit> {
+        let terms = parse_query(query, Folding::for_lang(&self.lang));
+        self.batches_of(&terms)
+            .get(k)
+            .map(|b| self.search_shards(b, &terms))
+            .unwrap_or_default()
+    }
+
+    /// The hits of `terms` in `shards`, ranked together.
+    fn search_shards(&self, shards: &[usize], terms: &[Term]) -> Vec<Hit> {
         // Ranked within each shard, then merged by the same keys with the chunks numbered
-        // globally: the order of the whole index.
+        // globally: the order of an index of these shards' chunks.
         let mut ranked: Vec<(Ranked, usize)> = Vec::new();
-        for s in self.needed(&terms) {
-            for mut r in self.shards[s].ranked(&terms) {
+        for &s in shards {
+            for mut r in self.shards[s].ranked(terms) {
                 r.3 += self.first[s];
                 ranked.push((r, s));
             }
@@ -194,15 +246,15 @@ impl Sharded {
             .into_iter()
             .map(|(r, s)| {
                 let local = r.3 - self.first[s];
-                let mut h = self.shards[s].hit(local, r.0, &terms);
+                let mut h = self.shards[s].hit(local, r.0, terms);
                 h.doc = r.3;
                 h
             })
             .collect()
     }
 
-    /// Splits a built index into shards of `limit` bytes of text (what [`ShardWriter`] writes for
-    /// the same chunks).
+    /// Splits a built index into shards of `limit` bytes of text, searched in batches of
+    /// [`SHARD_BATCH`] (what [`ShardWriter`] writes for the same chunks).
     pub fn split(index: &SearchIndex, limit: usize) -> Sharded {
         let mut w = ShardWriter::new(&index.lang).with_limit(limit);
         let p = index.prepared();
@@ -229,7 +281,12 @@ impl Sharded {
             out.push(shard_file(&self.lang, k, self.first[k], shard));
         }
         out.extend(gram_scripts(&self.lang, &self.grams, self.shards.len()));
-        out.push(manifest(&self.lang, self.shards.len(), self.chunks()));
+        out.push(manifest(
+            &self.lang,
+            self.shards.len(),
+            self.chunks(),
+            self.batch,
+        ));
         out
     }
 
@@ -288,14 +345,14 @@ fn shard_file(lang: &str, k: usize, first: usize, shard: &SearchIndex) -> (Strin
 }
 
 /// The script `search/LANG.js`.
-fn manifest(lang: &str, shards: usize, chunks: usize) -> (String, String) {
+fn manifest(lang: &str, shards: usize, chunks: usize, batch: usize) -> (String, String) {
     let code = serde_json::to_string(lang)
         .expect("a string serialises")
         .replace('<', "\\u003c");
     (
         format!("search/{lang}.js"),
         format!(
-            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{code}] = {{\"v\":{VERSION},\"lang\":{code},\"shards\":{shards},\"grams\":{},\"chunks\":{chunks}}};\n",
+            "window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{code}] = {{\"v\":{VERSION},\"lang\":{code},\"shards\":{shards},\"grams\":{},\"chunks\":{chunks},\"batch\":{batch}}};\n",
             gram_files(shards)
         ),
     )
@@ -318,6 +375,8 @@ pub struct ShardWriter {
     closed: usize,
     /// Bytes of text after which a shard closes.
     limit: usize,
+    /// Shards a query searches at a time.
+    batch: usize,
     /// The title of the last chunk of the current shard.
     last_title: Option<String>,
 }
@@ -345,6 +404,7 @@ impl ShardWriter {
             grams: HashMap::new(),
             closed: 0,
             limit: SHARD_TEXT,
+            batch: SHARD_BATCH,
             last_title: None,
         }
     }
@@ -352,6 +412,12 @@ impl ShardWriter {
     /// The same writer with shards that close after `limit` bytes of text.
     pub fn with_limit(mut self, limit: usize) -> ShardWriter {
         self.limit = limit.max(1);
+        self
+    }
+
+    /// The same writer with batches of `batch` shards (0: a query searches all it needs at once).
+    pub fn with_batch(mut self, batch: usize) -> ShardWriter {
+        self.batch = batch;
         self
     }
 
@@ -407,7 +473,7 @@ impl ShardWriter {
             out.push(self.close());
         }
         out.extend(gram_scripts(&self.lang, &self.grams, self.closed));
-        out.push(manifest(&self.lang, self.closed, self.count));
+        out.push(manifest(&self.lang, self.closed, self.count, self.batch));
         out
     }
 
@@ -422,6 +488,7 @@ impl ShardWriter {
             shards: self.shards,
             first: self.firsts,
             grams: self.grams,
+            batch: self.batch,
         }
     }
 }

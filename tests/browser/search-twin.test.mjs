@@ -1,8 +1,10 @@
 // The twin test of the site search: static/search-core.js (run here under node, no browser) and
 // the Rust search (src/search/, through the dev-only example `search_twin`) answer thousands of
-// generated queries on the same built indexes — the bundled course and a synthetic course of many
-// shards — and must give the same ranked results: the same chunks, URLs, titles, headings, kinds,
-// scores and snippets, in the same order. The queries mix Japanese and English, hiragana and
+// generated queries on the same built indexes — the bundled course, a synthetic course of many
+// shards, and the synthetic course's index split again into small shards searched in small
+// batches, so that common terms span many batches — and must give the same ranked results: the
+// same number of batches, the same first batch and the same hits of every batch in order (the same
+// chunks, URLs, titles, headings, kinds, scores and snippets, in the same order). The queries mix Japanese and English, hiragana and
 // katakana, full-width ASCII and half-width katakana, upper and lower case, several terms, terms
 // found nowhere, one-character terms and punctuation, and Vietnamese with and without its marks
 // (an index in Vietnamese too). The two also fold every UTF-16 unit alike in each language.
@@ -90,18 +92,33 @@ function load(site, lang) {
   return { M, part: (n) => parts[`${lang}/${n}`] };
 }
 
-/** search-core.js's answers, in the form the Rust example prints. */
+/** search-core.js's answers, in the form the Rust example prints: {batches, first, all}, first
+ * (the first batch's hits) null when there is one batch (its hits are all). */
 function jsAnswers(ix, queries) {
   const cache = {};
+  const out = (r) => r.hits.map((h) => ({
+    doc: h.doc, url: h.url, title: h.title, heading: h.heading, kind: h.kind, score: h.score,
+    snippet: core.markedSnippet(h.P, h.local, r.terms),
+  }));
   return queries.map((q) => {
-    const r = core.searchSharded(ix.M, ix.part, q, cache);
-    assert.ok(!r.missing, `${JSON.stringify(q)}: every part is loaded`);
-    const terms = r.terms;
-    return r.hits.map((h) => ({
-      doc: h.doc, url: h.url, title: h.title, heading: h.heading, kind: h.kind, score: h.score,
-      snippet: core.markedSnippet(h.P, h.local, terms),
-    }));
+    const all = core.searchSharded(ix.M, ix.part, q, cache);
+    assert.ok(!all.missing, `${JSON.stringify(q)}: every part is loaded`);
+    if (all.batches <= 1) return { batches: all.batches, first: null, all: out(all) };
+    const first = core.searchBatch(ix.M, ix.part, q, 0, cache);
+    assert.equal(first.batches, all.batches);
+    return { batches: all.batches, first: out(first), all: out(all) };
   });
+}
+
+/** The index of `lang` in `site` split again into shards of `text` bytes, `batch` a batch: the
+ * folder holding its search/. */
+function resplit(site, langs, text, batch) {
+  const out = mkdtempSync(join(tmpdir(), "kyozai-batches-"));
+  for (const lang of langs) {
+    const run = spawnSync(twin, ["split", site, lang, String(text), String(batch), out], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+  }
+  return out;
 }
 
 /** The Rust search's answers, from the example. */
@@ -195,6 +212,10 @@ function queries(pool, n, seed) {
 
 // ---- The tests ------------------------------------------------------------------------------
 
+// The batched index: shards of 8 KB of text, three a batch.
+const BATCHED_TEXT = 8 * 1024;
+const BATCHED_BATCH = 3;
+
 let sites;
 before(() => {
   assert.ok(existsSync(kyozai), `${kyozai} is missing: run cargo build first`);
@@ -202,6 +223,7 @@ before(() => {
     execFileSync("cargo", ["build", "--quiet", "--example", "search_twin"], { cwd: repo, stdio: "inherit" });
   }
   sites = { bundled: buildSite(), synthetic: buildSite(course()) };
+  sites.batched = resplit(sites.synthetic, ["ja", "en", "vi"], BATCHED_TEXT, BATCHED_BATCH);
 });
 
 function sameAnswers(site, lang, qs) {
@@ -211,21 +233,29 @@ function sameAnswers(site, lang, qs) {
   assert.equal(rust.length, qs.length);
   let hits = 0;
   let found = 0;
+  let batched = 0;
   for (let i = 0; i < qs.length; i++) {
     assert.deepEqual(js[i], rust[i], `query ${JSON.stringify(qs[i])} (${i})`);
-    hits += js[i].length;
-    if (js[i].length) found++;
+    hits += js[i].all.length;
+    if (js[i].all.length) found++;
+    if (js[i].batches > 1) batched++;
+    // Several batches: the first batch's hits come first.
+    if (js[i].batches > 1) assert.deepEqual(js[i].first, js[i].all.slice(0, js[i].first.length));
   }
-  return { ix, hits, found };
+  return { ix, hits, found, batched };
 }
 
-for (const [name, langs] of [["bundled", ["ja", "en"]], ["synthetic", ["ja", "en", "vi"]]]) {
+for (const [name, langs] of [["bundled", ["ja", "en"]], ["synthetic", ["ja", "en", "vi"]], ["batched", ["ja", "en", "vi"]]]) {
   for (const lang of langs) {
     test(`${name} course, ${lang}: search-core.js and the Rust search give the same ranked results`, () => {
       const ix = load(sites[name], lang);
       if (name === "synthetic") assert.ok(ix.M.shards >= 4, `${ix.M.shards} shards`);
-      const qs = queries(texts(ix), 1500, name.length * 31 + lang.charCodeAt(0));
-      const { hits, found } = sameAnswers(sites[name], lang, qs);
+      if (name === "batched") assert.ok(ix.M.batch === BATCHED_BATCH && ix.M.shards >= 6 * BATCHED_BATCH, `${ix.M.shards} shards, ${ix.M.batch} a batch`);
+      // Fewer on the batched index: its texts are the synthetic course's.
+      const qs = queries(texts(ix), name === "batched" ? 800 : 1500, name.length * 31 + lang.charCodeAt(0));
+      const { hits, found, batched } = sameAnswers(sites[name], lang, qs);
+      // The batched index: many queries span several batches.
+      if (name === "batched") assert.ok(batched > qs.length / 10, `${batched} of ${qs.length} queries span several batches`);
       // The queries are not all trivial: many find something, and some find nothing.
       assert.ok(found > qs.length / 3 && found < qs.length, `${found} of ${qs.length} queries find something`);
       assert.ok(hits > qs.length * 3, `${hits} hits`);

@@ -8,7 +8,9 @@
  *
  * The index comes in shards (src/search/shards.rs): search/<lang>.js says how many; a query
  * loads the gram files of its terms (search/<lang>/g<k>.js), which say which shards can hold a
- * match, then only those shards (search/<lang>/<k>.js), and merges their hits.
+ * match, then only those shards (search/<lang>/<k>.js), and merges their hits. The shards a query
+ * needs are searched in batches of M.batch: each batch's hits ranked together, the batches in
+ * course order, the next batch loaded only when asked for.
  *
  * Plain script, no dependencies, no eval: it works from file:// and under
  * Content-Security-Policy: default-src 'self'.
@@ -587,26 +589,69 @@
     });
   }
 
-  // A whole query on a sharded index M whose parts part(name) gives ("g3", "12"; undefined when
-  // not loaded): {missing: [names]} while parts are missing, else {hits, shards}.
-  function searchSharded(M, part, query, cache) {
-    var terms = parseQuery(query, M.lang);
-    if (!terms.length) return { hits: [], shards: [], terms: terms };
+  // The batches a query's needed shards are searched in: runs of M.batch shards, in order (all at
+  // once when the manifest has no batch, as before version 3).
+  function batchesOf(M, need) {
+    var size = M.batch > 0 ? M.batch : Math.max(need.length, 1);
+    var out = [];
+    for (var i = 0; i < need.length; i += size) out.push(need.slice(i, i + size));
+    return out;
+  }
+
+  // The batches of a query with terms on sharded index M: {missing: [names]} while gram files
+  // are missing, else {batches: [[shard, …], …]}.
+  function planSharded(M, part, terms) {
+    if (!terms.length) return { batches: [] };
     var missing = gramFiles(M, terms).map(function (f) { return "g" + f; })
       .filter(function (n) { return part(n) === undefined; });
     if (missing.length) return { missing: missing };
-    var need = neededShards(M, terms, function (f) { return part("g" + f); });
-    missing = need.map(String).filter(function (n) { return part(n) === undefined; });
+    return { batches: batchesOf(M, neededShards(M, terms, function (f) { return part("g" + f); })) };
+  }
+
+  // The hits of terms in shards (numbers), ranked together: {missing: [names]} while shards are
+  // missing, else {hits}.
+  function searchIn(shards, part, terms, cache) {
+    var missing = shards.map(String).filter(function (n) { return part(n) === undefined; });
     if (missing.length) return { missing: missing };
-    cache = cache || {};
-    var list = need.map(function (k) {
+    var list = shards.map(function (k) {
       if (!cache[k]) {
         var sh = part(String(k));
         cache[k] = { P: prepare(sh), first: sh.first };
       }
       return cache[k];
     });
-    return { hits: searchShards(list, terms), shards: need, terms: terms };
+    return { hits: searchShards(list, terms) };
+  }
+
+  // Batch k of a query on a sharded index M whose parts part(name) gives ("g3", "12"; undefined
+  // when not loaded): {missing: [names]} while parts are missing, else {hits, shards, terms, batch,
+  // batches} (shards: the batch's; batches: how many the query has; none past the last).
+  function searchBatch(M, part, query, k, cache) {
+    var terms = parseQuery(query, M.lang);
+    var plan = planSharded(M, part, terms);
+    if (plan.missing) return plan;
+    var shards = plan.batches[k] || [];
+    var r = searchIn(shards, part, terms, cache || {});
+    if (r.missing) return r;
+    return { hits: r.hits, shards: shards, terms: terms, batch: k, batches: plan.batches.length };
+  }
+
+  // A whole query on a sharded index M: every batch's hits, the batches in order (Sharded::search
+  // in Rust). {missing: [names]} while parts are missing, else {hits, shards, terms, batches}.
+  function searchSharded(M, part, query, cache) {
+    var terms = parseQuery(query, M.lang);
+    var plan = planSharded(M, part, terms);
+    if (plan.missing) return plan;
+    var need = [];
+    plan.batches.forEach(function (b) { need.push.apply(need, b); });
+    var missing = need.map(String).filter(function (n) { return part(n) === undefined; });
+    if (missing.length) return { missing: missing };
+    var hits = [];
+    cache = cache || {};
+    plan.batches.forEach(function (b) {
+      searchIn(b, part, terms, cache).hits.forEach(function (h) { hits.push(h); });
+    });
+    return { hits: hits, shards: need, terms: terms, batches: plan.batches.length };
   }
 
   // All matches of the terms in folded text s (raw in display form) that start before end,
@@ -698,6 +743,8 @@
     termGrams: termGrams,
     neededShards: neededShards,
     searchShards: searchShards,
+    batchesOf: batchesOf,
+    searchBatch: searchBatch,
     searchSharded: searchSharded,
     matchRanges: matchRanges,
     snippet: snippet,

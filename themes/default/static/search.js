@@ -1,6 +1,8 @@
 /*! kyozai site search, the box: shows the results of the page language's index
  * (window.kyozaiSearch[lang], loaded by search/<lang>.js on first use) under the search box.
  * The query algorithm is in search-core.js (window.kyozaiSearchCore), loaded before this file.
+ * A query whose shards make several batches is answered from the first batch; "more results",
+ * once every hit found so far is shown, searches the next batch and adds its hits after them.
  *
  * Plain script, no dependencies, no eval, nothing inline: it works from file:// and
  * under Content-Security-Policy: default-src 'self'.
@@ -14,7 +16,7 @@
   var parseQuery = core.parseQuery;
   var prepare = core.prepare;
   var searchShards = core.searchShards;
-  var searchSharded = core.searchSharded;
+  var searchBatch = core.searchBatch;
   var matchRanges = core.matchRanges;
   var snippet = core.snippet;
 
@@ -113,6 +115,8 @@
     var prepared = null;
     var shardCache = {};
     var loading = false;
+    // Whether the last query waits for the shards of its next batch (extend goes on when they load).
+    var extending = false;
     var requested = {};
     var pending = 0;
     var timer = 0;
@@ -124,7 +128,7 @@
 
     function loaded() {
       var d = root.kyozaiSearch && root.kyozaiSearch[lang];
-      return d && (d.v === 1 || d.v === 2) ? d : null;
+      return d && (d.v === 1 || d.v === 2 || d.v === 3) ? d : null;
     }
 
     function part(name) {
@@ -143,6 +147,10 @@
         if (data === null) data = loaded();
         if (data === null) {
           form.hidden = true;
+          return;
+        }
+        if (extending) {
+          extend(shown.focus);
           return;
         }
         lastQuery = null;
@@ -165,16 +173,18 @@
       return null;
     }
 
-    // The query's {hits, terms}, or null while the parts they need are being loaded.
-    function answer(query) {
+    // Batch k of the query: {hits, terms, batches}, or null while the parts it needs are being
+    // loaded.
+    function answer(query, k) {
       var M = ready();
       if (M === null) return null;
       if (M.v === 1) {
         if (prepared === null) prepared = prepare(M);
         var terms = parseQuery(query, M.lang);
-        return { hits: searchShards([{ P: prepared, first: 0 }], terms), terms: terms };
+        var hits = k === 0 ? searchShards([{ P: prepared, first: 0 }], terms) : [];
+        return { hits: hits, terms: terms, batches: terms.length ? 1 : 0 };
       }
-      var r = searchSharded(M, part, query, shardCache);
+      var r = searchBatch(M, part, query, k, shardCache);
       if (!r.missing) return r;
       r.missing.forEach(function (name) {
         if (requested[name]) return;
@@ -219,6 +229,7 @@
         show();
         return;
       }
+      extending = false;
       if (query.trim() === "") {
         lastQuery = query;
         while (list.firstChild) list.removeChild(list.firstChild);
@@ -226,32 +237,65 @@
         hide();
         return;
       }
-      var found = answer(query);
+      var found = answer(query, 0);
       if (found === null) return;
-      var hits = found.hits;
       lastQuery = query;
-      while (list.firstChild) list.removeChild(list.firstChild);
-      if (!hits.length) {
-        var none = document.createElement("li");
-        none.className = "search-none";
-        none.setAttribute("aria-hidden", "true");
-        none.textContent = fill(words.no_results, { q: query.trim() });
-        list.appendChild(none);
-        say(none.textContent);
-        show();
-        return;
-      }
-      shown = { hits: hits, terms: found.terms, count: 0 };
-      more();
-      say(count(words, "results", hits.length, lang));
-      show();
+      shown = { query: query, hits: found.hits, terms: found.terms, count: 0, batch: 0, batches: found.batches, fresh: true };
+      extend(false);
     }
 
-    // Shows the next PAGE_SIZE results of the last query, and a button for the rest, if any;
-    // returns the first link it added.
+    // Searches the last query's next batches while every hit found so far is shown and a batch is
+    // left (when a batch's shards are not loaded yet, loads them and goes on once they are), then
+    // shows the next results; with focus, moves the focus to the first of them.
+    function extend(focus) {
+      var s = shown;
+      extending = false;
+      if (!s || input.value !== s.query) return;
+      while (s.count >= s.hits.length && s.batch + 1 < s.batches) {
+        var found = answer(s.query, s.batch + 1);
+        if (found === null) {
+          extending = true;
+          s.focus = focus;
+          return;
+        }
+        s.batch++;
+        found.hits.forEach(function (h) { s.hits.push(h); });
+      }
+      if (s.fresh) {
+        s.fresh = false;
+        while (list.firstChild) list.removeChild(list.firstChild);
+        if (!s.hits.length) {
+          var none = document.createElement("li");
+          none.className = "search-none";
+          none.setAttribute("aria-hidden", "true");
+          none.textContent = fill(words.no_results, { q: s.query.trim() });
+          list.appendChild(none);
+          say(none.textContent);
+          show();
+          return;
+        }
+      }
+      var first = more();
+      var partial = s.batch + 1 < s.batches;
+      var counted = count(words, partial && words.results_partial ? "results_partial" : "results", s.hits.length, lang);
+      var note = list.querySelector(".search-partial");
+      if (note) note.textContent = counted;
+      say(counted);
+      show();
+      if (focus) {
+        var items = list.querySelectorAll("li.search-result a");
+        var to = first || items[items.length - 1];
+        if (to) to.focus();
+      }
+    }
+
+    // Shows the next PAGE_SIZE results of the last query, and a button for the rest (and for the
+    // next batches) if any; returns the first link it added.
     function more() {
-      var old = list.querySelector(".search-more");
-      if (old) list.removeChild(old);
+      ["search-more", "search-partial"].forEach(function (name) {
+        var old = list.querySelector("." + name);
+        if (old) list.removeChild(old);
+      });
       var hits = shown.hits;
       var terms = shown.terms;
       var end = Math.min(hits.length, shown.count + PAGE_SIZE);
@@ -286,15 +330,22 @@
         if (!first) first = a;
       }
       shown.count = end;
-      if (end < hits.length) {
+      var partial = shown.batch + 1 < shown.batches;
+      if (partial && words.results_partial) {
+        // The count so far, in the list too (the status region says it to screen readers).
+        var note = document.createElement("li");
+        note.className = "search-partial";
+        note.setAttribute("aria-hidden", "true");
+        list.appendChild(note);
+      }
+      if (end < hits.length || partial) {
         var item = document.createElement("li");
         item.className = "search-more";
         var button = document.createElement("button");
         button.type = "button";
         button.textContent = words.more || "";
         button.addEventListener("click", function () {
-          var next = more();
-          if (next) next.focus();
+          extend(true);
         });
         item.appendChild(button);
         list.appendChild(item);
