@@ -16,24 +16,49 @@
 mod corpus;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
+/// Set in the environment of this benchmark run again as a wrapper around one command.
+const WRAP: &str = "KYOZAI_BENCH_WRAPPER";
+
+/// Runs `bin` with `args`; returns its wall time (ms) and peak memory (MB). The time is taken
+/// around a copy of this benchmark that runs the command and prints the peak of its only child
+/// (the largest resident set of the children it waited for).
 fn run(bin: &Path, args: &[&str]) -> (f64, u64) {
     let start = Instant::now();
-    let child = Command::new(bin).args(args).spawn().expect("start kyozai");
-    let pid = child.id() as i32;
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let out = Command::new(std::env::current_exe().expect("the benchmark's path"))
+        .env(WRAP, "1")
+        .arg(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .output()
+        .expect("start the wrapper");
     let wall = start.elapsed().as_secs_f64() * 1000.0;
-    assert!(
-        r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "kyozai build failed"
-    );
-    std::mem::forget(child);
-    (wall, usage.ru_maxrss as u64 / 1024)
+    assert!(out.status.success(), "kyozai build failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: u64 = text
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("peak-kb "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the wrapper prints the peak");
+    (wall, kb / 1024)
+}
+
+/// The wrapper: runs the command in its arguments, prints `peak-kb N`, exits as it did.
+fn wrapper() -> ! {
+    let mut args = std::env::args_os().skip(1);
+    let bin = args.next().expect("a command");
+    let status = Command::new(bin)
+        .args(args)
+        .status()
+        .expect("start the command");
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage");
+    // Linux gives kilobytes.
+    println!("peak-kb {}", usage.max_rss());
+    std::process::exit(status.code().unwrap_or(1));
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -42,6 +67,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
+    if std::env::var_os(WRAP).is_some() {
+        wrapper();
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
@@ -92,8 +120,7 @@ fn main() {
         // while the disk still writes back the one before.
         let clear = |what: &Path| {
             let _ = std::fs::remove_dir_all(what);
-            // SAFETY: sync takes no arguments and cannot fail.
-            unsafe { libc::sync() };
+            nix::unistd::sync();
         };
         let report = |what: &str, walls: &[f64], peak: u64| {
             println!(
@@ -184,10 +211,7 @@ fn main() {
         }
         series("rebuild, no spare", &|| clear(&spare));
         let _ = run(&bin, &["build", &c, "-o", &o, "-q"]); // keeps a spare
-        series("rebuild        ", &|| {
-            // SAFETY: as above.
-            unsafe { libc::sync() }
-        });
+        series("rebuild        ", &nix::unistd::sync);
     }
 }
 

@@ -35,6 +35,12 @@ use std::time::{Duration, Instant};
 /// Longest wait for one edit to show.
 const WAIT: Duration = Duration::from_secs(120);
 
+/// Ctrl-C to a child process.
+fn interrupt(child: &Child) {
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("signal the child");
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -176,8 +182,7 @@ impl Server {
     /// Ctrl-C; returns how long the server took to exit.
     fn stop(mut self) -> Duration {
         let start = Instant::now();
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+        interrupt(&self.child);
         let status = self.child.wait().expect("wait");
         assert!(status.success(), "kyozai serve: {status}");
         start.elapsed()
@@ -672,8 +677,7 @@ fn main() {
             });
             let s = measure(&server, &rx, edit, reps);
             if let Some(mut child) = recorder {
-                // SAFETY: kill(2) on our own child's pid.
-                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+                interrupt(&child);
                 let _ = child.wait();
             }
             println!(

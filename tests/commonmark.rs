@@ -66,6 +66,7 @@ fn site_of(markdown: &str) -> Site {
         keys: HashMap::from([(PathBuf::from("_index"), 0)]),
         course_id: "commonmark".into(),
         edition: String::new(),
+        sources: Default::default(),
         completion: None,
         forms: Default::default(),
     }

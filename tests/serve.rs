@@ -9,6 +9,7 @@
 
 mod common;
 
+use nix::sys::signal::Signal;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -1140,9 +1141,9 @@ fn ctrl_c_stops_cleanly() {
     let dir = course();
     // Ctrl-C, also during a rebuild, and the signal service managers and `kill` send.
     for (signal, during_rebuild) in [
-        (libc::SIGINT, false),
-        (libc::SIGINT, true),
-        (libc::SIGTERM, false),
+        (Signal::SIGINT, false),
+        (Signal::SIGINT, true),
+        (Signal::SIGTERM, false),
     ] {
         let mut server = Server::start(dir.path());
         let out = server.out();
@@ -1157,11 +1158,8 @@ fn ctrl_c_stops_cleanly() {
             );
             std::thread::sleep(Duration::from_millis(30));
         }
-        // SAFETY: kill(2) on our own child's pid.
-        assert_eq!(
-            unsafe { libc::kill(server.child.id() as libc::pid_t, signal) },
-            0
-        );
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(server.child.id() as i32), signal)
+            .expect("signal the server");
         let start = Instant::now();
         let status = loop {
             if let Some(s) = server.child.try_wait().unwrap() {

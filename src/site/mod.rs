@@ -107,7 +107,7 @@ pub struct Site {
     /// A hash of the course's text: which version of the course a completion record is for.
     pub edition: String,
     /// The digests it is made of, updated file by file after an edit.
-    sources: edition::Edition,
+    pub sources: edition::Edition,
     /// What completes the course, when `kyozai.toml` says.
     pub completion: Option<completion::Rule>,
     /// Language → its forms (own name, chapter number), from the theme's UI strings: empty until
