@@ -251,9 +251,9 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("notes_pdf", &format!("../{name}-notes.pdf"));
     ctx.insert("lead_words", &lead_words.join("|"));
     // Each slide is drawn once, with what the deck's templates see, for both of them.
-    for k in 0..slides.len() {
-        ctx.insert("s", &slides[k]);
-        slides[k].html = render_template(theme, "slides-_slide.html", &ctx)?;
+    for slide in &mut slides {
+        ctx.insert("s", &*slide);
+        slide.html = render_template(theme, "slides-_slide.html", &ctx)?;
     }
     ctx.remove("s");
     ctx.insert("slides", &slides);
