@@ -285,3 +285,53 @@ test("from file://, a term on every page loads one batch of shards at a time unt
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("from file://, a query whose first batch holds no match loads that batch alone, and each press one batch more", async () => {
+  const { lib, M, part } = load("ja");
+  const ja = themeWords("ja");
+  // A term whose pairs are in many shards but which is written only late in the course.
+  let q = null;
+  let batches = null;
+  const candidates = [];
+  for (let k = CHAPTERS * 100 + SECTIONS; k > 100; k--) candidates.push(`固有語${k}`, `ランサム 固有語${k}`, `外部 ${k}`);
+  for (const c of candidates) {
+    const all = lib.searchSharded(M, part, c, {});
+    if (all.batches < 2 || !all.hits.length) continue;
+    const bs = Array.from({ length: all.batches }, (_, b) => {
+      const r = lib.searchBatch(M, part, c, b, {});
+      return { shards: [...r.shards], hits: [...r.hits] };
+    });
+    if (!bs[0].hits.length) {
+      q = c;
+      batches = bs;
+      break;
+    }
+  }
+  assert.ok(q, "the course has a term whose first batch holds no match");
+  const found = batches.findIndex((b) => b.hits.length > 0);
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(fileUrl(site, "ja/c3/s7/index.html"));
+  const shardsLoaded = () => page.$$eval("script[src]", (ss) => ss.filter((s) => /search\/ja\/\d+\.js$/.test(s.getAttribute("src"))).length);
+  await page.fill("#search-input", q);
+  await page.waitForFunction(() => document.getElementById("search-status").textContent.trim() !== "");
+  const names = await page.$$eval("script[src]", (ss) => ss.map((s) => s.getAttribute("src")).filter((s) => /search\/ja\/\d+\.js$/.test(s)));
+  assert.equal(await shardsLoaded(), batches[0].shards.length, `the first answer loads one batch: ${q} ${JSON.stringify(names)} ${JSON.stringify(batches.map((b) => b.shards))}`);
+  assert.equal(await page.textContent("#search-status"), ja.search_results_partial.replace("{n}", "0"));
+  assert.equal(await page.$("#search-results .search-none"), null, "not said to match nothing");
+  for (let b = 1; b <= found; b++) {
+    await page.click("#search-results .search-more button");
+    const want = batches.slice(0, b + 1).reduce((n, x) => n + x.shards.length, 0);
+    await page.waitForFunction(
+      (n) => Array.from(document.querySelectorAll("script[src]")).filter((s) => /search\/ja\/\d+\.js$/.test(s.getAttribute("src"))).length === n && !!window.kyozaiSearchParts,
+      want,
+    );
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results li.search-result").length === n, b === found ? Math.min(20, batches[found].hits.length) : 0);
+    assert.equal(await shardsLoaded(), want, `press ${b} loads one batch more`);
+  }
+  const root = await page.evaluate(() => document.documentElement.getAttribute("data-root"));
+  const href = (url) => root + url.replace(/(^|\/)(#|$)/, "$1index.html$2");
+  const hrefs = await page.$$eval("#search-results li.search-result a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(hrefs, batches[found].hits.slice(0, 20).map((h) => href(h.url)), "the batch's hits, best first");
+  assert.deepEqual(problems, []);
+  await context.close();
+});

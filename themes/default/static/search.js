@@ -244,14 +244,17 @@
       extend(false);
     }
 
-    // Searches the last query's next batches while every hit found so far is shown and a batch is
-    // left (when a batch's shards are not loaded yet, loads them and goes on once they are), then
-    // shows the next results; with focus, moves the focus to the first of them.
+    // When every hit found so far is shown and a batch is left, searches the last query's next
+    // batch (when its shards are not loaded yet, loads them and goes on once they are): one batch
+    // a press, none for a new query, so that no answer loads more than one batch of shards even
+    // when the batches before hold no match. Then shows the next results; with focus, moves the
+    // focus to the first of them.
     function extend(focus) {
       var s = shown;
       extending = false;
       if (!s || input.value !== s.query) return;
-      while (s.count >= s.hits.length && s.batch + 1 < s.batches) {
+      var left = s.fresh ? 0 : 1;
+      while (left > 0 && s.count >= s.hits.length && s.batch + 1 < s.batches) {
         var found = answer(s.query, s.batch + 1);
         if (found === null) {
           extending = true;
@@ -259,12 +262,13 @@
           return;
         }
         s.batch++;
+        left--;
         found.hits.forEach(function (h) { s.hits.push(h); });
       }
       if (s.fresh) {
         s.fresh = false;
         while (list.firstChild) list.removeChild(list.firstChild);
-        if (!s.hits.length) {
+        if (!s.hits.length && s.batch + 1 >= s.batches) {
           var none = document.createElement("li");
           none.className = "search-none";
           none.setAttribute("aria-hidden", "true");
