@@ -114,18 +114,29 @@ fn progress_pages_and_course_data_are_built() {
         assert_eq!(v["checklist"]["id"], "self-check");
         assert_eq!(v["checklist"]["version"], 2);
         assert_eq!(v["checklist"]["items"], 1);
-        assert_eq!(v["pages"].as_array().unwrap().len(), 4);
-        assert_eq!(v["pages"][2]["path"], "intro/first");
-        assert_eq!(
-            v["pages"][2]["url"],
-            format!("{lang}/intro/first/index.html")
-        );
+        // The list of pages is in a script of its own, which ordinary pages do not load.
+        assert_eq!(v["page_count"], 4);
+        assert!(v.get("pages").is_none(), "data.js does not list the pages");
+        let list = files[&format!("{lang}/progress/pages.js")]
+            .strip_prefix("window.kyozaiCoursePages = ")
+            .and_then(|j| j.trim_end().strip_suffix(';'))
+            .expect("pages.js assigns one array")
+            .to_string();
+        let pages: serde_json::Value = serde_json::from_str(&list).unwrap();
+        assert_eq!(pages.as_array().unwrap().len(), 4);
+        assert_eq!(pages[2]["path"], "intro/first");
+        assert_eq!(pages[2]["url"], format!("{lang}/intro/first/index.html"));
         assert!(v["t"]["progress_pages_count"]
             .as_str()
             .unwrap()
             .contains("{n}"));
         let page = &files[&format!("{lang}/intro/first/index.html")];
         assert!(page.contains(&format!("src=\"../../../{lang}/progress/data.js\"")));
+        // A page names its own path and does not load the list; the progress page does.
+        assert!(page.contains(" data-page=\"intro/first\""));
+        assert!(!page.contains("progress/pages.js"));
+        assert!(files[&format!("{lang}/progress/index.html")]
+            .contains(&format!("src=\"../../{lang}/progress/pages.js\"")));
         assert!(page.contains(&format!("href=\"../../../{lang}/progress/index.html\"")));
     }
     assert!(files["ja/progress/index.html"]

@@ -376,6 +376,7 @@ fn the_bundled_course_as_a_scorm_package() {
     assert!(launch.contains("data-name-order=\"{given} {family}\""));
     for src in [
         "en/progress/data.js",
+        "en/progress/pages.js",
         "static/progress.js",
         "static/scorm.js",
         "static/sha256.js",
@@ -389,7 +390,7 @@ fn the_bundled_course_as_a_scorm_package() {
     assert!(files.contains_key("static/scorm.css"));
     assert_eq!(
         launch.matches("<script").count(),
-        4,
+        5,
         "scripts are files only"
     );
     assert!(!launch.contains("<style") && !launch.contains(" style="));

@@ -103,6 +103,8 @@ struct SidebarView<'a> {
 #[derive(Serialize)]
 struct NavEntry {
     page: usize,
+    /// The page's path below the language folder (what the progress script records).
+    path: String,
     /// `home`, `page`, `chapter` or `section`.
     kind: &'static str,
     title: String,
@@ -293,6 +295,7 @@ fn view<'a>(
     let strings = &ls.strings;
     let entry = |i: usize, kind: &'static str, title: String| NavEntry {
         page: i,
+        path: site.pages[i].slug_path.clone(),
         kind,
         title,
         url: format!("{root}{}", page_path(site, i, lang)),

@@ -18,6 +18,8 @@ use crate::site::{PageKind, Site};
 #[derive(Serialize)]
 pub struct PageView<'a> {
     pub lang: &'a str,
+    /// The page's path below the language folder (what the progress script records as read).
+    pub page_path: &'a str,
     pub root: &'a str,
     pub site_title: &'a str,
     pub title: String,
@@ -173,6 +175,7 @@ pub fn render_page_with_body(
     let splice = theme.builtin_templates();
     let mut view = PageView {
         lang,
+        page_path: &p.slug_path,
         root: &root,
         site_title: site.config.title.or(lang, site.source_lang()),
         title: numbered_title(site, p, lang),

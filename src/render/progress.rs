@@ -1,9 +1,10 @@
 //! The learner's progress pages of one language: the progress page (`LANG/progress/`), the
-//! printable certificate (`LANG/progress/certificate/`) and the course data every page's
-//! progress script reads (`LANG/progress/data.js`: the course id and edition, the pages, the
-//! quizzes and checklist of the completion rule, and the UI words).
-
-use std::collections::HashMap;
+//! printable certificate (`LANG/progress/certificate/`), the course data every page's progress
+//! script reads (`LANG/progress/data.js`: the course id and edition, the number of pages, the
+//! quizzes and checklist of the completion rule, and the UI words) and the list of the pages
+//! (`LANG/progress/pages.js`: path, URL and title of each), which only the progress and
+//! certificate pages and the SCORM launch page load, so that a page's weight does not grow with
+//! the course.
 
 use serde::Serialize;
 
@@ -54,7 +55,11 @@ struct CourseData<'a> {
     title: &'a str,
     progress_url: String,
     certificate_url: String,
-    pages: Vec<PageItem>,
+    /// How many pages the course has.
+    page_count: usize,
+    /// In the templates only: the scripts have them in `pages.js`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<Vec<PageItem>>,
     quizzes: Vec<QuizItem>,
     checklist: Option<ChecklistItem>,
     /// Whether the course has a completion rule.
@@ -62,16 +67,21 @@ struct CourseData<'a> {
     t: std::collections::BTreeMap<&'a str, &'a str>,
 }
 
-fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
-    let lang = ls.lang;
-    let src = site.source_lang();
-    let pages = (0..site.pages.len())
+/// The pages of the course in one language, in reading order.
+fn page_items(site: &Site, lang: &str) -> Vec<PageItem> {
+    (0..site.pages.len())
         .map(|i| PageItem {
             path: site.pages[i].slug_path.clone(),
             url: super::url::page_path(site, i, lang),
             title: numbered_title(site, &site.pages[i], lang),
         })
-        .collect();
+        .collect()
+}
+
+/// The course data of `ls`'s language, without the list of pages.
+fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
+    let lang = ls.lang;
+    let src = site.source_lang();
     let rule = site.completion.as_ref();
     let quizzes = rule
         .map(|r| {
@@ -113,7 +123,8 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
         title: site.config.title.or(lang, src),
         progress_url: format!("{lang}/progress/index.html"),
         certificate_url: format!("{lang}/progress/certificate/index.html"),
-        pages,
+        page_count: site.pages.len(),
+        pages: None,
         quizzes,
         checklist,
         rule: rule.is_some(),
@@ -121,49 +132,26 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
     }
 }
 
-/// The progress data scripts of a serving session (`LANG/progress/data.js`, which every page
-/// loads): the only progress files that hold the course edition, so the only ones a new text of
-/// a page changes. What comes before and after the edition is kept from the first rendering, as
-/// long as only the texts of pages change (their titles, the pages and the data stay as they
-/// were); [`DataScripts::clear`] forgets it.
-#[derive(Debug, Default)]
-pub struct DataScripts(HashMap<String, (String, String)>);
-
-impl DataScripts {
-    /// The data script of `ls`'s language for `site`.
-    pub fn render(&mut self, site: &Site, ls: &LangState) -> OutputFile {
-        let lang = ls.lang;
-        if let Some((head, tail)) = self.0.get(lang) {
-            return OutputFile {
-                path: script_path(lang),
-                bytes: [head.as_str(), site.edition.as_str(), tail.as_str()]
-                    .concat()
-                    .into_bytes(),
-            };
-        }
-        let file = script(lang, &course_data(site, ls));
-        let text = std::str::from_utf8(&file.bytes).unwrap_or_default();
-        // The key cannot occur earlier: a quote inside a string value is escaped.
-        let key = format!("\"edition\":\"{}\"", site.edition);
-        if let Some(at) = text.find(&key) {
-            let start = at + key.len() - site.edition.len() - 1;
-            let end = start + site.edition.len();
-            self.0.insert(
-                lang.to_string(),
-                (text[..start].to_string(), text[end..].to_string()),
-            );
-        }
-        file
-    }
-
-    /// Forgets what was kept: the next rendering makes the scripts anew.
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
+/// The progress data script of one language (`LANG/progress/data.js`), which every page loads:
+/// the only progress file that holds the course edition, so the only one a new text of a page
+/// changes.
+pub fn data_script(site: &Site, ls: &LangState) -> OutputFile {
+    script(ls.lang, &course_data(site, ls))
 }
 
 fn script_path(lang: &str) -> String {
     format!("{lang}/progress/data.js")
+}
+
+/// The script with the list of the pages (`LANG/progress/pages.js`).
+fn pages_script(lang: &str, pages: &[PageItem]) -> OutputFile {
+    let json = serde_json::to_string(pages)
+        .unwrap_or_else(|_| "[]".into())
+        .replace('<', "\\u003c");
+    OutputFile {
+        path: format!("{lang}/progress/pages.js"),
+        bytes: format!("window.kyozaiCoursePages = {json};\n").into_bytes(),
+    }
 }
 
 fn script(lang: &str, data: &CourseData) -> OutputFile {
@@ -185,8 +173,10 @@ pub fn render(
 ) -> Result<Vec<OutputFile>> {
     let lang = ls.lang;
     let mut data = course_data(site, ls);
-    let mut files = vec![script(lang, &data)];
+    let pages = page_items(site, lang);
+    let mut files = vec![script(lang, &data), pages_script(lang, &pages)];
     data.edition = None;
+    data.pages = Some(pages);
 
     let root = "../../";
     let rest = "progress/index.html";

@@ -12,7 +12,6 @@ use super::watch::{Change, ChangeKind};
 use crate::build::{build_into, Options};
 use crate::error::Result;
 use crate::render::nav::NavCache;
-use crate::render::progress::DataScripts;
 use crate::render::theme::Theme;
 use crate::render::{
     handouts, lang_states, render_page, searchindex, OutputFile, Searchable, Sink,
@@ -38,8 +37,6 @@ struct State {
     site: Site,
     theme: Theme,
     search: Vec<Searchable>,
-    /// The progress data scripts, kept while only pages' texts change.
-    progress: DataScripts,
 }
 
 /// A serving session's build state and output folder.
@@ -115,7 +112,6 @@ impl Session {
             site: built.site,
             theme: built.theme,
             search: built.output.search,
-            progress: DataScripts::default(),
         });
         self.search_stale = false;
         Ok(Report {
@@ -253,12 +249,11 @@ impl Session {
             // A new text changes the edition, which only the progress data holds; the progress
             // pages show data (a checklist's title), which a data edit may change.
             if library {
-                st.progress.clear();
                 files.extend(crate::render::progress::render(
                     &st.site, &st.theme, &nav, ls,
                 )?);
             } else {
-                files.push(st.progress.render(&st.site, ls));
+                files.push(crate::render::progress::data_script(&st.site, ls));
             }
         }
         for &i in pages {

@@ -9,7 +9,10 @@
  *   kyozai:record:<course>    the last completion record made (with its digest)
  *   kyozai:quiz:<quiz>        written by quiz.js (read here)
  *   kyozai:checklist:<id>:v<version>  written by checklist.js (read here)
- * The course data and the UI words come from LANG/progress/data.js (window.kyozaiCourse).
+ * The course data and the UI words come from LANG/progress/data.js (window.kyozaiCourse); the list
+ * of the pages from LANG/progress/pages.js (window.kyozaiCoursePages), which only the progress and
+ * certificate pages and the SCORM launch page load. A course page names its own path in its
+ * root element's data-page, a sidebar link its page's in data-path.
  * Inside a SCORM package the launch page around this page keeps these keys in the LMS; a change
  * is announced to it through window.parent.kyozaiScorm. Exposed for that page as
  * window.kyozaiProgress.
@@ -109,14 +112,18 @@
     var checklistDone = !checklist || checklist.answered >= checklist.items;
     var passed = quizzes.filter(function (q) { return q.result && q.result.passed; }).length;
     var taken = quizzes.filter(function (q) { return q.result; }).length;
-    var paths = (course.pages || []).map(function (x) { return x.path; });
-    var read = p.read.filter(function (x) { return paths.indexOf(x) >= 0; });
+    var known = pageSet();
+    var total = known ? known.count : Math.max(0, Number(course.page_count) || 0);
+    // Without the list (an ordinary page), the paths read as recorded: those of pages the course
+    // no longer has are dropped where the list is loaded (see update).
+    var read = p.read.filter(function (x) { return typeof x === "string" && (known ? known.has[x] === true : true); });
+    if (read.length > total) read = read.slice(0, total);
     var complete = !!course.rule && passed === quizzes.length && checklistDone;
     var scores = quizzes.filter(function (q) { return q.result; }).map(function (q) { return q.result.best; });
     return {
       progress: p,
       read: read,
-      pages: paths.length,
+      pages: total,
       quizzes: quizzes,
       passed: passed,
       checklist: checklist,
@@ -134,6 +141,11 @@
     var changed = false;
     if (!p.started) { p.started = nowIso(); changed = true; }
     if (readPath != null && p.read.indexOf(readPath) < 0) { p.read.push(readPath); changed = true; }
+    var known = pageSet();
+    if (known) {
+      var kept = p.read.filter(function (x) { return known.has[x] === true; });
+      if (kept.length !== p.read.length) { p.read = kept; changed = true; }
+    }
     if (changed) writeJSON(KEY_PROGRESS, p);
     var s = state();
     if (s.complete && !p.done) {
@@ -221,8 +233,35 @@
 
   // ---- Pages ---------------------------------------------------------------------------------
 
+  /** The pages of the course, [{path, url, title}], where this page loads them; else null. */
+  function coursePages() {
+    var list = window.kyozaiCoursePages;
+    return Array.isArray(list) ? list : null;
+  }
+
+  var pageSetCache = null;
+  /** The paths of the course's pages as {has: {path: true}, count}, or null without the list. */
+  function pageSet() {
+    var list = coursePages();
+    if (!list) return null;
+    if (!pageSetCache) {
+      var has = Object.create(null);
+      list.forEach(function (x) { has[x.path] = true; });
+      pageSetCache = { has: has, count: list.length };
+    }
+    return pageSetCache;
+  }
+
+  /** The page of the course whose URL (below the site root) is `rel`, by the list; or null. */
+  function pageAt(rel) {
+    var hit = (coursePages() || []).filter(function (p) { return p.url === rel; })[0];
+    return hit ? hit.path : null;
+  }
+
   /** The course page this document is (its path below the language folder), or null. */
   function currentPage() {
+    var own = document.documentElement.getAttribute("data-page");
+    if (own != null) return own;
     var root = document.documentElement.getAttribute("data-root");
     if (root == null) return null;
     var base = new URL(root || "./", window.location.href).href;
@@ -230,11 +269,12 @@
     if (here.indexOf(base) !== 0) return null;
     var rel = here.slice(base.length);
     if (rel === "" || /\/$/.test(rel)) rel += "index.html";
-    var hit = (course.pages || []).filter(function (p) { return p.url === rel; })[0];
-    return hit ? hit.path : null;
+    return pageAt(rel);
   }
 
   function pageOfLink(a) {
+    var own = a.getAttribute("data-path");
+    if (own != null) return own;
     var href = a.getAttribute("href");
     if (!href) return null;
     var root = document.documentElement.getAttribute("data-root") || "";
@@ -242,8 +282,7 @@
     var abs = new URL(href, window.location.href).href.split("#")[0];
     if (abs.indexOf(base) !== 0) return null;
     var rel = abs.slice(base.length);
-    var hit = (course.pages || []).filter(function (p) { return p.url === rel; })[0];
-    return hit ? hit.path : null;
+    return pageAt(rel);
   }
 
   // Marks `el` (a sidebar link or a progress page entry) as read or not: its class and the

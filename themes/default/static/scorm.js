@@ -80,7 +80,7 @@
   //   {"v":1,                       format version
   //    "e":"1b479a48",              the first 8 hex digits of the course edition
   //    "s":"t4x2k0","d":"t4x9q1",   started and completed, seconds since 1970 in base 36
-  //    "p":"_w8B",                  pages read: bit i of byte i>>3 is course.pages[i], base64url
+  //    "p":"_w8B",                  pages read: bit i of byte i>>3 is page i of pages.js, base64url
   //    "q":{"awareness":[90,80,2,70,"t4x2k0","t4x9q1"]},  best, last, attempts, pass mark,
   //                                 first and last attempt (base 36 seconds), per required quiz
   //    "c":{"t":"t4x9q1","r":"Nursing","a":{"org-corrective":["in-place","note"]}}}
@@ -131,7 +131,7 @@
     if (p && p.v === 1) {
       d.s = b36(p.started);
       d.d = b36(p.done);
-      var paths = (course.pages || []).map(function (x) { return x.path; });
+      var paths = (window.kyozaiCoursePages || []).map(function (x) { return x.path; });
       var read = (Array.isArray(p.read) ? p.read : []).map(function (x) { return paths.indexOf(x); }).filter(function (i) { return i >= 0; });
       if (read.length) d.p = bitsOf(read);
     }
@@ -196,7 +196,7 @@
     }
     if (!d || typeof d !== "object" || d.v !== 1) return null;
     var entries = [];
-    var paths = (course.pages || []).map(function (x) { return x.path; });
+    var paths = (window.kyozaiCoursePages || []).map(function (x) { return x.path; });
     var read = d.e === edition() && typeof d.p === "string"
       ? indicesOf(d.p).filter(function (i) { return i < paths.length; }).map(function (i) { return paths[i]; })
       : [];
