@@ -3,6 +3,7 @@
 //! plain script elements so that they work from file://.
 
 use super::{OutputFile, Searchable, Sink};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use crate::error::Result;
@@ -11,18 +12,22 @@ use crate::search::shards::ShardWriter;
 use crate::search::SearchIndex;
 
 /// The languages of `search`, sorted.
-fn languages(search: &[Searchable]) -> Vec<&str> {
-    let mut langs: Vec<&str> = search.iter().map(|s| s.lang.as_str()).collect();
+fn languages<S: Borrow<Searchable>>(search: &[S]) -> Vec<&str> {
+    let mut langs: Vec<&str> = search.iter().map(|s| s.borrow().lang.as_str()).collect();
     langs.sort_unstable();
     langs.dedup();
     langs
 }
 
 /// Every chunk of language `lang`, in order.
-fn chunks<'a>(search: &'a [Searchable], lang: &'a str) -> impl Iterator<Item = ChunkRef<'a>> {
+fn chunks<'a, S: Borrow<Searchable>>(
+    search: &'a [S],
+    lang: &'a str,
+) -> impl Iterator<Item = ChunkRef<'a>> {
     search
         .iter()
-        .filter(move |s| s.lang == lang)
+        .map(Borrow::borrow)
+        .filter(move |s: &&Searchable| s.lang == lang)
         .flat_map(chunks_of)
 }
 
@@ -42,8 +47,9 @@ fn chunks_of(s: &Searchable) -> impl Iterator<Item = ChunkRef<'_>> {
     })
 }
 
-/// The search index of every language, built from the pages' texts.
-pub fn indexes(search: &[Searchable]) -> BTreeMap<String, SearchIndex> {
+/// The search index of every language, built from the pages' texts (held directly or shared,
+/// as `Arc<Searchable>`).
+pub fn indexes<S: Borrow<Searchable> + Sync>(search: &[S]) -> BTreeMap<String, SearchIndex> {
     use rayon::prelude::*;
     languages(search)
         .into_par_iter()
@@ -65,22 +71,44 @@ fn put(sink: &dyn Sink, (path, js): (String, String)) -> Result<()> {
     })
 }
 
-/// Writes every language's index files to `sink`, each shard as soon as it is full.
-fn write_indexes(search: &[Searchable], sink: &dyn Sink) -> Result<()> {
-    use rayon::prelude::*;
-    languages(search).into_par_iter().try_for_each(|lang| {
-        let mut w = ShardWriter::streaming(lang);
-        for c in chunks(search, lang) {
-            if let Some(f) = w.chunk(&c) {
-                put(sink, f)?;
-            }
-        }
-        w.finish().into_iter().try_for_each(|f| put(sink, f))
+/// Writes every language's index files to `sink`, each shard as soon as it is full; stops at the
+/// first file `sink` refuses. Each language is written by a thread of its own rather than on
+/// rayon's pool, so that a write running in the background of `kyozai serve` never keeps the
+/// parallel work of the next rebuild waiting.
+pub fn write_indexes<S: Borrow<Searchable> + Sync>(search: &[S], sink: &dyn Sink) -> Result<()> {
+    let langs = languages(search);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = langs
+            .iter()
+            .map(|&lang| scope.spawn(move || write_language(search, lang, sink)))
+            .collect();
+        let done: Vec<Result<()>> = writers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::Internal(
+                        "the search index writer stopped".into(),
+                    ))
+                })
+            })
+            .collect();
+        done.into_iter().collect()
     })
 }
 
+/// Writes language `lang`'s index files to `sink`.
+fn write_language<S: Borrow<Searchable>>(search: &[S], lang: &str, sink: &dyn Sink) -> Result<()> {
+    let mut w = ShardWriter::streaming(lang);
+    for c in chunks(search, lang) {
+        if let Some(f) = w.chunk(&c) {
+            put(sink, f)?;
+        }
+    }
+    w.finish().into_iter().try_for_each(|f| put(sink, f))
+}
+
 /// Every language's index files, in memory.
-pub fn render_indexes(search: &[Searchable]) -> Vec<OutputFile> {
+pub fn render_indexes<S: Borrow<Searchable> + Sync>(search: &[S]) -> Vec<OutputFile> {
     let sink = super::Collect::default();
     // Writing into memory cannot fail.
     let _ = write_indexes(search, &sink);

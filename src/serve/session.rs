@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 use super::stage::{Stage, Staged};
@@ -36,7 +37,7 @@ pub struct Report {
 struct State {
     site: Site,
     theme: Theme,
-    search: Vec<Searchable>,
+    search: SearchEntries,
 }
 
 /// A serving session's build state and output folder.
@@ -48,8 +49,13 @@ pub struct Session {
     disk: HashMap<String, u64>,
     /// The search indexes wait until after the reload event for incremental rebuilds.
     search_stale: bool,
-    /// Bumped by every search-index write, so a stale background write gives up.
-    search_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Bumped to make a background write of the search indexes give up; held while that write
+    /// puts its files in place, so that once bumped, the write never does.
+    search_generation: Arc<Mutex<u64>>,
+    /// The background write of the search indexes last started.
+    search_write: Option<JoinHandle<()>>,
+    /// Courses with more search entries than this write their indexes in the background.
+    background_from: usize,
     /// The last rebuild failed: the next one is a full build, so that every problem still in
     /// the course is found again and nothing edited meanwhile is left unrendered.
     failed: bool,
@@ -69,6 +75,8 @@ impl Session {
             disk: HashMap::new(),
             search_stale: false,
             search_generation: Default::default(),
+            search_write: None,
+            background_from: BACKGROUND_SEARCH_FROM,
             failed: false,
         }
     }
@@ -103,15 +111,15 @@ impl Session {
     /// A full build, writing what differs from the files on disk as it is rendered (and putting
     /// it in place once the whole build succeeded).
     pub fn full(&mut self) -> Result<Report> {
+        self.stop_search_write();
         let stage = Stage::new(&self.out, &self.disk);
         let built = build_into(&self.root, &self.opts, &stage)?;
         let done = stage.commit()?;
-        self.search_generation.fetch_add(1, Ordering::SeqCst);
         let (written, removed, css_only) = self.apply(done, true);
         self.state = Some(State {
             site: built.site,
             theme: built.theme,
-            search: built.output.search,
+            search: SearchEntries::new(built.output.search),
         });
         self.search_stale = false;
         Ok(Report {
@@ -123,39 +131,60 @@ impl Session {
         })
     }
 
-    /// Writes the search indexes if an incremental rebuild left them stale; returns files written.
-    /// On a large course the indexes are rebuilt on a background thread, so the next edit is not
-    /// kept waiting; a newer rebuild makes an older, unfinished one give up.
+    /// Writes the search indexes if a rebuild left them stale; returns files written. On a large
+    /// course the indexes are written on a background thread, so the next edit is not kept
+    /// waiting: it gets the pages' texts as shared pointers, and gives up as soon as a newer
+    /// rebuild starts (see [`Session::stop_search_write`]).
     pub fn finish(&mut self) -> Result<usize> {
         if !self.search_stale {
             return Ok(0);
         }
         self.search_stale = false;
         let Some(st) = &self.state else { return Ok(0) };
-        if st.search.len() <= BACKGROUND_SEARCH_FROM {
-            let files = searchindex::render_indexes(&st.search);
+        if st.search.entries.len() <= self.background_from {
+            let files = searchindex::render_indexes(&st.search.entries);
             return Ok(self.sync(files, false)?.0);
         }
-        let search = st.search.clone();
-        let generation = self.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let search = st.search.entries.clone();
+        // This write supersedes any earlier one.
+        let generation = {
+            let mut g = lock(&self.search_generation);
+            *g += 1;
+            *g
+        };
         let current = self.search_generation.clone();
         let out = self.out.clone();
-        std::thread::spawn(move || {
+        self.search_write = Some(std::thread::spawn(move || {
             let unknown = HashMap::new();
-            let stage = Stage::new(&out, &unknown);
-            for f in searchindex::render_indexes(&search) {
-                if current.load(Ordering::SeqCst) != generation || stage.put(f).is_err() {
-                    return;
-                }
+            let stage = Current {
+                stage: Stage::new(&out, &unknown),
+                generation,
+                current: &current,
+            };
+            if searchindex::write_indexes(&search, &stage).is_err() {
+                return;
             }
-            // A newer rebuild writes the indexes itself: this one gives up.
-            if current.load(Ordering::SeqCst) == generation {
-                let _ = stage.commit();
+            // The lock keeps a newer rebuild from starting to write until these are in place.
+            let now = lock(&current);
+            if *now == generation {
+                let _ = stage.stage.commit();
             }
-        });
+        }));
         // What is on disk for these files is no longer known here: the next full build rewrites them.
         self.disk.retain(|k, _| !k.starts_with("search/"));
         Ok(0)
+    }
+
+    /// Makes an unfinished background write of the search indexes give up, before a rebuild that
+    /// changes what they are made of (and takes the CPU): the indexes are then stale until the
+    /// next [`Session::finish`] (or full build) writes them.
+    fn stop_search_write(&mut self) {
+        if let Some(w) = self.search_write.take() {
+            if !w.is_finished() {
+                *lock(&self.search_generation) += 1;
+                self.search_stale = true;
+            }
+        }
     }
 
     /// Re-renders only the edited pages when every change is the body of an existing page whose
@@ -239,6 +268,7 @@ impl Session {
     /// every library page (case studies, checklists, glossary) and the handouts drawn from data.
     /// Writes what changed in one step.
     fn render_pages(&mut self, pages: &BTreeSet<usize>, library: bool) -> Result<Report> {
+        self.stop_search_write();
         let st = self.state.as_mut().expect("state checked by the caller");
         let containing: HashSet<usize> = pages.iter().copied().collect();
         let langs = lang_states(&st.site, &st.theme);
@@ -285,7 +315,7 @@ impl Session {
             // Worksheets and cards print checklists and lists.
             files.extend(handouts::render_data(&st.site, &st.theme, &langs)?);
         }
-        replace_search(&mut st.search, searchables);
+        st.search.replace(searchables);
         drop(langs);
         let (written, removed, css_only) = self.sync(files, false)?;
         self.search_stale = true;
@@ -347,15 +377,204 @@ impl Session {
     }
 }
 
-/// Puts each of `new` in the place of the entry of the same language and URL in `search`.
-fn replace_search(search: &mut Vec<Searchable>, new: Vec<Searchable>) {
-    for s in new {
-        match search
-            .iter_mut()
-            .find(|x| x.lang == s.lang && x.url == s.url)
-        {
-            Some(slot) => *slot = s,
-            None => search.push(s),
+/// Locks the search-index generation (a write that panicked while holding it cannot have left
+/// the number half changed).
+fn lock(generation: &Mutex<u64>) -> std::sync::MutexGuard<'_, u64> {
+    generation
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A [`Stage`] for a background write of the search indexes that refuses every file once a
+/// newer rebuild has bumped the generation, so that the write gives up.
+struct Current<'a> {
+    stage: Stage<'a>,
+    generation: u64,
+    current: &'a Mutex<u64>,
+}
+
+impl Sink for Current<'_> {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        if *lock(self.current) != self.generation {
+            return Err(crate::error::Error::Internal(
+                "a newer rebuild writes the search indexes".into(),
+            ));
         }
+        self.stage.put(file)
+    }
+}
+
+/// Every page's searchable text, in the order a build gives it, shared with the background
+/// writes of the search indexes (each takes a copy of the pointers, not of the text) and found
+/// by language and URL.
+struct SearchEntries {
+    entries: Vec<Arc<Searchable>>,
+    /// The place in `entries` of the first entry of each language and URL.
+    at: HashMap<(String, String), usize>,
+}
+
+impl SearchEntries {
+    fn new(search: Vec<Searchable>) -> SearchEntries {
+        let mut at = HashMap::with_capacity(search.len());
+        for (k, s) in search.iter().enumerate() {
+            at.entry((s.lang.clone(), s.url.clone())).or_insert(k);
+        }
+        SearchEntries {
+            entries: search.into_iter().map(Arc::new).collect(),
+            at,
+        }
+    }
+
+    /// Puts each of `new` in the place of the entry of the same language and URL, or after the
+    /// others when there is none.
+    fn replace(&mut self, new: Vec<Searchable>) {
+        for s in new {
+            let key = (s.lang.clone(), s.url.clone());
+            match self.at.get(&key) {
+                Some(&k) => self.entries[k] = Arc::new(s),
+                None => {
+                    self.at.insert(key, self.entries.len());
+                    self.entries.push(Arc::new(s));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::DocKind;
+    use std::collections::BTreeMap;
+
+    const COURSE: &[(&str, &str)] = &[
+        ("kyozai.toml", "source_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"テスト講座\"\nen = \"Test course\"\n"),
+        ("content/_index.ja.md", "+++\ntitle = \"ホーム\"\n+++\nようこそ。\n"),
+        ("content/_index.en.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n"),
+        ("content/01-intro/_index.ja.md", "+++\ntitle = \"はじめに\"\n+++\n章の本文。\n"),
+        ("content/01-intro/_index.en.md", "+++\ntitle = \"Introduction\"\n+++\nChapter body.\n"),
+        ("content/01-intro/01-first.ja.md", "+++\ntitle = \"最初の節\"\n+++\n本文です。\n"),
+        ("content/01-intro/01-first.en.md", "+++\ntitle = \"First section\"\n+++\nBody.\n"),
+    ];
+
+    fn entry(lang: &str, url: &str, title: &str) -> Searchable {
+        Searchable {
+            lang: lang.into(),
+            url: url.into(),
+            title: title.into(),
+            kind: DocKind::Page,
+            chunks: Vec::new(),
+        }
+    }
+
+    fn titles(s: &SearchEntries) -> Vec<&str> {
+        s.entries.iter().map(|e| e.title.as_str()).collect()
+    }
+
+    /// The files below `dir`, by `/`-separated path.
+    fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn replaced_entries_keep_their_place_and_new_ones_follow() {
+        let mut s = SearchEntries::new(vec![
+            entry("en", "a/", "a"),
+            entry("ja", "a/", "a ja"),
+            entry("en", "b/", "b"),
+        ]);
+        let shared = s.entries.clone();
+        s.replace(vec![
+            entry("en", "b/", "b2"),
+            entry("en", "c/", "c"),
+            entry("ja", "a/", "a ja 2"),
+            entry("en", "c/", "c2"),
+        ]);
+        assert_eq!(titles(&s), ["a", "a ja 2", "b2", "c2"]);
+        // A copy handed over earlier still sees the texts it was given.
+        let old: Vec<&str> = shared.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(old, ["a", "a ja", "b"]);
+    }
+
+    #[test]
+    fn a_superseded_index_write_gives_up_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let unknown = HashMap::new();
+        let current = Mutex::new(1);
+        let stage = Current {
+            stage: Stage::new(dir.path(), &unknown),
+            generation: 0,
+            current: &current,
+        };
+        let search = vec![Arc::new(entry("en", "a/", "a"))];
+        assert!(searchindex::write_indexes(&search, &stage).is_err());
+        assert!(stage.stage.commit().unwrap().is_empty());
+        assert!(files_under(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn indexes_written_in_the_background_end_as_a_fresh_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("course");
+        for (p, t) in COURSE {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        let opts = Options {
+            drafts: true,
+            base_path: None,
+        };
+        let out = dir.path().join("out");
+        let mut session = Session::new(&root, opts.clone(), &out);
+        session.background_from = 0;
+        session.full().unwrap();
+        let page = Path::new("content/01-intro/01-first.en.md");
+        let change = Change {
+            kind: ChangeKind::Markdown,
+            rel: page.to_path_buf(),
+        };
+        // Each edit comes while the indexes of the one before may still be being written.
+        for i in 0..4 {
+            std::fs::write(
+                root.join(page),
+                format!("+++\ntitle = \"First section\"\n+++\nEdit number {i}.\n"),
+            )
+            .unwrap();
+            assert!(
+                session
+                    .rebuild(std::slice::from_ref(&change))
+                    .unwrap()
+                    .incremental
+            );
+            assert_eq!(session.finish().unwrap(), 0);
+            assert!(session.search_write.is_some());
+        }
+        session.search_write.take().unwrap().join().unwrap();
+        let fresh: BTreeMap<String, Vec<u8>> = crate::build::build(&root, &opts)
+            .unwrap()
+            .output
+            .files
+            .into_iter()
+            .filter(|f| f.path.starts_with("search/"))
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        let served: BTreeMap<String, Vec<u8>> = files_under(&out)
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("search/"))
+            .collect();
+        assert!(fresh
+            .values()
+            .any(|js| String::from_utf8_lossy(js).contains("Edit number 3")));
+        assert_eq!(served, fresh);
     }
 }
