@@ -136,31 +136,22 @@ fn course_data<'a>(site: &'a Site, ls: &'a LangState) -> CourseData<'a> {
 /// the only progress file that holds the course edition, so the only one a new text of a page
 /// changes.
 pub fn data_script(site: &Site, ls: &LangState) -> OutputFile {
-    script(ls.lang, &course_data(site, ls))
+    data_file(ls.lang, &course_data(site, ls))
 }
 
-fn script_path(lang: &str) -> String {
-    format!("{lang}/progress/data.js")
+fn data_file(lang: &str, data: &CourseData) -> OutputFile {
+    script(format!("{lang}/progress/data.js"), "kyozaiCourse", data)
 }
 
-/// The script with the list of the pages (`LANG/progress/pages.js`).
-fn pages_script(lang: &str, pages: &[PageItem]) -> OutputFile {
-    let json = serde_json::to_string(pages)
-        .unwrap_or_else(|_| "[]".into())
+/// A script that sets `window.NAME` to `value` as JSON (`<` escaped, so that no text in it can
+/// end a script element).
+fn script(path: String, name: &str, value: &impl Serialize) -> OutputFile {
+    let json = serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
         .replace('<', "\\u003c");
     OutputFile {
-        path: format!("{lang}/progress/pages.js"),
-        bytes: format!("window.kyozaiCoursePages = {json};\n").into_bytes(),
-    }
-}
-
-fn script(lang: &str, data: &CourseData) -> OutputFile {
-    let json = serde_json::to_string(data)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c");
-    OutputFile {
-        path: script_path(lang),
-        bytes: format!("window.kyozaiCourse = {json};\n").into_bytes(),
+        path,
+        bytes: format!("window.{name} = {json};\n").into_bytes(),
     }
 }
 
@@ -174,7 +165,14 @@ pub fn render(
     let lang = ls.lang;
     let mut data = course_data(site, ls);
     let pages = page_items(site, lang);
-    let mut files = vec![script(lang, &data), pages_script(lang, &pages)];
+    let mut files = vec![
+        data_file(lang, &data),
+        script(
+            format!("{lang}/progress/pages.js"),
+            "kyozaiCoursePages",
+            &pages,
+        ),
+    ];
     data.edition = None;
     data.pages = Some(pages);
 
