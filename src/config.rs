@@ -300,6 +300,18 @@ impl Config {
 }
 
 #[cfg(test)]
+impl Config {
+    /// The configuration of a one-language course (`en`, id `course`) with `extra` after it, for
+    /// the unit tests of the modules that read one.
+    pub(crate) fn for_tests(extra: &str) -> Config {
+        Config::parse(&format!(
+            "id = \"course\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n[title]\nen = \"C\"\n{extra}"
+        ))
+        .expect("a valid configuration")
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

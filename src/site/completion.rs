@@ -93,16 +93,9 @@ fn unknown<'a>(
 mod tests {
     use super::*;
 
-    fn config(extra: &str) -> Config {
-        Config::parse(&format!(
-            "id = \"course\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n[title]\nen = \"C\"\n{extra}"
-        ))
-        .unwrap()
-    }
-
     #[test]
     fn all_means_every_quiz_of_the_course() {
-        let c = config("[completion]\nquizzes = \"all\"\n");
+        let c = Config::for_tests("[completion]\nquizzes = \"all\"\n");
         let quizzes = ["a".to_string(), "b".to_string()];
         let r = rule(&c, &[], Some(&quizzes)).unwrap().unwrap();
         assert_eq!(r.quizzes, ["a", "b"]);
@@ -111,7 +104,7 @@ mod tests {
 
     #[test]
     fn unknown_ids_are_errors_at_their_line_with_a_suggestion() {
-        let c = config("[completion]\nquizzes = [\"awarness\"]\nchecklist = \"self\"\n");
+        let c = Config::for_tests("[completion]\nquizzes = [\"awarness\"]\nchecklist = \"self\"\n");
         let quizzes = ["awareness".to_string()];
         let errs = rule(&c, &["self-assessment"], Some(&quizzes)).unwrap_err();
         assert_eq!(errs.len(), 2);
@@ -132,10 +125,10 @@ mod tests {
 
     #[test]
     fn quiz_ids_wait_for_the_quizzes_to_be_known() {
-        let c = config("[completion]\nquizzes = [\"x\", \"y\"]\n");
+        let c = Config::for_tests("[completion]\nquizzes = [\"x\", \"y\"]\n");
         let r = rule(&c, &[], None).unwrap().unwrap();
         assert_eq!(r.quizzes, ["x", "y"]);
-        let dup = config("[completion]\nquizzes = [\"x\", \"x\"]\n");
+        let dup = Config::for_tests("[completion]\nquizzes = [\"x\", \"x\"]\n");
         assert!(rule(&dup, &[], None).unwrap_err()[0]
             .message
             .contains("listed twice"));

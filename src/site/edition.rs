@@ -72,26 +72,22 @@ fn digest(text: &str) -> [u8; 32] {
 mod tests {
     use super::*;
 
-    fn config(extra: &str) -> Config {
-        Config::parse(&format!(
-            "id = \"course\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n[title]\nen = \"C\"\n{extra}"
-        ))
-        .unwrap()
-    }
-
     fn ed(c: &Config, files: &[(&str, &str)]) -> String {
         Edition::new(c, files.iter().map(|(p, t)| (Path::new(*p), *t))).value()
     }
 
     #[test]
     fn changes_with_any_text_and_not_with_order() {
-        let c = config("");
+        let c = Config::for_tests("");
         let a = ed(&c, &[("x", "1"), ("y", "2")]);
         assert_eq!(a.len(), 16);
         assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(a, ed(&c, &[("y", "2"), ("x", "1")]));
         assert_ne!(a, ed(&c, &[("x", "1"), ("y", "3")]));
-        assert_ne!(a, ed(&config("# edited\n"), &[("x", "1"), ("y", "2")]));
+        assert_ne!(
+            a,
+            ed(&Config::for_tests("# edited\n"), &[("x", "1"), ("y", "2")])
+        );
         // A path and a text boundary cannot be traded for each other.
         assert_ne!(ed(&c, &[("ab", "c")]), ed(&c, &[("a", "bc")]));
         // Paths are named the same on every system.
@@ -100,7 +96,7 @@ mod tests {
 
     #[test]
     fn an_update_gives_the_edition_of_the_new_texts() {
-        let c = config("");
+        let c = Config::for_tests("");
         let mut e = Edition::new(
             &c,
             [(Path::new("x"), "1"), (Path::new("y"), "2")].into_iter(),
