@@ -1,13 +1,13 @@
 //! Watches `content/`, `themes/` and `kyozai.toml` with notify and turns the file-system events
 //! into debounced batches of classified changes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::{Error, Result};
 
@@ -97,53 +97,44 @@ impl Watcher {
         })
     }
 
-    /// Waits for changes and returns them once the files have been quiet for `quiet` (editors
-    /// write, rename and touch in bursts; a `git checkout` writes hundreds of files). Returns
-    /// `None` when `stop` is set.
+    /// Waits for changes and returns them once the files have been quiet (editors write, rename
+    /// and touch in bursts; a `git checkout` writes hundreds of files). A burst whose every
+    /// written file has been closed (or renamed into place, or removed) is complete and waits only
+    /// [`SETTLED`] for a sibling; one with a file still open for writing, or on a platform that
+    /// reports no closes, waits `quiet`. Returns `None` when `stop` is set.
     pub fn next_batch(&mut self, stop: &AtomicBool, quiet: Duration) -> Option<Vec<Change>> {
-        let mut changed: BTreeMap<PathBuf, ChangeKind> = BTreeMap::new();
-        let mut first: Option<Instant> = None;
+        let mut burst = Burst::default();
         loop {
             if stop.load(Ordering::SeqCst) {
                 return None;
             }
-            let wait = if first.is_some() {
-                quiet
-            } else {
-                Duration::from_millis(100)
-            };
-            match self.rx.recv_timeout(wait) {
+            match self.rx.recv_timeout(burst.wait(quiet)) {
                 Ok(Ok(ev)) => {
-                    if matches!(ev.kind, notify::EventKind::Access(_)) {
-                        continue;
-                    }
-                    for p in ev.paths {
-                        let rel = p
-                            .strip_prefix(&self.root)
-                            .map(Path::to_path_buf)
-                            .unwrap_or(p.clone());
-                        if rel == Path::new("themes") && !self.themes_watched && p.is_dir() {
-                            self.themes_watched =
-                                self.watcher.watch(&p, RecursiveMode::Recursive).is_ok();
-                            changed.insert(rel.join("."), ChangeKind::Theme);
-                        }
-                        if let Some(kind) = classify(&rel) {
-                            changed.insert(rel, kind);
-                            first.get_or_insert_with(Instant::now);
-                        } else if p.is_dir() && rel.starts_with("content") {
-                            // A new or renamed folder: its pages come with it.
-                            changed.insert(rel, ChangeKind::Asset);
-                            first.get_or_insert_with(Instant::now);
+                    let paths: Vec<PathBuf> = ev.paths.iter().map(|p| self.relative(p)).collect();
+                    if !self.themes_watched && paths.iter().any(|r| r == Path::new("themes")) {
+                        let themes = self.root.join("themes");
+                        if themes.is_dir() {
+                            self.themes_watched = self
+                                .watcher
+                                .watch(&themes, RecursiveMode::Recursive)
+                                .is_ok();
+                            burst
+                                .changed
+                                .insert(PathBuf::from("themes/."), ChangeKind::Theme);
                         }
                     }
+                    burst.add(&ev.kind, &paths, |rel| self.root.join(rel).is_dir());
                     // A long burst still gets rebuilt every second.
-                    if first.is_some_and(|f| f.elapsed() > Duration::from_secs(1)) {
+                    if burst
+                        .first
+                        .is_some_and(|f| f.elapsed() > Duration::from_secs(1))
+                    {
                         break;
                     }
                 }
                 Ok(Err(_)) => {}
                 Err(RecvTimeoutError::Timeout) => {
-                    if first.is_some() {
+                    if burst.first.is_some() {
                         break;
                     }
                 }
@@ -151,11 +142,76 @@ impl Watcher {
             }
         }
         Some(
-            changed
+            burst
+                .changed
                 .into_iter()
                 .map(|(rel, kind)| Change { kind, rel })
                 .collect(),
         )
+    }
+
+    fn relative(&self, p: &Path) -> PathBuf {
+        p.strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+/// How long a complete burst waits for a sibling change before it is rebuilt.
+pub const SETTLED: Duration = Duration::from_millis(2);
+
+/// The changes gathered since the first event of a burst, and which files are still being
+/// written.
+#[derive(Default)]
+struct Burst {
+    changed: BTreeMap<PathBuf, ChangeKind>,
+    /// Files written and not yet closed.
+    open: BTreeSet<PathBuf>,
+    first: Option<Instant>,
+}
+
+impl Burst {
+    /// Adds one event on `paths` (relative to the course folder).
+    fn add(&mut self, kind: &EventKind, paths: &[PathBuf], is_dir: impl Fn(&Path) -> bool) {
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+        for rel in paths {
+            match kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                    self.open.remove(rel);
+                    continue;
+                }
+                EventKind::Access(_) => continue,
+                EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(_) => {
+                    self.open.remove(rel);
+                }
+                EventKind::Create(CreateKind::File | CreateKind::Any)
+                | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+                    if !is_dir(rel) =>
+                {
+                    self.open.insert(rel.clone());
+                }
+                _ => {}
+            }
+            if let Some(kind) = classify(rel) {
+                self.changed.insert(rel.clone(), kind);
+                self.first.get_or_insert_with(Instant::now);
+            } else if rel.starts_with("content") && is_dir(rel) {
+                // A new or renamed folder: its pages come with it.
+                self.changed.insert(rel.clone(), ChangeKind::Asset);
+                self.first.get_or_insert_with(Instant::now);
+            }
+        }
+        // Files kyozai does not read (an editor's swap file) do not hold the burst open.
+        self.open.retain(|p| classify(p).is_some());
+    }
+
+    /// How long to wait for the next event.
+    fn wait(&self, quiet: Duration) -> Duration {
+        match self.first {
+            None => Duration::from_millis(100),
+            Some(_) if self.open.is_empty() => SETTLED,
+            Some(_) => quiet,
+        }
     }
 }
 
@@ -185,5 +241,60 @@ mod tests {
         assert_eq!(classify(Path::new("content/01-a/.02-b.ja.md.swp")), None);
         assert_eq!(classify(Path::new("content/01-a/02-b.ja.md~")), None);
         assert_eq!(classify(Path::new("public/index.html")), None);
+    }
+
+    fn events() -> (EventKind, EventKind, EventKind, EventKind) {
+        use notify::event::{AccessKind, AccessMode, DataChange, ModifyKind, RenameMode};
+        (
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+        )
+    }
+
+    #[test]
+    fn a_burst_waits_quiet_while_a_file_is_open_and_settles_once_it_is_closed() {
+        let (write, close, rename, open) = events();
+        let quiet = Duration::from_millis(20);
+        let page = PathBuf::from("content/01-a/02-b.ja.md");
+        let mut burst = Burst::default();
+        assert_eq!(burst.wait(quiet), Duration::from_millis(100));
+        burst.add(&open, std::slice::from_ref(&page), |_| false);
+        assert!(burst.first.is_none(), "opening a file changes nothing");
+        burst.add(&write, std::slice::from_ref(&page), |_| false);
+        assert_eq!(burst.wait(quiet), quiet, "still being written");
+        burst.add(&close, std::slice::from_ref(&page), |_| false);
+        assert_eq!(burst.wait(quiet), SETTLED);
+        // A second file written after the first is closed holds the burst open again.
+        let data = PathBuf::from("content/data/x.cases.toml");
+        burst.add(&write, std::slice::from_ref(&data), |_| false);
+        assert_eq!(burst.wait(quiet), quiet);
+        // Saved by renaming a temporary file into place: complete at once.
+        burst.add(&rename, std::slice::from_ref(&data), |_| false);
+        assert_eq!(burst.wait(quiet), SETTLED);
+        let kinds: Vec<_> = burst.changed.into_iter().collect();
+        assert_eq!(
+            kinds,
+            vec![(page, ChangeKind::Markdown), (data, ChangeKind::Data)]
+        );
+    }
+
+    #[test]
+    fn files_kyozai_does_not_read_and_folders_do_not_hold_a_burst_open() {
+        let (write, ..) = events();
+        let quiet = Duration::from_millis(20);
+        let mut burst = Burst::default();
+        let swap = PathBuf::from("content/01-a/.02-b.ja.md.swp");
+        burst.add(&write, &[swap], |_| false);
+        assert!(burst.first.is_none(), "a swap file is no change");
+        let folder = PathBuf::from("content/02-new");
+        burst.add(
+            &EventKind::Create(notify::event::CreateKind::Folder),
+            std::slice::from_ref(&folder),
+            |_| true,
+        );
+        assert_eq!(burst.changed.get(&folder), Some(&ChangeKind::Asset));
+        assert_eq!(burst.wait(quiet), SETTLED);
     }
 }
