@@ -2,7 +2,6 @@
 //! course home, from `kyozai.toml`'s title and description (the home template adds the list of
 //! chapters with their summaries), and a chapter page, titled after its folder's name.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Page, PageKind, Variant};
@@ -81,7 +80,7 @@ fn page(
     dir: &Path,
     text: impl Fn(&str) -> (String, String),
 ) -> Result<Page, Diagnostic> {
-    let mut variants = BTreeMap::new();
+    let mut variants = super::Variants::default();
     for lang in &config.languages {
         let (title, body) = text(lang);
         let file: PathBuf = Path::new("content")

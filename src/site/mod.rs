@@ -12,6 +12,7 @@ pub mod generated;
 pub mod links;
 pub mod quiz;
 mod update;
+mod variants;
 
 use crate::kind::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -25,6 +26,7 @@ use crate::markdown::parse::{Directive, Doc};
 use crate::text::strip_order_prefix;
 pub use data::Data;
 pub use update::Update;
+pub use variants::Variants;
 
 /// What a page is in the course's structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +79,7 @@ pub struct Page {
     /// Index of each section, for chapters.
     pub sections: Vec<usize>,
     /// Language → the version written in it.
-    pub variants: BTreeMap<String, Variant>,
+    pub variants: Variants,
 }
 
 /// The checked course.
