@@ -696,3 +696,54 @@ fn no_spare_keeps_nothing_beside_the_output() {
     let left = hidden_folders(dir.path());
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn a_sitemap_with_more_urls_than_a_file_holds_is_split_under_a_sitemap_index() {
+    use kyozai::render::sitemap::render_split;
+    let dir = course(BASE);
+    let (site, theme) =
+        kyozai::build::load_and_check(dir.path(), &Default::default()).expect("loads");
+    let langs = kyozai::render::lang_states(&site, &theme);
+    let draw = |urls: usize| {
+        let sink = kyozai::output::Collect::default();
+        render_split(&site, &theme, &langs, &langs[0].strings, &sink, urls).expect("renders");
+        let files = sink.0.into_inner().unwrap();
+        files
+            .into_iter()
+            .map(|f| (f.path, String::from_utf8(f.bytes).unwrap()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let locs = |xml: &str| -> Vec<String> {
+        xml.split("<url><loc>")
+            .skip(1)
+            .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+            .collect()
+    };
+    let whole = draw(usize::MAX);
+    assert_eq!(whole.keys().collect::<Vec<_>>(), ["sitemap.xml"]);
+    let all = locs(&whole["sitemap.xml"]);
+    assert!(all.len() >= 8, "{all:?}");
+    // Four URLs a file: two pages in two languages.
+    let split = draw(4);
+    let index = &split["sitemap.xml"];
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let parts: Vec<String> = index
+        .split("<sitemap><loc>")
+        .skip(1)
+        .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+        .collect();
+    assert_eq!(parts.len(), all.len().div_ceil(4));
+    assert_eq!(split.len(), parts.len() + 1, "the index and its parts");
+    let mut found = Vec::new();
+    for (k, p) in parts.iter().enumerate() {
+        assert_eq!(p, &format!("/sitemap-{}.xml", k + 1));
+        let xml = &split[&p[1..]];
+        assert!(xml.starts_with("<?xml") && xml.contains("<urlset"), "{xml}");
+        let here = locs(xml);
+        assert!(!here.is_empty() && here.len() <= 4, "{p}: {here:?}");
+        // A page's language versions stay together, alternates included.
+        assert_eq!(xml.matches("hreflang=").count(), here.len() * 2, "{xml}");
+        found.extend(here);
+    }
+    assert_eq!(found, all, "the parts list every URL once, in order");
+}

@@ -484,8 +484,13 @@ pub fn checklist_data(
     })
 }
 
-/// The language chooser, the 404 page and the sitemap.
-pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec<OutputFile>> {
+/// The language chooser and the 404 page (returned) and the sitemap (handed to `sink`).
+pub fn site_files(
+    site: &Site,
+    theme: &Theme,
+    langs: &[LangState],
+    sink: &dyn crate::output::Sink,
+) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let src = site.source_lang();
     #[derive(Serialize)]
@@ -534,55 +539,6 @@ pub fn site_files(site: &Site, theme: &Theme, langs: &[LangState]) -> Result<Vec
         path: "404.html".into(),
         bytes: render_template(theme, "404.html", &ctx)?.into_bytes(),
     });
-    // The sitemap: every page of the course, then the quiz pages and their list, each in every
-    // language with its language versions.
-    #[derive(Serialize)]
-    struct Version<'a> {
-        lang: &'a str,
-        url: String,
-    }
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        versions: Vec<Version<'a>>,
-    }
-    let quiz_pages = site
-        .data
-        .quizzes
-        .iter()
-        .map(|q| format!("quizzes/{}/index.html", q.data.id))
-        .chain((!site.data.quizzes.is_empty()).then(|| "quizzes/index.html".to_string()));
-    let pages: Vec<Entry> = (0..site.pages.len())
-        .map(|i| Entry {
-            versions: langs
-                .iter()
-                .map(|ls| Version {
-                    lang: ls.lang,
-                    url: super::url::page_path(site, i, ls.lang),
-                })
-                .collect(),
-        })
-        .chain(quiz_pages.map(|rest| {
-            Entry {
-                versions: langs
-                    .iter()
-                    .map(|ls| Version {
-                        lang: ls.lang,
-                        url: format!("{}/{rest}", ls.lang),
-                    })
-                    .collect(),
-            }
-        }))
-        .collect();
-    let mut ctx = tera::Context::new();
-    ctx.insert("lang", src);
-    ctx.insert("root", &site.config.base());
-    ctx.insert("t", src_strings);
-    ctx.insert("base", &site.config.base());
-    ctx.insert("pages", &pages);
-    let xml = render_template(theme, "sitemap.xml", &ctx)?;
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
-    });
+    super::sitemap::render(site, theme, langs, src_strings, sink)?;
     Ok(files)
 }

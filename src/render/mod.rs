@@ -14,6 +14,7 @@ pub mod progress;
 pub mod quizzes;
 pub mod schedule;
 pub mod searchindex;
+pub mod sitemap;
 pub mod slides;
 pub mod theme;
 pub mod url;

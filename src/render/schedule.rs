@@ -114,7 +114,7 @@ pub fn render_into(
             // generated pages.
             let (generated, site_files) = rayon::join(
                 || generated(site, theme, &nav, &langs, sink, &index, &mut pages_of),
-                || library::site_files(site, theme, &langs),
+                || library::site_files(site, theme, &langs, sink),
             );
             generated?;
             site_files?.into_iter().try_for_each(|f| sink.put(f))?;
