@@ -172,11 +172,14 @@ impl Site {
         let mut warnings = Vec::new();
         let src = config.source_language.clone();
 
-        // Group the files by page.
-        let mut groups: BTreeMap<PathBuf, BTreeMap<String, MdFile>> = BTreeMap::new();
+        // Group the files by page (boxed: a map's node has room for eleven of them).
+        let mut groups: BTreeMap<PathBuf, BTreeMap<String, Box<MdFile>>> = BTreeMap::new();
         for f in files {
             let key = f.dir.join(&f.stem);
-            groups.entry(key).or_default().insert(f.lang.clone(), f);
+            groups
+                .entry(key)
+                .or_default()
+                .insert(f.lang.clone(), Box::new(f));
         }
         let mut drafts_left = BTreeSet::new();
         let mut raw: Vec<Page> = Vec::new();
@@ -223,6 +226,7 @@ impl Site {
             let variants = langs
                 .into_iter()
                 .map(|(l, f)| {
+                    let f = *f;
                     (
                         l,
                         Variant {
