@@ -142,3 +142,30 @@ test("the search box's words come from the theme, counts by plural category; mor
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("an input method's composition is not searched until it is committed, then at once", async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(fileUrl(site, "ja/index.html"));
+  await page.focus("#search-input");
+  await page.evaluate(() => {
+    const input = document.getElementById("search-input");
+    input.dispatchEvent(new CompositionEvent("compositionstart", { bubbles: true }));
+    input.value = "らんさむ";
+    input.dispatchEvent(new InputEvent("input", { bubbles: true, isComposing: true }));
+  });
+  // Longer than the box's wait for more typing: a search would have answered by now.
+  await page.waitForTimeout(400);
+  assert.equal((await page.textContent("#search-status")).trim(), "", "nothing searched while composing");
+  assert.equal(await page.$$eval("#search-results li.search-result", (l) => l.length), 0);
+  await page.evaluate(() => {
+    const input = document.getElementById("search-input");
+    input.value = "ランサム";
+    input.dispatchEvent(new InputEvent("input", { bubbles: true, isComposing: true }));
+    input.dispatchEvent(new CompositionEvent("compositionend", { bubbles: true, data: "ランサム" }));
+  });
+  await page.waitForFunction(() => document.getElementById("search-status").textContent.trim() !== "");
+  const hrefs = await page.$$eval("#search-results li.search-result a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(hrefs.some((h) => h.includes("awareness/attacks-japan-1/")), JSON.stringify(hrefs));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -613,14 +613,24 @@
   function searchIn(shards, part, terms, cache) {
     var missing = shards.map(String).filter(function (n) { return part(n) === undefined; });
     if (missing.length) return { missing: missing };
-    var list = shards.map(function (k) {
-      if (!cache[k]) {
-        var sh = part(String(k));
-        cache[k] = { P: prepare(sh), first: sh.first };
-      }
-      return cache[k];
-    });
+    var list = shards.map(function (k) { return preparedShard(cache, part, k); });
     return { hits: searchShards(list, terms) };
+  }
+
+  // Shard k prepared for searching ({P, first}), kept in cache; part(String(k)) must be loaded.
+  function preparedShard(cache, part, k) {
+    if (!cache[k]) {
+      var sh = part(String(k));
+      cache[k] = { P: prepare(sh), first: sh.first };
+    }
+    return cache[k];
+  }
+
+  // The names of the gram files ("g3") a query on sharded index M needs before its shards are
+  // known; loaded while the reader is still typing, they cost a few KB each.
+  function gramNames(M, query) {
+    if (!M || !M.grams) return [];
+    return gramFiles(M, parseQuery(query, M.lang)).map(function (f) { return "g" + f; });
   }
 
   // Batch k of a query on a sharded index M whose parts part(name) gives ("g3", "12"; undefined
@@ -745,6 +755,8 @@
     searchShards: searchShards,
     batchesOf: batchesOf,
     searchBatch: searchBatch,
+    preparedShard: preparedShard,
+    gramNames: gramNames,
     searchSharded: searchSharded,
     matchRanges: matchRanges,
     snippet: snippet,
