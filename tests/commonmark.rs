@@ -11,7 +11,7 @@
 //! * an image alone in its paragraph, which becomes a `<figure>` (those examples are counted, and
 //!   the figure is checked to hold the same image).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use kyozai::config::Config;
@@ -19,7 +19,7 @@ use kyozai::markdown::parse::{options, parse};
 use kyozai::render::body::glossary::{Marker, Terms};
 use kyozai::render::body::html::{render, Ctx};
 use kyozai::render::theme::Strings;
-use kyozai::site::{Data, Page, PageKind, Site, Variant};
+use kyozai::site::{Data, Page, PageKind, Site, Variant, Variants};
 
 #[derive(serde::Deserialize)]
 struct Example {
@@ -43,7 +43,7 @@ fn site_of(markdown: &str) -> Site {
         number: None,
         chapter: None,
         sections: vec![],
-        variants: BTreeMap::from([(
+        variants: Variants::from_iter([(
             "en".to_string(),
             Variant {
                 file,

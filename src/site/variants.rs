@@ -127,7 +127,9 @@ mod tests {
         assert_eq!(old.map(|v| v.file), Some("a.ja.md".into()));
         assert!(vs.insert("vi".into(), variant("a.vi.md")).is_none());
         assert_eq!(
-            vs.values().map(|v| v.file.to_str().unwrap()).collect::<Vec<_>>(),
+            vs.values()
+                .map(|v| v.file.to_str().unwrap())
+                .collect::<Vec<_>>(),
             ["a.en.md", "b.ja.md", "a.vi.md"]
         );
         assert_eq!(vs.len(), 3);
