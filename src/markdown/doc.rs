@@ -22,20 +22,29 @@ pub(super) enum StrKind {
     InlineHtml,
 }
 
-/// A piece as kept in memory: 16 bytes. Text is a byte range of the document's source; a start
-/// tag without data is kept as its end tag; only the rare events that carry data of their own
-/// (headings with their ids, links, code blocks, tables) are boxed.
+/// A piece as kept in memory: 8 bytes. Text is a byte range of the document's source (start and
+/// length); a start tag without data is kept as its end tag; only the rare events that carry data
+/// of their own (headings with their ids, links, code blocks, tables, texts longer than 64 KB) and
+/// the directives are kept whole, in the document's [`Extras`], by their index there.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Stored {
-    Str(StrKind, u32, u32),
+    Str(StrKind, u16, u32),
     Start(TagEnd),
     End(TagEnd),
     SoftBreak,
     HardBreak,
     Rule,
     Task(bool),
-    Event(Box<Event<'static>>),
-    Directive(Box<(Directive, Pos)>),
+    Event(u32),
+    Directive(u32),
+}
+
+/// What a document's pieces keep whole: events with data of their own and directives. Shared
+/// (not copied) by the slides cut from the document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Extras {
+    events: Vec<Event<'static>>,
+    directives: Vec<(Directive, Pos)>,
 }
 
 /// A parsed Markdown document.
@@ -43,6 +52,8 @@ pub(super) enum Stored {
 pub struct Doc {
     /// The text the pieces' byte ranges point into.
     pub(super) src: std::sync::Arc<str>,
+    /// The events and directives the pieces keep whole.
+    pub(super) extras: std::sync::Arc<Extras>,
     pub(super) pieces: Vec<Stored>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
@@ -57,13 +68,16 @@ impl Doc {
     }
 
     pub(super) fn piece<'a>(&'a self, p: &'a Stored) -> Piece<'a> {
-        let text = |a: u32, b: u32| CowStr::Borrowed(&self.src[a as usize..b as usize]);
+        let text = |a: u32, n: u16| {
+            let a = a as usize;
+            CowStr::Borrowed(self.src.get(a..a + n as usize).unwrap_or(""))
+        };
         Piece::Event(match p {
-            Stored::Str(k, a, b) => match k {
-                StrKind::Text => Event::Text(text(*a, *b)),
-                StrKind::Code => Event::Code(text(*a, *b)),
-                StrKind::Html => Event::Html(text(*a, *b)),
-                StrKind::InlineHtml => Event::InlineHtml(text(*a, *b)),
+            Stored::Str(k, n, a) => match k {
+                StrKind::Text => Event::Text(text(*a, *n)),
+                StrKind::Code => Event::Code(text(*a, *n)),
+                StrKind::Html => Event::Html(text(*a, *n)),
+                StrKind::InlineHtml => Event::InlineHtml(text(*a, *n)),
             },
             Stored::Start(end) => Event::Start(start_of(*end)),
             Stored::End(end) => Event::End(*end),
@@ -71,19 +85,82 @@ impl Doc {
             Stored::HardBreak => Event::HardBreak,
             Stored::Rule => Event::Rule,
             Stored::Task(done) => Event::TaskListMarker(*done),
-            Stored::Event(e) => borrow_event(e),
-            Stored::Directive(d) => return Piece::Directive(&d.0, d.1),
+            Stored::Event(i) => match self.extras.events.get(*i as usize) {
+                Some(e) => borrow_event(e),
+                None => Event::Text(CowStr::Borrowed("")),
+            },
+            Stored::Directive(i) => match self.extras.directives.get(*i as usize) {
+                Some((d, pos)) => return Piece::Directive(d, *pos),
+                None => Event::Text(CowStr::Borrowed("")),
+            },
         })
+    }
+
+    /// The event piece `i` keeps whole, if it is one.
+    pub(super) fn event_at(&self, i: usize) -> Option<&Event<'static>> {
+        match self.pieces.get(i) {
+            Some(Stored::Event(k)) => self.extras.events.get(*k as usize),
+            _ => None,
+        }
+    }
+
+    /// Whether `p` (a piece of this document) starts a heading.
+    pub(super) fn starts_heading(&self, p: &Stored) -> bool {
+        matches!(p, Stored::Event(k) if matches!(
+            self.extras.events.get(*k as usize),
+            Some(Event::Start(Tag::Heading { .. }))
+        ))
+    }
+
+    /// Keeps `ev` whole; its piece.
+    fn keep(&mut self, ev: Event<'static>) -> Stored {
+        let extras = std::sync::Arc::make_mut(&mut self.extras);
+        extras.events.push(ev);
+        Stored::Event((extras.events.len() - 1) as u32)
+    }
+
+    /// Puts `ev` in place of piece `i`.
+    pub(super) fn replace(&mut self, i: usize, ev: Event<'static>) {
+        let stored = self.keep(ev);
+        if let Some(p) = self.pieces.get_mut(i) {
+            *p = stored;
+        }
+    }
+
+    /// Appends a directive.
+    pub(super) fn push_directive(&mut self, d: Directive, pos: Pos) {
+        let extras = std::sync::Arc::make_mut(&mut self.extras);
+        extras.directives.push((d, pos));
+        let k = (extras.directives.len() - 1) as u32;
+        self.directive_at.push(self.pieces.len());
+        self.pieces.push(Stored::Directive(k));
+    }
+
+    /// An empty document over the same source and extras as `self`, to take pieces of it.
+    pub(super) fn sibling(&self) -> Doc {
+        Doc {
+            src: self.src.clone(),
+            extras: self.extras.clone(),
+            ..Doc::default()
+        }
+    }
+
+    /// Whether `other` is over the same source and extras (so pieces move between the two).
+    pub(super) fn shares(&self, other: &Doc) -> bool {
+        std::sync::Arc::ptr_eq(&self.src, &other.src)
+            && std::sync::Arc::ptr_eq(&self.extras, &other.extras)
     }
 
     /// Every directive of the document, callout bodies included.
     pub fn directives(&self) -> Vec<(&Directive, Pos)> {
         let mut out = Vec::new();
         for p in self.directive_at.iter().filter_map(|&i| self.pieces.get(i)) {
-            if let Stored::Directive(d) = p {
-                out.push((&d.0, d.1));
-                if let Some(body) = d.0.body() {
-                    out.extend(body.directives());
+            if let Stored::Directive(k) = p {
+                if let Some((d, pos)) = self.extras.directives.get(*k as usize) {
+                    out.push((d, *pos));
+                    if let Some(body) = d.body() {
+                        out.extend(body.directives());
+                    }
                 }
             }
         }
@@ -107,24 +184,25 @@ impl Doc {
             CowStr::Borrowed(t) => {
                 let start = (t.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
                 let end = start + t.len();
+                let len = u16::try_from(t.len()).ok()?;
                 (end <= body.len() && end + base <= u32::MAX as usize)
-                    .then(|| ((base + start) as u32, (base + end) as u32))
+                    .then(|| (len, (base + start) as u32))
             }
             _ => None,
         };
         let stored = match &ev {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 match range(t) {
-                    Some((a, b)) => {
+                    Some((n, a)) => {
                         let kind = match ev {
                             Event::Text(_) => StrKind::Text,
                             Event::Code(_) => StrKind::Code,
                             Event::Html(_) => StrKind::Html,
                             _ => StrKind::InlineHtml,
                         };
-                        Stored::Str(kind, a, b)
+                        Stored::Str(kind, n, a)
                     }
-                    None => Stored::Event(Box::new(ev.into_static())),
+                    None => self.keep(ev.into_static()),
                 }
             }
             Event::Start(tag) if start_of(tag.to_end()) == *tag => Stored::Start(tag.to_end()),
@@ -133,7 +211,7 @@ impl Doc {
             Event::HardBreak => Stored::HardBreak,
             Event::Rule => Stored::Rule,
             Event::TaskListMarker(done) => Stored::Task(*done),
-            _ => Stored::Event(Box::new(ev.into_static())),
+            _ => self.keep(ev.into_static()),
         };
         self.pieces.push(stored);
     }

@@ -3,8 +3,6 @@
 //! a slide of their own, `{notes}` kept as the speaker notes of the slide they follow, `{site-only}`
 //! left out and `{slides-only}` put in.
 
-use std::sync::Arc;
-
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::doc::Stored;
@@ -64,16 +62,9 @@ impl Draft {
 
     /// Appends a piece of `doc`, starting a new body document when the last one has other text.
     fn push(&mut self, doc: &Doc, stored: &Stored) {
-        let same = self
-            .part
-            .body
-            .last()
-            .is_some_and(|d| Arc::ptr_eq(&d.src, &doc.src));
+        let same = self.part.body.last().is_some_and(|d| d.shares(doc));
         if !same {
-            self.part.body.push(Doc {
-                src: doc.src.clone(),
-                ..Doc::default()
-            });
+            self.part.body.push(doc.sibling());
         }
         if let Some(d) = self.part.body.last_mut() {
             if matches!(stored, Stored::Directive(_)) {
@@ -139,20 +130,15 @@ impl Splitter<'_> {
         if !matches!(d.pieces.last(), Some(Stored::End(TagEnd::Heading(_)))) {
             return None;
         }
-        let start = d.pieces.iter().rposition(
-            |p| matches!(p, Stored::Event(e) if matches!(**e, Event::Start(Tag::Heading { .. }))),
-        )?;
+        let start = d.pieces.iter().rposition(|p| d.starts_heading(p))?;
         let tail = d.pieces.split_off(start);
-        let src = d.src.clone();
+        let mut taken = d.sibling();
         if d.pieces.is_empty() {
             self.cur.part.body.pop();
         }
         self.cur.blocks = self.cur.blocks.saturating_sub(1);
-        Some(Doc {
-            src,
-            pieces: tail,
-            ..Doc::default()
-        })
+        taken.pieces = tail;
+        Some(taken)
     }
 
     /// Takes the paragraph ending in a colon that ends the slide being filled, if it ends with one.
@@ -163,16 +149,13 @@ impl Splitter<'_> {
         }
         let d = self.cur.part.body.last_mut()?;
         let tail = d.pieces.split_off(start);
-        let src = d.src.clone();
+        let mut taken = d.sibling();
         if d.pieces.is_empty() {
             self.cur.part.body.pop();
         }
         self.cur.blocks = self.cur.blocks.saturating_sub(1);
-        Some(Doc {
-            src,
-            pieces: tail,
-            ..Doc::default()
-        })
+        taken.pieces = tail;
+        Some(taken)
     }
 
     fn walk(&mut self, doc: &Doc) {
