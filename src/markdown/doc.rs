@@ -119,12 +119,31 @@ impl Doc {
         Stored::Event((extras.events.len() - 1) as u32)
     }
 
-    /// Puts `ev` in place of piece `i`.
+    /// Puts `ev` in place of piece `i` (in its place among the extras when it is kept whole).
     pub(super) fn replace(&mut self, i: usize, ev: Event<'static>) {
+        if let Some(Stored::Event(k)) = self.pieces.get(i) {
+            let k = *k as usize;
+            if let Some(slot) = std::sync::Arc::make_mut(&mut self.extras).events.get_mut(k) {
+                *slot = ev;
+                return;
+            }
+        }
         let stored = self.keep(ev);
         if let Some(p) = self.pieces.get_mut(i) {
             *p = stored;
         }
+    }
+
+    /// Gives back the room the document's lists grew into and will not use (it is kept for
+    /// the whole build).
+    pub(super) fn shrink(&mut self) {
+        self.pieces.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.directive_at.shrink_to_fit();
+        let extras = std::sync::Arc::make_mut(&mut self.extras);
+        extras.events.shrink_to_fit();
+        extras.directives.shrink_to_fit();
     }
 
     /// Appends a directive.

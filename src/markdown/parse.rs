@@ -356,8 +356,7 @@ impl Parse<'_> {
             }
             doc.push(ev, body, src_base);
         }
-        // Kept for the whole build: no room for pieces that will never come.
-        doc.pieces.shrink_to_fit();
+        doc.shrink();
         Ok(doc)
     }
 
