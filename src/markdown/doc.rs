@@ -137,13 +137,13 @@ impl Doc {
     /// Gives back the room the document's lists grew into and will not use (it is kept for
     /// the whole build).
     pub(super) fn shrink(&mut self) {
-        self.pieces.shrink_to_fit();
-        self.headings.shrink_to_fit();
-        self.links.shrink_to_fit();
-        self.directive_at.shrink_to_fit();
+        exact(&mut self.pieces);
+        exact(&mut self.headings);
+        exact(&mut self.links);
+        exact(&mut self.directive_at);
         let extras = std::sync::Arc::make_mut(&mut self.extras);
-        extras.events.shrink_to_fit();
-        extras.directives.shrink_to_fit();
+        exact(&mut extras.events);
+        exact(&mut extras.directives);
     }
 
     /// Appends a directive.
@@ -233,6 +233,17 @@ impl Doc {
             _ => self.keep(ev.into_static()),
         };
         self.pieces.push(stored);
+    }
+}
+
+/// Moves `v` into an allocation of exactly its length. (`shrink_to_fit` may keep the block where
+/// it is: an allocator shrinks in place when the smaller size is in the same class, and the room
+/// the list grew into is then held for the whole build.)
+fn exact<T>(v: &mut Vec<T>) {
+    if v.capacity() > v.len() {
+        let mut out = Vec::with_capacity(v.len());
+        out.append(v);
+        *v = out;
     }
 }
 

@@ -193,6 +193,10 @@ pub fn render(
         path: format!("{lang}/{rest}"),
         bytes: render_template(theme, "progress.html", &ctx)?.into_bytes(),
     });
+    // The list of pages is the progress page's alone (the certificate's script has pages.js);
+    // not kept while the certificate is drawn, as it is a copy of every page's title and URL.
+    drop(ctx);
+    data.pages = None;
 
     let root = "../../../";
     let rest = "progress/certificate/index.html";
