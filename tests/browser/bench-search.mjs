@@ -6,7 +6,7 @@
 // as keystrokes (answered after the box's 60 ms wait for more typing). Not part of `npm test`.
 //
 // Run from tests/browser after `cargo build` (or on a benchmark's output):
-//   node bench-search.mjs [SITE] [LANG] [RUNS] [QUERY…]
+//   [SEARCH_FROM=PATH] node bench-search.mjs [SITE] [LANG] [RUNS] [QUERY…]
 // SITE defaults to the bundled course, built here; for the build benchmark's synthetic course of
 // N pages, its output is target/bench-out-N/2 (disk) or /dev/shm/kyozai-bench-out-N/2.
 import { statSync } from "node:fs";
@@ -21,11 +21,14 @@ const queries = process.argv.slice(5);
 if (!queries.length) {
   queries.push(...(lang === "ja" ? ["ランサムウェア", "外部媒体", "第3章", "情報セキュリティ 経営"] : ["ransomware", "backups", "hospital vendor"]));
 }
+// The page the query is typed in: the language's home page unless SEARCH_FROM names another
+// (a path below the site, e.g. ja/c001/s001/index.html).
+const from = process.env.SEARCH_FROM || `${lang}/index.html`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const browser = await launch();
 const total = (names) => names.reduce((n, u) => n + statSync(fileURLToPath(u)).size, 0);
-console.log(`site: ${site} (${lang})`);
+console.log(`site: ${site} (${lang}), typed in ${from}`);
 for (const q of queries) {
   const first = [];
   const again = [];
@@ -33,7 +36,7 @@ for (const q of queries) {
   let status = "";
   for (let r = 0; r < runs; r++) {
     const page = await browser.newPage();
-    await page.goto(fileUrl(site, `${lang}/index.html`), { waitUntil: "load" });
+    await page.goto(fileUrl(site, from), { waitUntil: "load" });
     // The reader focuses the box, then types: the clock starts at the end of the typing (the
     // last keystroke, or an input method's commit for a query with non-ASCII characters).
     const ask = (query) => page.evaluate((query) => new Promise((done) => {
