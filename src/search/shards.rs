@@ -45,11 +45,13 @@ pub const VERSION: u32 = 3;
 pub const SHARD_TEXT: usize = 128 * 1024;
 /// Shards a query searches at a time (`batch` in `search/LANG.js`). A shard's script is at most
 /// about 138 KB (128 KB of text and its chunk table; 136 KB on average at 10,000 pages), so the
-/// first answer loads at most 1.4 MB of shards. The gram files of a query's pairs add little: at
+/// first answer loads at most 0.7 MB of shards. The gram files of a query's pairs add little: at
 /// 10,000 pages (189 shards) a gram file is at most 2.2 KB, and its bitmaps grow with the number of
-/// shards, so that a long query's gram files stay well under the 0.6 MB left of 2 MB at 100,000
-/// pages. In Chromium at 10,000 pages, ten shards take about 60 to 80 ms to load and search.
-pub const SHARD_BATCH: usize = 10;
+/// shards, so that a long query's gram files stay well under the 1.3 MB left of 2 MB at 100,000
+/// pages. In Chromium at 100,000 pages, from `file://`, a first batch of five answered 15–20 ms
+/// sooner than one of ten (most of the rest is compiling the shards' scripts), and still held
+/// hundreds of results for a word on every page.
+pub const SHARD_BATCH: usize = 5;
 /// Most gram files of a language.
 pub const MAX_GRAM_FILES: usize = 64;
 /// The digits of a shard bitmap, each six shards (bit `b` of digit `j` is shard `6j + b`).
