@@ -78,10 +78,11 @@
     });
   }
 
-  // The words for n of something: words[key + "_" + the plural category of n in lang] (one,
-  // few, …) when the theme has it, else words[key]; {n} is n as lang writes numbers.
   // Plural rules and number formats by language, made once (making them is slow the first time).
   var intl = {};
+
+  // The words for n of something: words[key + "_" + the plural category of n in lang] (one,
+  // few, …) when the theme has it, else words[key]; {n} is n as lang writes numbers.
   function count(words, key, n, lang) {
     var category = "other";
     var shownN = String(n);
