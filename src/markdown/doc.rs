@@ -1,4 +1,4 @@
-//! A parsed page as kept in memory: its pulldown-cmark events in 16-byte pieces that borrow their
+//! A parsed page as kept in memory: its pulldown-cmark events in 8-byte pieces that borrow their
 //! text from the page's source, and given back as events when the page is rendered.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
