@@ -506,12 +506,10 @@ mod tests {
         parse(Path::new("a.ja.md"), src, 0, src)
     }
 
-    #[test]
-    fn a_text_longer_than_a_piece_holds_is_kept_whole() {
-        let long = "x".repeat(70_000);
-        let src = format!("# Title\n\n{long}\n\n```\n{long}\n```\n\nafter\n");
-        let want: Vec<Event> = Parser::new_ext(&src, options()).collect();
-        let doc = p(&src).unwrap();
+    /// The events `src` parses to, as pulldown-cmark gives them and as the parsed `doc` gives
+    /// them back.
+    fn events_both_ways<'a>(src: &'a str, doc: &'a Doc) -> (Vec<Event<'a>>, Vec<Event<'a>>) {
+        let want: Vec<Event> = Parser::new_ext(src, options()).collect();
         let got: Vec<Event> = doc
             .pieces()
             .map(|p| match p {
@@ -519,6 +517,15 @@ mod tests {
                 Piece::Directive(..) => panic!("no directive here"),
             })
             .collect();
+        (want, got)
+    }
+
+    #[test]
+    fn a_text_longer_than_a_piece_holds_is_kept_whole() {
+        let long = "x".repeat(70_000);
+        let src = format!("# Title\n\n{long}\n\n```\n{long}\n```\n\nafter\n");
+        let doc = p(&src).unwrap();
+        let (want, got) = events_both_ways(&src, &doc);
         // The heading got its id; everything else is the parser's.
         assert_eq!(got.len(), want.len());
         assert_eq!(got[1..], want[1..]);
@@ -532,15 +539,8 @@ mod tests {
         let src = "Text &amp; *em* **strong** ~~del~~ `code` <b>x</b>\\\nnext  \nhard\n\n\
                    > quote\n\n- [x] done\n- [ ] todo\n\n1. one\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n\
                    ```rust\nfn x() {}\n```\n\n<div>html</div>\n\n---\n\n[l](u \"t\") ![i](p.svg) a[^1]\n\n[^1]: note\n";
-        let want: Vec<Event> = Parser::new_ext(src, options()).collect();
         let doc = p(src).unwrap();
-        let got: Vec<Event> = doc
-            .pieces()
-            .map(|p| match p {
-                Piece::Event(e) => e,
-                Piece::Directive(..) => panic!("no directive here"),
-            })
-            .collect();
+        let (want, got) = events_both_ways(src, &doc);
         assert_eq!(got, want);
         assert!(doc.pieces.iter().any(|s| matches!(s, Stored::Str(..))));
         assert_eq!(std::mem::size_of::<Stored>(), 8);
