@@ -484,14 +484,13 @@ pub fn checklist_data(
     })
 }
 
-/// The language chooser and the 404 page (returned) and the sitemap (handed to `sink`).
+/// The language chooser, the 404 page and the sitemap, handed to `sink`.
 pub fn site_files(
     site: &Site,
     theme: &Theme,
     langs: &[LangState],
     sink: &dyn crate::output::Sink,
-) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
+) -> Result<()> {
     let src = site.source_lang();
     #[derive(Serialize)]
     struct Choice<'a> {
@@ -524,10 +523,10 @@ pub fn site_files(
     ctx.insert("root", "");
     ctx.insert("site_title", site.config.title.or(src, src));
     ctx.insert("t", src_strings);
-    files.push(OutputFile {
+    sink.put(OutputFile {
         path: "index.html".into(),
         bytes: render_template(theme, "root.html", &ctx)?.into_bytes(),
-    });
+    })?;
     // The 404 page is served from any folder, so it links through the base path.
     let mut ctx = tera::Context::new();
     ctx.insert("choices", &choices);
@@ -535,10 +534,9 @@ pub fn site_files(
     ctx.insert("root", &site.config.base());
     ctx.insert("site_title", site.config.title.or(src, src));
     ctx.insert("t", src_strings);
-    files.push(OutputFile {
+    sink.put(OutputFile {
         path: "404.html".into(),
         bytes: render_template(theme, "404.html", &ctx)?.into_bytes(),
-    });
-    super::sitemap::render(site, theme, langs, src_strings, sink)?;
-    Ok(files)
+    })?;
+    super::sitemap::render(site, theme, langs, src_strings, sink)
 }

@@ -117,7 +117,7 @@ pub fn render_into(
                 || library::site_files(site, theme, &langs, sink),
             );
             generated?;
-            site_files?.into_iter().try_for_each(|f| sink.put(f))?;
+            site_files?;
             lap("library");
             handouts::render(site, theme, &nav, &langs, sink)?;
             lap("handouts");

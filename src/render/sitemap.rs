@@ -76,15 +76,19 @@ pub fn render_split(
         ctx.insert("base", &site.config.base());
         ctx
     };
-    let part = |range: std::ops::Range<usize>, path: String| -> Result<()> {
-        let pages: Vec<Entry> = range.map(entry).collect();
-        let mut ctx = context();
-        ctx.insert("pages", &pages);
-        let xml = render_template(theme, "sitemap.xml", &ctx)?;
+    // Draws `template` with `ctx` into the file `path`.
+    let draw = |template: &str, ctx: &tera::Context, path: String| -> Result<()> {
+        let xml = render_template(theme, template, ctx)?;
         sink.put(OutputFile {
             path,
             bytes: xml.into_bytes(),
         })
+    };
+    let part = |range: std::ops::Range<usize>, path: String| -> Result<()> {
+        let pages: Vec<Entry> = range.map(entry).collect();
+        let mut ctx = context();
+        ctx.insert("pages", &pages);
+        draw("sitemap.xml", &ctx, path)
     };
     if entries <= per_file {
         return part(0..entries, "sitemap.xml".into());
@@ -101,9 +105,5 @@ pub fn render_split(
     }
     let mut ctx = context();
     ctx.insert("sitemaps", &parts);
-    let xml = render_template(theme, "sitemap-index.xml", &ctx)?;
-    sink.put(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
-    })
+    draw("sitemap-index.xml", &ctx, "sitemap.xml".into())
 }
