@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
 use super::url;
-use super::{render_template, LangState, OutputFile, Searchable};
+use super::{render_bytes, LangState, OutputFile, Searchable};
 use crate::error::{Error, Result};
 use crate::markdown::inline::{inline_md, plain};
 use crate::markdown::parse::Directive;
@@ -198,7 +198,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
             ctx.insert("case", &case_view(c, root));
             files.push(OutputFile {
                 path: format!("{lang}/{rest}"),
-                bytes: render_template(theme, "case.html", &ctx)?.into_bytes(),
+                bytes: render_bytes(theme, "case.html", &ctx)?,
             });
             let text = [
                 c.organisation.or(lang, src),
@@ -274,7 +274,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         ctx.insert("cause_types", &causes);
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
-            bytes: render_template(theme, "cases.html", &ctx)?.into_bytes(),
+            bytes: render_bytes(theme, "cases.html", &ctx)?,
         });
     }
 
@@ -310,7 +310,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         ctx.insert("terms", &terms);
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
-            bytes: render_template(theme, "glossary.html", &ctx)?.into_bytes(),
+            bytes: render_bytes(theme, "glossary.html", &ctx)?,
         });
     }
 
@@ -343,7 +343,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         ctx.insert("form", &checklist_form(&pctx, c)?);
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
-            bytes: render_template(theme, "checklist.html", &ctx)?.into_bytes(),
+            bytes: render_bytes(theme, "checklist.html", &ctx)?,
         });
         files.push(OutputFile {
             path: format!("{lang}/checklists/{}/data.js", d.id),
@@ -370,7 +370,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         ctx.insert("compare_strings", &strings_json(s, "compare_"));
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
-            bytes: render_template(theme, "compare.html", &ctx)?.into_bytes(),
+            bytes: render_bytes(theme, "compare.html", &ctx)?,
         });
         for it in &d.items {
             search.push(Searchable {
@@ -406,7 +406,7 @@ pub fn render(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Res
         ctx.insert("roster_strings", &strings_json(s, "roster_"));
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
-            bytes: render_template(theme, "roster.html", &ctx)?.into_bytes(),
+            bytes: render_bytes(theme, "roster.html", &ctx)?,
         });
     }
     Ok(Library { files, search })
@@ -525,7 +525,7 @@ pub fn site_files(
     ctx.insert("t", src_strings);
     sink.put(OutputFile {
         path: "index.html".into(),
-        bytes: render_template(theme, "root.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "root.html", &ctx)?,
     })?;
     // The 404 page is served from any folder, so it links through the base path.
     let mut ctx = tera::Context::new();
@@ -536,7 +536,7 @@ pub fn site_files(
     ctx.insert("t", src_strings);
     sink.put(OutputFile {
         path: "404.html".into(),
-        bytes: render_template(theme, "404.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "404.html", &ctx)?,
     })?;
     super::sitemap::render(site, theme, langs, src_strings, sink)
 }

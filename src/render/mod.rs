@@ -79,37 +79,66 @@ pub struct LangState<'a> {
 
 /// Renders a template, turning Tera's error into a diagnostic on the template file.
 pub fn render_template(theme: &Theme, name: &str, ctx: &tera::Context) -> Result<String> {
-    theme.tera.render(name, ctx).map_err(|e| {
-        let path = theme.overrides.iter().find(|p| p.ends_with(name)).cloned().unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{name}")));
-        Error::from(Diagnostic::file(Kind::Template, path, format!("template error while rendering `{name}`: {}", theme::chain(&e))).help("check the variables and filters the template uses (see the README's theme section)"))
-    })
+    theme
+        .tera
+        .render(name, ctx)
+        .map_err(|e| template_error(theme, name, &e))
+}
+
+/// Renders a template into the bytes of a file: as [`render_template`], without checking again
+/// that what Tera wrote is UTF-8.
+pub fn render_bytes(theme: &Theme, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    theme
+        .tera
+        .render_to(name, ctx, &mut out)
+        .map_err(|e| template_error(theme, name, &e))?;
+    Ok(out)
+}
+
+/// Tera's error as a diagnostic on the template file.
+fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Error {
+    let path = theme
+        .overrides
+        .iter()
+        .find(|p| p.ends_with(name))
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{name}")));
+    Error::from(
+        Diagnostic::file(
+            Kind::Template,
+            path,
+            format!("template error while rendering `{name}`: {}", theme::chain(e)),
+        )
+        .help("check the variables and filters the template uses (see the README's theme section)"),
+    )
 }
 
 /// `html` with each mark (a name between two U+0001) replaced by its text (given in pieces);
 /// `None` unless the marks occur exactly once each, in order, and U+0001 nowhere else. One pass
 /// over `html`.
-pub(crate) fn fill(html: &str, parts: &[(&str, &[&str])]) -> Option<String> {
+pub(crate) fn fill<T: AsRef<[u8]>>(html: &[u8], parts: &[(&str, &[T])]) -> Option<Vec<u8>> {
     let extra: usize = parts
         .iter()
         .flat_map(|(_, t)| t.iter())
-        .map(|t| t.len())
+        .map(|t| t.as_ref().len())
         .sum();
-    let mut out = String::with_capacity(html.len() + extra);
+    let mut out = Vec::with_capacity(html.len() + extra);
     let mut next = parts.iter();
     let mut rest = html;
-    while let Some(at) = rest.find('\u{1}') {
+    while let Some(at) = memchr::memchr(1, rest) {
         let (mark, text) = next.next()?;
-        if !rest[at..].starts_with(mark) {
+        if !rest[at..].starts_with(mark.as_bytes()) {
             return None;
         }
-        out.push_str(&rest[..at]);
-        text.iter().for_each(|t| out.push_str(t));
+        out.extend_from_slice(&rest[..at]);
+        text.iter().for_each(|t| out.extend_from_slice(t.as_ref()));
         rest = &rest[at + mark.len()..];
     }
     if next.next().is_some() {
         return None;
     }
-    out.push_str(rest);
+    out.extend_from_slice(rest);
     Some(out)
 }
 
@@ -123,6 +152,9 @@ mod tests {
         let parts: [(&str, &[&str]); 2] =
             [(NAV_MARK, &["<nav", ">"]), (CONTENT_MARK, &["<p>x</p>"])];
         let html = format!("a{NAV_MARK}b{CONTENT_MARK}c");
+        let fill = |html: &str, parts: &[(&str, &[&str])]| {
+            super::fill(html.as_bytes(), parts).map(|b| String::from_utf8(b).unwrap())
+        };
         assert_eq!(fill(&html, &parts).as_deref(), Some("a<nav>b<p>x</p>c"));
         assert_eq!(fill(&format!("a{CONTENT_MARK}"), &parts), None);
         assert_eq!(

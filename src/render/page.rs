@@ -9,7 +9,7 @@ use super::body::html::{self, Ctx};
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
 use super::url;
-use super::{fill, render_template, LangState, OutputFile, Searchable};
+use super::{fill, render_bytes, LangState, OutputFile, Searchable};
 use crate::error::{Error, Result};
 use crate::site::links::numbered_title;
 use crate::site::{PageKind, Site};
@@ -209,7 +209,7 @@ pub fn render_page_with_body(
     };
     let tctx = tera::Context::from_serialize(&view)
         .map_err(|e| Error::Internal(format!("page view: {e}")))?;
-    let mut html = render_template(theme, template, &tctx)?;
+    let mut html = render_bytes(theme, template, &tctx)?;
     if splice {
         html = match fill(
             &html,
@@ -223,7 +223,7 @@ pub fn render_page_with_body(
                 view.content = body.html.clone();
                 let tctx = tera::Context::from_serialize(&view)
                     .map_err(|e| Error::Internal(format!("page view: {e}")))?;
-                render_template(theme, template, &tctx)?
+                render_bytes(theme, template, &tctx)?
             }
         };
     }
@@ -237,7 +237,7 @@ pub fn render_page_with_body(
     Ok((
         OutputFile {
             path,
-            bytes: html.into_bytes(),
+            bytes: html,
         },
         searchable,
         body.html,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::library::{frame, to_ctx};
 use super::nav::NavCache;
 use super::theme::Theme;
-use super::{render_template, LangState, OutputFile};
+use super::{render_bytes, LangState, OutputFile};
 use crate::error::Result;
 use crate::site::links::numbered_title;
 use crate::site::Site;
@@ -191,7 +191,7 @@ pub fn render(
     ctx.insert("course", &data);
     files.push(OutputFile {
         path: format!("{lang}/{rest}"),
-        bytes: render_template(theme, "progress.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "progress.html", &ctx)?,
     });
     // The list of pages is the progress page's alone (the certificate's script has pages.js);
     // not kept while the certificate is drawn, as it is a copy of every page's title and URL.
@@ -217,7 +217,7 @@ pub fn render(
     ctx.insert("course", &data);
     files.push(OutputFile {
         path: format!("{lang}/{rest}"),
-        bytes: render_template(theme, "certificate.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "certificate.html", &ctx)?,
     });
     Ok(files)
 }

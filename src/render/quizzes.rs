@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::library::{frame, to_ctx};
 use super::nav::{Link, NavCache};
 use super::theme::Theme;
-use super::{render_template, LangState, OutputFile, Searchable};
+use super::{render_bytes, LangState, OutputFile, Searchable};
 use crate::error::Result;
 use crate::markdown::parse::Directive;
 use crate::render::body::html::{Chunk, Ctx};
@@ -90,7 +90,7 @@ pub fn render(
         ctx.insert("chapter", &chapter);
         files.push(OutputFile {
             path: format!("{lang}/{rest}"),
-            bytes: render_template(theme, "quiz.html", &ctx)?.into_bytes(),
+            bytes: render_bytes(theme, "quiz.html", &ctx)?,
         });
         files.push(OutputFile {
             path: format!("{lang}/quizzes/{id}/data.js"),
@@ -133,7 +133,7 @@ pub fn render(
     ctx.insert("quizzes", &rows);
     files.push(OutputFile {
         path: format!("{lang}/{rest}"),
-        bytes: render_template(theme, "quizzes.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "quizzes.html", &ctx)?,
     });
     Ok((files, search))
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::handouts::prefix_ids;
 use super::nav::{self, Link, NavCache};
 use super::theme::Theme;
-use super::{render_template, LangState, OutputFile, Sink};
+use super::{render_bytes, render_template, LangState, OutputFile, Sink};
 use crate::error::Result;
 use crate::markdown::inline::inline_md;
 use crate::markdown::parse::{Directive, Doc, Piece};
@@ -84,8 +84,9 @@ pub fn render(
         .iter()
         .flat_map(|ls| chapters(site).map(move |c| (ls, c)))
         .collect();
+    let lead_words = lead_words(site, theme);
     jobs.par_iter().try_for_each(|&(ls, c)| {
-        deck(site, theme, ls, c)?
+        deck(site, theme, ls, c, &lead_words)?
             .into_iter()
             .try_for_each(|f| sink.put(f))
     })?;
@@ -117,9 +118,10 @@ pub fn render_containing(
         .iter()
         .flat_map(|ls| wanted.iter().map(move |&c| (ls, c)))
         .collect();
+    let lead_words = lead_words(site, theme);
     let files: Vec<Vec<OutputFile>> = jobs
         .par_iter()
-        .map(|&(ls, c)| deck(site, theme, ls, c))
+        .map(|&(ls, c)| deck(site, theme, ls, c, &lead_words))
         .collect::<Result<_>>()?;
     Ok(files.into_iter().flatten().collect())
 }
@@ -134,17 +136,26 @@ fn number_label(site: &Site, i: usize, ls: &LangState) -> String {
     }
 }
 
+/// Words that lead into what follows, of every language of the course: a page may show text of
+/// another language (the source, untranslated).
+fn lead_words(site: &Site, theme: &Theme) -> Vec<String> {
+    theme.lead_words(&site.languages())
+}
+
 /// The deck and the notes page of chapter `c` in one language.
-fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<OutputFile>> {
+fn deck(
+    site: &Site,
+    theme: &Theme,
+    ls: &LangState,
+    c: usize,
+    lead_words: &[String],
+) -> Result<Vec<OutputFile>> {
     let lang = ls.lang;
     let src = site.source_lang();
     let p = &site.pages[c];
     let name = &p.slug_path;
     let (cv, _) = site.variant(p, lang);
     let chapter_title = numbered_title(site, p, lang);
-    // Words that lead into what follows, of every language of the course: a page may show text
-    // of another language (the source, untranslated).
-    let lead_words = theme.lead_words(&site.languages());
     let mut slides = vec![Slide {
         kind: "title",
         feature: false,
@@ -195,7 +206,7 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
             strings: &ls.strings,
             theme,
         };
-        for part in split(&v.doc, &lead_words) {
+        for part in split(&v.doc, lead_words) {
             if let Some(quiz) = lone_quiz(site, &part) {
                 let mut qs = quiz_slides(theme, &ctx, ls, quiz, &place, &content_lang)?;
                 // The author's notes on the quiz go with its first question.
@@ -250,24 +261,65 @@ fn deck(site: &Site, theme: &Theme, ls: &LangState, c: usize) -> Result<Vec<Outp
     ctx.insert("pdf", &format!("../{name}.pdf"));
     ctx.insert("notes_pdf", &format!("../{name}-notes.pdf"));
     ctx.insert("lead_words", &lead_words.join("|"));
-    // Each slide is drawn once, with what the deck's templates see, for both of them.
-    for slide in &mut slides {
-        ctx.insert("s", &*slide);
-        slide.html = render_template(theme, "slides-_slide.html", &ctx)?;
-    }
-    ctx.remove("s");
-    ctx.insert("slides", &slides);
-    let html = render_template(theme, "slides-deck.html", &ctx)?;
-    let notes = render_template(theme, "slides-notes.html", &ctx)?;
+    let [html, notes] = draw(theme, &mut ctx, &mut slides)?;
     Ok(vec![
         OutputFile {
             path: format!("{lang}/slides/{name}/index.html"),
-            bytes: html.into_bytes(),
+            bytes: html,
         },
         OutputFile {
             path: format!("{lang}/slides/{name}/notes.html"),
-            bytes: notes.into_bytes(),
+            bytes: notes,
         },
+    ])
+}
+
+/// What a slide's `html` holds while the deck and its notes are drawn: [`fill`](super::fill)
+/// puts each slide's drawing in its place afterwards, so Tera does not copy them.
+const SLIDE_MARK: &str = "\u{1}slide\u{1}";
+
+/// Draws each slide (`slides-_slide.html`) once, then the deck and its notes pages around them.
+///
+/// The slides are drawn in one pass of [`theme::SLIDES`](super::theme::SLIDES), each followed by
+/// U+0001, and the two pages with each slide's drawing as [`SLIDE_MARK`]. Where that cannot hold
+/// (a text holding U+0001, or a theme whose slide template shows `s.html`), every slide and page
+/// is drawn plainly.
+fn draw(theme: &Theme, ctx: &mut tera::Context, slides: &mut [Slide]) -> Result<[Vec<u8>; 2]> {
+    const PAGES: [&str; 2] = ["slides-deck.html", "slides-notes.html"];
+    slides.iter_mut().for_each(|s| s.html = SLIDE_MARK.into());
+    ctx.insert("slides", &*slides);
+    let all = render_bytes(theme, super::theme::SLIDES, ctx)?;
+    let mut drawn = Vec::with_capacity(slides.len());
+    let mut at = 0;
+    for end in memchr::memchr_iter(1, &all) {
+        drawn.push(&all[at..end]);
+        at = end + 1;
+    }
+    if at == all.len() && drawn.len() == slides.len() {
+        let texts: Vec<[&[u8]; 1]> = drawn.iter().map(|d| [*d]).collect();
+        let parts: Vec<(&str, &[&[u8]])> = texts.iter().map(|t| (SLIDE_MARK, &t[..])).collect();
+        let mut out = [Vec::new(), Vec::new()];
+        let mut filled = true;
+        for (o, page) in out.iter_mut().zip(PAGES) {
+            match super::fill(&render_bytes(theme, page, ctx)?, &parts) {
+                Some(h) => *o = h,
+                None => filled = false,
+            }
+        }
+        if filled {
+            return Ok(out);
+        }
+    }
+    ctx.remove("slides");
+    for slide in slides.iter_mut() {
+        ctx.insert("s", &*slide);
+        slide.html = render_template(theme, "slides-_slide.html", ctx)?;
+    }
+    ctx.remove("s");
+    ctx.insert("slides", &*slides);
+    Ok([
+        render_bytes(theme, PAGES[0], ctx)?,
+        render_bytes(theme, PAGES[1], ctx)?,
     ])
 }
 
@@ -493,6 +545,6 @@ fn index(site: &Site, theme: &Theme, nav: &NavCache, ls: &LangState) -> Result<O
     ctx.insert("decks", &decks);
     Ok(OutputFile {
         path: format!("{lang}/{rest}"),
-        bytes: render_template(theme, "slides-index.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "slides-index.html", &ctx)?,
     })
 }

@@ -50,6 +50,10 @@ impl Strings {
     }
 }
 
+/// The template that draws every slide of a deck, each followed by U+0001: kyozai's own, not a
+/// theme file.
+pub const SLIDES: &str = "kyozai/slides.html";
+
 /// A loaded theme.
 pub struct Theme {
     pub tera: Tera,
@@ -169,6 +173,13 @@ impl Theme {
             if let Err(e) = tera.add_raw_template(name, text) {
                 return Err(template_error(shown, text, &e).into());
             }
+        }
+        // Every slide of a deck in one pass (see `render::slides`), each followed by U+0001.
+        if let Err(e) = tera.add_raw_template(
+            SLIDES,
+            "{% for s in slides %}{% include \"slides-_slide.html\" %}\u{1}{% endfor %}",
+        ) {
+            return Err(Error::Internal(format!("slides template: {e}")));
         }
         if let Err(e) = tera.build_inheritance_chains() {
             return Err(Diagnostic::file(

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::build::{load_and_check, Options};
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
-use crate::render::render_template;
+use crate::render::render_bytes;
 use crate::render::theme::Theme;
 use crate::site::Site;
 
@@ -132,6 +132,6 @@ fn launch_page(site: &Site, theme: &Theme, lang: &str) -> Result<OutputFile> {
         .map_err(|e| Error::Internal(format!("launch page view: {e}")))?;
     Ok(OutputFile {
         path: LAUNCH.into(),
-        bytes: render_template(theme, "scorm.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "scorm.html", &ctx)?,
     })
 }

@@ -42,7 +42,7 @@ use serde::Serialize;
 use super::nav::{self, Alternate, Link, NavCache};
 use super::theme::{Strings, Theme};
 use super::url;
-use super::{render_template, LangState, OutputFile};
+use super::{render_bytes, render_template, LangState, OutputFile};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::data::{DataContents, ListData, ListStyle};
 use crate::markdown::inline::{inline_md, plain};
@@ -459,7 +459,7 @@ fn chapter_html(
     name: &str,
     c: usize,
     rendered: &std::collections::HashMap<usize, String>,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     let lang = ls.lang;
     let root = HANDOUT_ROOT;
     let p = &site.pages[c];
@@ -503,7 +503,7 @@ fn chapter_html(
     let mut ctx = to_ctx(&frame(site, ls, name, title, "chapter", run_class(c)))?;
     ctx.insert("chapter", &chapter);
     ctx.insert("note_lines", &NOTE_LINES);
-    let html = render_template(theme, "handout-chapter.html", &ctx)?;
+    let html = render_bytes(theme, "handout-chapter.html", &ctx)?;
     if !splice {
         return Ok(html);
     }
@@ -524,7 +524,7 @@ fn chapter_html(
         s.content = b;
     }
     ctx.insert("chapter", &chapter);
-    render_template(theme, "handout-chapter.html", &ctx)
+    render_bytes(theme, "handout-chapter.html", &ctx)
 }
 
 /// Where handouts are, relative to the site root: `LANG/handouts/NAME/index.html`.
@@ -542,7 +542,7 @@ pub fn render_chapter(
     let name = &site.pages[c].slug_path;
     Ok(OutputFile {
         path: format!("{}/handouts/{name}/index.html", ls.lang),
-        bytes: chapter_html(site, theme, ls, name, c, rendered)?.into_bytes(),
+        bytes: chapter_html(site, theme, ls, name, c, rendered)?,
     })
 }
 
@@ -553,7 +553,12 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
     let s = &ls.strings;
     let root = "../../../";
     let html = match h.kind {
-        Kind::Chapter(c) => chapter_html(site, theme, ls, &h.name, c, &Default::default())?,
+        Kind::Chapter(c) => {
+            return Ok(OutputFile {
+                path: format!("{lang}/handouts/{}/index.html", h.name),
+                bytes: chapter_html(site, theme, ls, &h.name, c, &Default::default())?,
+            })
+        }
         Kind::Handbook => {
             let inside = inside_map(
                 site,
@@ -764,7 +769,7 @@ fn index(
     ctx.insert("decks", &super::slides::entries(site, lang, "../slides/"));
     Ok(OutputFile {
         path: format!("{lang}/{rest}"),
-        bytes: render_template(theme, "handout-index.html", &ctx)?.into_bytes(),
+        bytes: render_bytes(theme, "handout-index.html", &ctx)?,
     })
 }
 
