@@ -747,3 +747,27 @@ fn a_sitemap_with_more_urls_than_a_file_holds_is_split_under_a_sitemap_index() {
     }
     assert_eq!(found, all, "the parts list every URL once, in order");
 }
+
+/// A deck's slides are drawn in one pass and put in place by marks made of U+0001; a text that
+/// holds that character takes the plain way, and the deck and its notes come out the same.
+#[test]
+fn slides_holding_the_marks_character_are_drawn_like_the_others() {
+    let page = |gap: &str| {
+        format!(
+            "+++\ntitle = \"First section\"\n+++\n## Examples\n\nBody{gap}one.\n\n---\n\n\
+             Second slide{gap}text.\n\n```{{notes}}\nSay it{gap}twice.\n```\n"
+        )
+    };
+    let plain = common::base_with(&[("content/01-intro/01-first.en.md", &page(" "))]);
+    let marked = common::base_with(&[("content/01-intro/01-first.en.md", &page("\u{1}"))]);
+    let (plain, marked) = (
+        common::build_files(plain.path()),
+        common::build_files(marked.path()),
+    );
+    for file in ["en/slides/intro/index.html", "en/slides/intro/notes.html"] {
+        let p = &plain[file];
+        assert!(p.contains("Second slide text."), "{file}: {p}");
+        assert!(p.contains("Say it twice."), "{file}: {p}");
+        assert_eq!(marked[file].replace('\u{1}', " "), *p, "{file}");
+    }
+}

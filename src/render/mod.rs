@@ -108,7 +108,10 @@ fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Error {
         Diagnostic::file(
             Kind::Template,
             path,
-            format!("template error while rendering `{name}`: {}", theme::chain(e)),
+            format!(
+                "template error while rendering `{name}`: {}",
+                theme::chain(e)
+            ),
         )
         .help("check the variables and filters the template uses (see the README's theme section)"),
     )

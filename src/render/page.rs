@@ -234,12 +234,5 @@ pub fn render_page_with_body(
         kind: crate::search::DocKind::Page,
         chunks: body.chunks,
     };
-    Ok((
-        OutputFile {
-            path,
-            bytes: html,
-        },
-        searchable,
-        body.html,
-    ))
+    Ok((OutputFile { path, bytes: html }, searchable, body.html))
 }
