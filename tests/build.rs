@@ -771,3 +771,29 @@ fn slides_holding_the_marks_character_are_drawn_like_the_others() {
         assert_eq!(marked[file].replace('\u{1}', " "), *p, "{file}");
     }
 }
+
+/// The home page of a course of more than 40 chapters marks its course map long, which the
+/// stylesheet lays out only near the screen; a shorter course's map stays as it was.
+#[test]
+fn a_long_course_map_is_marked_for_the_stylesheet() {
+    let mut files: Vec<(String, String)> = BASE
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    let short = course(BASE);
+    for n in 2..=41 {
+        for (lang, title) in [("ja", "章"), ("en", "Chapter")] {
+            files.push((
+                format!("content/{n:02}-c{n}/_index.{lang}.md"),
+                format!("+++\ntitle = \"{title} {n}\"\n+++\nText.\n"),
+            ));
+        }
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (&p[..], &t[..])).collect();
+    let long = course(&files);
+    let home = |dir: &std::path::Path| build_files(dir)["ja/index.html"].clone();
+    assert!(home(long.path()).contains("class=\"course-map course-map-long\""));
+    assert!(home(short.path()).contains("class=\"course-map\""));
+    let css = std::fs::read_to_string("themes/default/static/style.css").unwrap();
+    assert!(css.contains(".course-map-long .cards > li { content-visibility: auto;"));
+}
