@@ -110,15 +110,12 @@ pub fn render_into(
             .collect();
         let rest = done.and_then(|_| {
             lap("pages");
-            // The site-wide files (the sitemap lists every page) are made beside the languages'
-            // generated pages.
-            let (generated, site_files) = rayon::join(
-                || generated(site, theme, &nav, &langs, sink, &index, &mut pages_of),
-                || library::site_files(site, theme, &langs, sink),
-            );
-            generated?;
-            site_files?;
+            generated(site, theme, &nav, &langs, sink, &index, &mut pages_of)?;
             lap("library");
+            // The site-wide files (the sitemap lists every page) after the generated pages, so
+            // that the lists of every page they each hold are not held at once.
+            library::site_files(site, theme, &langs, sink)?;
+            lap("site files");
             handouts::render(site, theme, &nav, &langs, sink)?;
             lap("handouts");
             slides::render(site, theme, &nav, &langs, sink)?;
