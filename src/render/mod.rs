@@ -13,6 +13,7 @@ pub mod page;
 pub mod progress;
 pub mod quizzes;
 pub mod schedule;
+pub mod search_words;
 pub mod searchindex;
 pub mod sitemap;
 pub mod slides;

@@ -169,6 +169,12 @@ impl Theme {
                 strings.insert(l.to_string(), Strings(all));
             }
         }
+        tera.register_function(
+            "search_words",
+            super::search_words::function(super::search_words::by_lang(
+                strings.iter().map(|(l, s)| (l, &s.0)),
+            )),
+        );
         for (name, text, shown) in &templates {
             if let Err(e) = tera.add_raw_template(name, text) {
                 return Err(template_error(shown, text, &e).into());
