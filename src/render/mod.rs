@@ -149,7 +149,6 @@ pub(crate) fn fill<T: AsRef<[u8]>>(html: &[u8], parts: &[(&str, &[T])]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::page::{CONTENT_MARK, NAV_MARK};
-    use super::*;
 
     #[test]
     fn marks_are_filled_only_when_each_occurs_once_in_order() {
