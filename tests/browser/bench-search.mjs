@@ -3,7 +3,7 @@
 // script the page asked for) and the time from the end of the typing to the answer shown, on a
 // fresh page (first query) and again on the same page (index parts loaded). The box is focused
 // 300 ms before; a query with non-ASCII characters arrives as an input method's commit, any other
-// as keystrokes (answered after the box's 60 ms wait for more typing). Not part of `npm test`.
+// as keystrokes (answered after the box's 30 ms wait for more typing). Not part of `npm test`.
 //
 // Run from tests/browser after `cargo build` (or on a benchmark's output):
 //   [SEARCH_FROM=PATH] node bench-search.mjs [SITE] [LANG] [RUNS] [QUERY…]
@@ -71,7 +71,7 @@ for (const q of queries) {
     bytes = total(scripts);
     await page.close();
   }
-  // For a typed (ASCII) query, the 60 ms the box waits for more typing is part of both figures.
+  // For a typed (ASCII) query, the 30 ms the box waits for more typing is part of both figures.
   console.log(`${JSON.stringify(q)}: ${status}; first query ${median(first).toFixed(0)} ms (loads ${(bytes / 1e6).toFixed(2)} MB of index), again ${median(again).toFixed(0)} ms; medians over ${runs} runs`);
 }
 await browser.close();
