@@ -59,6 +59,8 @@ pub fn render_into(
         .flat_map(|ls| groups.iter().enumerate().map(move |(k, g)| (k, g, ls)))
         .collect();
     let codes: Vec<&str> = langs.iter().map(|l| l.lang).collect();
+    let progress = progress_pages(site, theme, &nav, &langs, sink)?;
+    lap("progress");
     let mut out = Output::default();
     out.search = std::thread::scope(|scope| -> Result<Vec<Searchable>> {
         let index = searchindex::Streaming::start(scope, &codes, sink, keep_search);
@@ -103,7 +105,7 @@ pub fn render_into(
             .map(|_| work())
             .collect::<Result<Vec<()>>>();
         // Every language has every page.
-        let pages: usize = groups.iter().map(Vec::len).sum();
+        let pages: usize = groups.iter().map(Vec::len).sum::<usize>() + progress;
         let mut pages_of: BTreeMap<String, usize> = langs
             .iter()
             .map(|ls| (ls.lang.to_string(), pages))
@@ -145,7 +147,7 @@ pub fn render_into(
     Ok(out)
 }
 
-/// The generated pages of every language (the libraries, the knowledge checks, progress), put
+/// The generated pages of every language (the libraries, the knowledge checks), put
 /// into `sink` and their texts into the search `index`; `pages_of` counts them per language.
 fn generated(
     site: &Site,
@@ -165,9 +167,24 @@ fn generated(
         lib.search.extend(quiz_search);
         lib.files.into_iter().try_for_each(|f| sink.put(f))?;
         index.after_jobs(ls.lang, lib.search);
-        let prog = progress::render(site, theme, nav, ls)?;
-        *pages_of.entry(ls.lang.to_string()).or_default() += 2;
-        prog.into_iter().try_for_each(|f| sink.put(f))?;
     }
     Ok(())
+}
+
+/// The progress and certificate pages and the progress data of every language, put into `sink`;
+/// returns how many pages that is per language. Made before the course's pages: the progress
+/// page lists every page, and the list is best held while little else is.
+fn progress_pages(
+    site: &Site,
+    theme: &Theme,
+    nav: &NavCache,
+    langs: &[LangState],
+    sink: &dyn Sink,
+) -> Result<usize> {
+    for ls in langs {
+        progress::render(site, theme, nav, ls)?
+            .into_iter()
+            .try_for_each(|f| sink.put(f))?;
+    }
+    Ok(2)
 }
