@@ -216,6 +216,12 @@ pub fn github_slug(text: &str) -> String {
     out
 }
 
+/// `json` made safe inside a `<script>` element: every `<` written as `\u003c` (the same string
+/// to a JSON or JavaScript parser), so that no text in it can end the element.
+pub fn script_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);

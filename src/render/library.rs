@@ -420,9 +420,7 @@ pub fn strings_json(s: &Strings, prefix: &str) -> String {
             .filter(|(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-    serde_json::to_string(&map)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c")
+    crate::text::script_json(&serde_json::to_string(&map).unwrap_or_else(|_| "{}".into()))
 }
 
 /// The checklist's data for the browser script, in one language, with the script's words (the
@@ -440,9 +438,8 @@ pub fn checklist_data_js(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
     data["strings"] = serde_json::json!(words);
-    let json = serde_json::to_string(&data)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c");
+    let json =
+        crate::text::script_json(&serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()));
     format!("window.kyozaiChecklists = window.kyozaiChecklists || {{}};\nwindow.kyozaiChecklists[{}] = {json};\n", serde_json::to_string(&c.data.id).unwrap_or_default())
 }
 

@@ -146,9 +146,8 @@ fn data_file(lang: &str, data: &CourseData) -> OutputFile {
 /// A script that sets `window.NAME` to `value` as JSON (`<` escaped, so that no text in it can
 /// end a script element).
 fn script(path: String, name: &str, value: &impl Serialize) -> OutputFile {
-    let json = serde_json::to_string(value)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c");
+    let json =
+        crate::text::script_json(&serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
     OutputFile {
         path,
         bytes: format!("window.{name} = {json};\n").into_bytes(),

@@ -194,9 +194,7 @@ impl serde_json::ser::Formatter for ScriptSafe {
 
 /// The start of an index script, up to the index itself: `window.kyozaiSearch["ja"] = `.
 fn script_head(lang: &str) -> String {
-    let lang = serde_json::to_string(lang)
-        .expect("a string serialises")
-        .replace('<', "\\u003c");
+    let lang = crate::text::script_json(&serde_json::to_string(lang).expect("a string serialises"));
     format!("window.kyozaiSearch = window.kyozaiSearch || {{}};\nwindow.kyozaiSearch[{lang}] = ")
 }
 

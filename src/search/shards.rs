@@ -327,9 +327,9 @@ fn gram_scripts(
 
 /// `window.kyozaiSearchParts["LANG/NAME"] = `.
 fn part_head(lang: &str, name: &str) -> String {
-    let key = serde_json::to_string(&format!("{lang}/{name}"))
-        .expect("a string serialises")
-        .replace('<', "\\u003c");
+    let key = crate::text::script_json(
+        &serde_json::to_string(&format!("{lang}/{name}")).expect("a string serialises"),
+    );
     format!("window.kyozaiSearchParts = window.kyozaiSearchParts || {{}};\nwindow.kyozaiSearchParts[{key}] = ")
 }
 
@@ -348,9 +348,7 @@ fn shard_file(lang: &str, k: usize, first: usize, shard: &SearchIndex) -> (Strin
 
 /// The script `search/LANG.js`.
 fn manifest(lang: &str, shards: usize, chunks: usize, batch: usize) -> (String, String) {
-    let code = serde_json::to_string(lang)
-        .expect("a string serialises")
-        .replace('<', "\\u003c");
+    let code = crate::text::script_json(&serde_json::to_string(lang).expect("a string serialises"));
     (
         format!("search/{lang}.js"),
         format!(

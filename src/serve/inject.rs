@@ -27,7 +27,7 @@ pub(crate) fn inject(html: &[u8], error: Option<&ErrorReport>, words: &str) -> V
         out.extend_from_slice(b"<script type=\"application/json\" id=\"");
         out.extend_from_slice(id.as_bytes());
         out.extend_from_slice(b"\">");
-        out.extend_from_slice(script_json(json).as_bytes());
+        out.extend_from_slice(crate::text::script_json(json).as_bytes());
         out.extend_from_slice(b"</script>");
     };
     data(WORDS_ID, words);
@@ -62,12 +62,6 @@ fn find_tag(html: &[u8], name: &[u8]) -> Option<usize> {
                 .get(i + name.len())
                 .is_none_or(|&b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
     })
-}
-
-/// `json` as the content of a `<script type="application/json">` element: every `<` written as
-/// `\u003c` (the same string to a JSON parser), so that no text in it can end the element.
-fn script_json(json: &str) -> String {
-    json.replace('<', "\\u003c")
 }
 
 #[cfg(test)]

@@ -184,9 +184,7 @@ pub fn data_js(quiz: &Quiz, strings: &Strings, lang: &str) -> String {
         })).collect::<Vec<_>>(),
         "strings": ui,
     });
-    let json = serde_json::to_string(&v)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c");
+    let json = crate::text::script_json(&serde_json::to_string(&v).unwrap_or_else(|_| "{}".into()));
     format!(
         "window.kyozaiQuizzes = window.kyozaiQuizzes || {{}};\nwindow.kyozaiQuizzes[{}] = {json};\n",
         serde_json::to_string(&q.id).unwrap_or_default()
