@@ -1,5 +1,6 @@
 //! The search box's words, as the JSON object `static/search.js` reads from the page: made once
-//! per language when the theme loads, and given to templates by the function `search_words`.
+//! per language when the theme loads (from [`Theme::strings`](super::theme::Theme::strings)), and
+//! given to templates by the function `search_words`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,7 +34,7 @@ pub fn json(s: &Strings) -> String {
         .map(|(key, string)| {
             let text = s.get(*string).map(String::as_str).unwrap_or("");
             let text = serde_json::to_string(text).expect("a string serialises");
-            format!("\"{key}\":{}", text.replace('<', "\\u003c"))
+            format!("\"{key}\":{}", crate::text::script_json(&text))
         })
         .collect();
     format!("{{\n{}\n}}", lines.join(",\n"))
@@ -52,26 +53,6 @@ pub fn function(
         let words = by_lang.get(lang).or_else(|| by_lang.get("en"));
         Ok(tera::Value::String(words.cloned().unwrap_or_default()))
     }
-}
-
-/// The objects of every language of `strings` (each laid over English, as pages see them).
-pub fn by_lang<'a>(
-    strings: impl Iterator<Item = (&'a String, &'a Strings)>,
-) -> HashMap<String, String> {
-    let strings: Vec<_> = strings.collect();
-    let en = strings
-        .iter()
-        .find(|(l, _)| *l == "en")
-        .map(|(_, s)| (*s).clone())
-        .unwrap_or_default();
-    strings
-        .iter()
-        .map(|(lang, own)| {
-            let mut s = en.clone();
-            s.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
-            (lang.to_string(), json(&s))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -97,23 +78,41 @@ mod tests {
 
     #[test]
     fn a_language_without_strings_has_the_english_words() {
-        let mut strings = BTreeMap::new();
-        let mut en = Strings::default();
-        en.insert("search_more".into(), "More".into());
-        strings.insert("en".to_string(), en);
-        let mut ja = Strings::default();
-        ja.insert("search_no_results".into(), "なし".into());
-        strings.insert("ja".to_string(), ja);
-        let f = function(by_lang(strings.iter()));
+        let f = function(HashMap::from([
+            ("en".to_string(), "{\"more\":\"More\"}".to_string()),
+            ("ja".to_string(), "{\"more\":\"さらに\"}".to_string()),
+        ]));
         let call = |lang: &str| {
             let args = HashMap::from([("lang".to_string(), tera::Value::from(lang))]);
             f(&args).unwrap().as_str().unwrap().to_string()
         };
-        assert!(
-            call("ja").contains("\"no_results\":\"なし\"")
-                && call("ja").contains("\"more\":\"More\"")
-        );
+        assert_eq!(call("ja"), "{\"more\":\"さらに\"}");
         assert_eq!(call("vi"), call("en"));
         assert!(f(&HashMap::new()).is_err());
+    }
+
+    /// The theme gives each language's words laid over the English ones, as its pages see them.
+    #[test]
+    fn the_theme_gives_each_language_its_words_over_the_english_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/default/i18n")).unwrap();
+        std::fs::write(
+            dir.path().join("themes/default/i18n/ja.toml"),
+            "search_no_results = \"なし\"\n",
+        )
+        .unwrap();
+        let theme = super::super::theme::Theme::load(dir.path(), "default").unwrap();
+        let mut tera = theme.tera.clone();
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", "ja");
+        let ja = tera
+            .render_str("{{ search_words(lang=lang) | safe }}", &ctx)
+            .unwrap();
+        let en = theme.strings("en");
+        assert!(ja.contains("\"no_results\":\"なし\""), "{ja}");
+        // A string Japanese does not have (a plural category) comes from English.
+        let one = serde_json::to_string(en.get("search_results_one")).unwrap();
+        assert!(ja.contains(&format!("\"results_one\":{one}")), "{ja}");
+        assert_eq!(ja, json(&theme.strings("ja").0));
     }
 }

@@ -169,12 +169,6 @@ impl Theme {
                 strings.insert(l.to_string(), Strings(all));
             }
         }
-        tera.register_function(
-            "search_words",
-            super::search_words::function(super::search_words::by_lang(
-                strings.iter().map(|(l, s)| (l, &s.0)),
-            )),
-        );
         for (name, text, shown) in &templates {
             if let Err(e) = tera.add_raw_template(name, text) {
                 return Err(template_error(shown, text, &e).into());
@@ -205,6 +199,14 @@ impl Theme {
             fragment_strings: Default::default(),
         };
         theme.fragment_strings = fragment_strings(&theme, &templates);
+        let words = theme
+            .strings
+            .keys()
+            .map(|l| (l.clone(), super::search_words::json(&theme.strings(l).0)))
+            .collect();
+        theme
+            .tera
+            .register_function("search_words", super::search_words::function(words));
         Ok(theme)
     }
 
