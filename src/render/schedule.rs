@@ -172,8 +172,9 @@ fn generated(
 }
 
 /// The progress and certificate pages and the progress data of every language, put into `sink`;
-/// returns how many pages that is per language. Made before the course's pages: the progress
-/// page lists every page, and the list is best held while little else is.
+/// returns how many pages that is per language (every language has the same). Made before the
+/// course's pages: the progress page lists every page, and the list is best held while little
+/// else is.
 fn progress_pages(
     site: &Site,
     theme: &Theme,
@@ -181,10 +182,11 @@ fn progress_pages(
     langs: &[LangState],
     sink: &dyn Sink,
 ) -> Result<usize> {
+    let mut pages = 0;
     for ls in langs {
-        progress::render(site, theme, nav, ls)?
-            .into_iter()
-            .try_for_each(|f| sink.put(f))?;
+        let files = progress::render(site, theme, nav, ls)?;
+        pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+        files.into_iter().try_for_each(|f| sink.put(f))?;
     }
-    Ok(2)
+    Ok(pages)
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::theme::{Strings, Theme};
-use super::{render_template, LangState, OutputFile};
+use super::{render_bytes, LangState, OutputFile};
 use crate::error::Result;
 use crate::output::Sink;
 use crate::site::Site;
@@ -78,10 +78,9 @@ pub fn render_split(
     };
     // Draws `template` with `ctx` into the file `path`.
     let draw = |template: &str, ctx: &tera::Context, path: String| -> Result<()> {
-        let xml = render_template(theme, template, ctx)?;
         sink.put(OutputFile {
             path,
-            bytes: xml.into_bytes(),
+            bytes: render_bytes(theme, template, ctx)?,
         })
     };
     let part = |range: std::ops::Range<usize>, path: String| -> Result<()> {

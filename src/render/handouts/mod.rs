@@ -553,12 +553,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
     let s = &ls.strings;
     let root = "../../../";
     let html = match h.kind {
-        Kind::Chapter(c) => {
-            return Ok(OutputFile {
-                path: format!("{lang}/handouts/{}/index.html", h.name),
-                bytes: chapter_html(site, theme, ls, &h.name, c, &Default::default())?,
-            })
-        }
+        Kind::Chapter(c) => chapter_html(site, theme, ls, &h.name, c, &Default::default())?,
         Kind::Handbook => {
             let inside = inside_map(
                 site,
@@ -607,7 +602,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
                     .find(|p| p.kind == PageKind::Home)
                     .and_then(|p| site.variant(p, lang).0.front.summary.clone()),
             );
-            render_template(theme, "handout-handbook.html", &ctx)?
+            render_bytes(theme, "handout-handbook.html", &ctx)?
         }
         Kind::Worksheet(n) => {
             let c = &site.data.checklists[n];
@@ -620,7 +615,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
                 "kz-ws".into(),
             ))?;
             worksheet(site, c, ls, &mut ctx);
-            render_template(theme, "handout-checklist.html", &ctx)?
+            render_bytes(theme, "handout-checklist.html", &ctx)?
         }
         Kind::QuizSheet(n) | Kind::QuizKey(n) => {
             let q = &site.data.quizzes[n];
@@ -647,7 +642,7 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
             } else {
                 "handout-quiz.html"
             };
-            render_template(theme, template, &ctx)?
+            render_bytes(theme, template, &ctx)?
         }
         Kind::Card => {
             let mut ctx = to_ctx(&frame(
@@ -659,12 +654,12 @@ fn render_one(site: &Site, theme: &Theme, ls: &LangState, h: &Handout) -> Result
                 "kz-card".into(),
             ))?;
             card(site, ls, &mut ctx);
-            render_template(theme, "handout-card.html", &ctx)?
+            render_bytes(theme, "handout-card.html", &ctx)?
         }
     };
     Ok(OutputFile {
         path: format!("{lang}/handouts/{}/index.html", h.name),
-        bytes: html.into_bytes(),
+        bytes: html,
     })
 }
 
